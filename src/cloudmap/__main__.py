@@ -1,0 +1,5 @@
+"""Run the command line: ``python -m cloudmap``."""
+
+from cloudmap.cli import main
+
+raise SystemExit(main())

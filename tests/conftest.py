@@ -1,0 +1,63 @@
+"""Shared fixtures: temporary copies of project folders and a CLI runner."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from cloudmap.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def run(capsys):
+    """Run the CLI in-process: ``run("stats", "--json")`` -> Result(code, out, err)."""
+
+    def _run(*argv: str) -> Result:
+        try:
+            code = main(list(argv))
+        except SystemExit as exc:  # argparse usage errors and --help
+            code = int(exc.code or 0)
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return _run
+
+
+@pytest.fixture
+def mini(tmp_path) -> Path:
+    """A writable copy of the small test catalog (tests/fixtures/mini)."""
+    dest = tmp_path / "mini"
+    shutil.copytree(FIXTURES / "mini", dest)
+    return dest
+
+
+@pytest.fixture
+def repo_copy(tmp_path) -> Path:
+    """A writable copy of the project's data/, seeds/ and geo/."""
+    dest = tmp_path / "repo"
+    for part in ("data", "seeds", "geo"):
+        shutil.copytree(REPO / part, dest / part)
+    return dest
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    """sha256 of every file under ``root`` (to prove a command changed nothing)."""
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
