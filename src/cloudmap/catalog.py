@@ -102,9 +102,11 @@ class Region:
         return self.status(on) in ("new", "live", "closing")
 
     def latest_opening(self, on: dt.date) -> dt.date:
-        """The latest day on or before ``on`` that the region or one of its zones opened."""
-        days = [self.launched.effective] if self.launched else []
-        days += [z.opened.effective for z in self.zones if z.opened and z.opened.effective <= on]
+        """The latest day on or before ``on`` that the region or one of its zones is known to
+        have opened. "No later than" bounds are left out: they cannot show that it is new."""
+        dates = [self.launched, *(z.opened for z in self.zones)]
+        days = [d.effective for d in dates
+                if d is not None and not d.no_later_than and d.effective <= on]
         return max(days) if days else dt.date.min
 
     def live_zones(self, on: dt.date) -> tuple[Zone, ...]:

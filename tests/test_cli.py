@@ -1,0 +1,82 @@
+"""The command-line contract: help with examples, exit codes, exact messages."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from cloudmap.cli import build_parser
+
+
+def _subcommands():
+    parser = build_parser()
+    action = next(a for a in parser._actions if a.dest == "command")
+    return action.choices
+
+
+@pytest.mark.parametrize("name", sorted(_subcommands()))
+def test_every_command_has_help_with_an_example(name, run):
+    result = run(name, "--help")
+    assert result.code == 0
+    assert "\nExample:\n  cloudmap " + name.split()[0] in result.out
+
+
+def test_usage_errors_exit_2(run):
+    assert run().code == 2
+    assert run("nonsense").code == 2
+    result = run("stats", "--as-of", "tomorrow")
+    assert result.code == 2
+    assert "argument --as-of: 'tomorrow' is not a date; write YYYY-MM-DD" in result.err
+
+
+def test_stats_json_has_integer_totals(mini, run):
+    result = run("stats", "--root", str(mini), "--as-of", "2025-02-20", "--json")
+    assert result.code == 0
+    data = json.loads(result.out)
+    assert data["as_of"] == "2025-02-20"
+    assert {k: data[k] for k in ("regions", "zones", "countries")} == {
+        "regions": 2, "zones": 3, "countries": 2}
+
+
+def test_stats_text(mini, run):
+    result = run("stats", "--root", str(mini), "--as-of", "2025-02-20")
+    assert result.out.splitlines()[0] == (
+        "As of 2025-02-20: 2 regions, 3 zones, 2 countries (counting rules: data/<provider>.yaml)")
+
+
+def test_reconcile_text(mini, run):
+    result = run("reconcile", "--root", str(mini))
+    assert result.out == ("2025-02-19-mexico (as of 2025-02-19): MATCH: regions claimed 2, "
+                          "catalog 2, zones claimed 3, catalog 3\n")
+
+
+def test_reconcile_explains_a_difference(mini, run):
+    seed = mini / "seeds" / "2025-02-19-mexico.yaml"
+    seed.write_text(seed.read_text().replace("zones: 3}", "zones: 4}\n  note: one zone is "
+                                             "unaccounted for"), encoding="utf-8")
+    result = run("reconcile", "--root", str(mini))
+    assert result.out.splitlines() == [
+        "2025-02-19-mexico (as of 2025-02-19): DIFFERS: regions claimed 2, catalog 2, "
+        "zones claimed 4, catalog 3 (-1)",
+        "  why: one zone is unaccounted for",
+        "  nearby dated event: region au-east-1 closed 2025-03-31",
+        "  nearby dated event: region mx-central-1 launched 2025-02-19",
+        "  nearby dated event: zone mx-central-1a opened 2025-02-19",
+    ]
+
+
+def test_root_that_is_not_a_project(tmp_path, run):
+    result = run("stats", "--root", str(tmp_path))
+    assert result.code == 1
+    assert result.err == (f"Error: --root {tmp_path}: not a cloudmap project folder "
+                          "(missing data/, seeds/, geo/)\n")
+
+
+def test_python_dash_m_runs_the_cli():
+    proc = subprocess.run([sys.executable, "-m", "cloudmap", "--help"], capture_output=True,
+                          text=True, check=False)
+    assert proc.returncode == 0
+    assert proc.stdout.startswith("usage: cloudmap")
