@@ -71,11 +71,14 @@ def test_reconcile_compares_claims_with_the_catalog(catalog):
     (row,) = reconcile(catalog)
     assert row["result"] == "match"
     assert [(c["what"], c["claimed"], c["catalog"]) for c in row["checks"]] == [
-        ("regions", 2, 2), ("zones", 3, 3)]
+        ("regions", 2, 2),
+        ("zones", 3, 3),
+    ]
 
 
 def test_a_second_provider_loads_with_no_code_change(mini):
-    (mini / "data" / "othercloud.yaml").write_text(textwrap.dedent("""\
+    (mini / "data" / "othercloud.yaml").write_text(
+        textwrap.dedent("""\
         provider:
           id: othercloud
           name: Other Cloud
@@ -96,7 +99,9 @@ def test_a_second_provider_loads_with_no_code_change(mini):
           - {id: eu-north-7b, opened: 2022}
           sources:
           - {url: "https://example.org/stockholm", supports: launch month}
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     catalog = load_catalog(mini)
     assert sorted(catalog.providers) == ["othercloud", "testcloud"]
     assert catalog.lookup("eu-north-7").provider == "othercloud"

@@ -38,25 +38,33 @@ def test_stats_json_has_integer_totals(mini, run):
     data = json.loads(result.out)
     assert data["as_of"] == "2025-02-20"
     assert {k: data[k] for k in ("regions", "zones", "countries")} == {
-        "regions": 2, "zones": 3, "countries": 2}
+        "regions": 2,
+        "zones": 3,
+        "countries": 2,
+    }
 
 
 def test_stats_text(mini, run):
     result = run("stats", "--root", str(mini), "--as-of", "2025-02-20")
     assert result.out.splitlines()[0] == (
-        "As of 2025-02-20: 2 regions, 3 zones, 2 countries (counting rules: data/<provider>.yaml)")
+        "As of 2025-02-20: 2 regions, 3 zones, 2 countries (counting rules: data/<provider>.yaml)"
+    )
 
 
 def test_reconcile_text(mini, run):
     result = run("reconcile", "--root", str(mini))
-    assert result.out == ("2025-02-19-mexico (as of 2025-02-19): MATCH: regions claimed 2, "
-                          "catalog 2, zones claimed 3, catalog 3\n")
+    assert result.out == (
+        "2025-02-19-mexico (as of 2025-02-19): MATCH: regions claimed 2, "
+        "catalog 2, zones claimed 3, catalog 3\n"
+    )
 
 
 def test_reconcile_explains_a_difference(mini, run):
     seed = mini / "seeds" / "2025-02-19-mexico.yaml"
-    seed.write_text(seed.read_text().replace("zones: 3}", "zones: 4}\n  note: one zone is "
-                                             "unaccounted for"), encoding="utf-8")
+    seed.write_text(
+        seed.read_text().replace("zones: 3}", "zones: 4}\n  note: one zone is unaccounted for"),
+        encoding="utf-8",
+    )
     result = run("reconcile", "--root", str(mini))
     assert result.out.splitlines() == [
         "2025-02-19-mexico (as of 2025-02-19): DIFFERS: regions claimed 2, catalog 2, "
@@ -71,12 +79,14 @@ def test_reconcile_explains_a_difference(mini, run):
 def test_root_that_is_not_a_project(tmp_path, run):
     result = run("stats", "--root", str(tmp_path))
     assert result.code == 1
-    assert result.err == (f"Error: --root {tmp_path}: not a cloudmap project folder "
-                          "(missing data/, seeds/, geo/)\n")
+    assert result.err == (
+        f"Error: --root {tmp_path}: not a cloudmap project folder (missing data/, seeds/, geo/)\n"
+    )
 
 
 def test_python_dash_m_runs_the_cli():
-    proc = subprocess.run([sys.executable, "-m", "cloudmap", "--help"], capture_output=True,
-                          text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "cloudmap", "--help"], capture_output=True, text=True, check=False
+    )
     assert proc.returncode == 0
     assert proc.stdout.startswith("usage: cloudmap")

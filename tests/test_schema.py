@@ -27,7 +27,11 @@ D = dt.date
 def test_dates_parse_with_precision_and_effective_day(raw, effective, precision, bound, human):
     d = parse_date(raw)
     assert (d.effective, d.precision, d.no_later_than, d.human()) == (
-        effective, precision, bound, human)
+        effective,
+        precision,
+        bound,
+        human,
+    )
 
 
 def test_iso_drops_the_bound_marker_and_keeps_precision():
@@ -44,8 +48,10 @@ def test_iso_drops_the_bound_marker_and_keeps_precision():
         ("soon", "'soon' is not a date; write YYYY-MM-DD, YYYY-MM, YYYY or <=DATE"),
         (">=2025", "'>=2025' is not a date; write YYYY-MM-DD, YYYY-MM, YYYY or <=DATE"),
         (True, "True is not a date; write YYYY-MM-DD, YYYY-MM, YYYY or <=DATE"),
-        (dt.datetime(2025, 1, 1, 12), "datetime.datetime(2025, 1, 1, 12, 0) has a time of day; "
-         "write a date like 2025-02-19"),
+        (
+            dt.datetime(2025, 1, 1, 12),
+            "datetime.datetime(2025, 1, 1, 12, 0) has a time of day; write a date like 2025-02-19",
+        ),
     ],
 )
 def test_bad_dates_say_what_is_accepted(raw, message):

@@ -58,8 +58,11 @@ def stats(catalog: Catalog, on: dt.date, *, provider: str | None = None) -> dict
             entry["regions"] += 1
             entry["zones"] += len(r.live_zones(on))
     statuses = Counter(
-        s for r in catalog.regions if (provider is None or r.provider == provider)
-        for s in [r.status(on)] if s is not None
+        s
+        for r in catalog.regions
+        if (provider is None or r.provider == provider)
+        for s in [r.status(on)]
+        if s is not None
     )
     return {
         "as_of": on.isoformat(),
@@ -69,8 +72,9 @@ def stats(catalog: Catalog, on: dt.date, *, provider: str | None = None) -> dict
         "by_country": dict(sorted(by_country.items())),
         "by_kind": dict(sorted(by_kind.items())),
         "by_status": dict(sorted(statuses.items())),
-        "announced_sites": len([s for s in catalog.sites_as_of(on)
-                                if provider is None or s.provider == provider]),
+        "announced_sites": len(
+            [s for s in catalog.sites_as_of(on) if provider is None or s.provider == provider]
+        ),
         "counting": {
             pid: {"regions": list(p.count_region_kinds), "zones": list(p.count_zone_kinds)}
             for pid, p in sorted(catalog.providers.items())
@@ -109,8 +113,14 @@ def reconcile(catalog: Catalog) -> list[dict[str, Any]]:
         for key in ("regions", "zones", "countries"):
             if key in totals:
                 claimed = int(totals[key])
-                checks.append({"what": key, "claimed": claimed, "catalog": have[key],
-                               "difference": have[key] - claimed})
+                checks.append(
+                    {
+                        "what": key,
+                        "claimed": claimed,
+                        "catalog": have[key],
+                        "difference": have[key] - claimed,
+                    }
+                )
         match = all(c["difference"] == 0 for c in checks)
         row: dict[str, Any] = {
             "announcement": ann.id,

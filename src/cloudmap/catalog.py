@@ -15,6 +15,7 @@ __all__ = [
 ]
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -105,8 +106,11 @@ class Region:
         """The latest day on or before ``on`` that the region or one of its zones is known to
         have opened. "No later than" bounds are left out: they cannot show that it is new."""
         dates = [self.launched, *(z.opened for z in self.zones)]
-        days = [d.effective for d in dates
-                if d is not None and not d.no_later_than and d.effective <= on]
+        days = [
+            d.effective
+            for d in dates
+            if d is not None and not d.no_later_than and d.effective <= on
+        ]
         return max(days) if days else dt.date.min
 
     def live_zones(self, on: dt.date) -> tuple[Zone, ...]:
@@ -246,7 +250,9 @@ class _Reader:
         if isinstance(node, LineMap):
             own = node.get("id")
             for key, kline in node.duplicates:
-                self.add(kline, own if isinstance(own, str) else id_, key, "key given twice (keep one)")
+                self.add(
+                    kline, own if isinstance(own, str) else id_, key, "key given twice (keep one)"
+                )
             return node
         self.add(line, id_, fld, f"expected a mapping, got {_describe(node)}")
         return None
@@ -302,7 +308,12 @@ class _Reader:
             return None
         if pycountry.countries.get(alpha_2=code.upper()) is None or code != code.upper():
             hint = _country_hint(code)
-            self.add(m.line_of("country"), id_, "country", f"{code!r} is not an ISO 3166-1 alpha-2 code{hint}")
+            self.add(
+                m.line_of("country"),
+                id_,
+                "country",
+                f"{code!r} is not an ISO 3166-1 alpha-2 code{hint}",
+            )
             return None
         return code
 
@@ -317,12 +328,21 @@ class _Reader:
                 self.add(m.line_of(key), id_, key, f"expected a number, got {_describe(value)}")
                 ok = False
             elif not -lim <= value <= lim:
-                swap = " (lat/lon swapped?)" if key == "lat" and isinstance(lon, int | float) and -90 <= lon <= 90 else ""
+                swap = (
+                    " (lat/lon swapped?)"
+                    if key == "lat" and isinstance(lon, int | float) and -90 <= lon <= 90
+                    else ""
+                )
                 self.add(m.line_of(key), id_, key, f"{value} is outside -{lim}..{lim}{swap}")
                 ok = False
         precision = self.text(m, "precision", id_)
         if precision is not None and precision not in PRECISIONS:
-            self.add(m.line_of("precision"), id_, "precision", f"{precision!r} is not one of {', '.join(PRECISIONS)}")
+            self.add(
+                m.line_of("precision"),
+                id_,
+                "precision",
+                f"{precision!r} is not one of {', '.join(PRECISIONS)}",
+            )
             ok = False
         source = self.text(m, "source", id_)
         if not (ok and precision and source):
@@ -355,7 +375,9 @@ def _country_hint(code: str) -> str:
     return f" (did you mean {match.alpha_2}, {match.name}?)"
 
 
-def _parse_provider_file(path: Path, display: str) -> tuple[Provider | None, list[Region], list[Site], list[Problem]]:
+def _parse_provider_file(
+    path: Path, display: str
+) -> tuple[Provider | None, list[Region], list[Site], list[Problem]]:
     doc, problems = load_yaml(path, display)
     if problems:
         return None, [], [], problems
@@ -375,15 +397,41 @@ def _parse_provider_file(path: Path, display: str) -> tuple[Provider | None, lis
             for key in ("regions", "zones"):
                 value = cm.get(key)
                 if not isinstance(value, list) or any(k not in KINDS for k in value):
-                    rd.add(cm.line_of(key), pid or "provider", f"counting.{key}", f"expected a list of kinds from {', '.join(KINDS)}")
+                    rd.add(
+                        cm.line_of(key),
+                        pid or "provider",
+                        f"counting.{key}",
+                        f"expected a list of kinds from {', '.join(KINDS)}",
+                    )
                 else:
                     kinds[key] = tuple(value)
             note = rd.text(cm, "note", pid or "provider") or ""
         if pid and name and len(kinds) == 2:
-            provider = Provider(pid, name, kinds["regions"], kinds["zones"], note, rd.sources(pm, pid, required=False), display)
+            provider = Provider(
+                pid,
+                name,
+                kinds["regions"],
+                kinds["zones"],
+                note,
+                rd.sources(pm, pid, required=False),
+                display,
+            )
     pid = provider.id if provider else "?"
-    regions = [r for r in (_parse_region(rd, node, top.line_of("regions"), pid) for node in _as_list(rd, top, "regions")) if r]
-    sites = [s for s in (_parse_site(rd, node, top.line_of("sites"), pid) for node in _as_list(rd, top, "sites")) if s]
+    regions = [
+        r
+        for r in (
+            _parse_region(rd, node, top.line_of("regions"), pid)
+            for node in _as_list(rd, top, "regions")
+        )
+        if r
+    ]
+    sites = [
+        s
+        for s in (
+            _parse_site(rd, node, top.line_of("sites"), pid) for node in _as_list(rd, top, "sites")
+        )
+        if s
+    ]
     return provider, regions, sites, rd.problems
 
 
@@ -412,7 +460,9 @@ def _parse_region(rd: _Reader, node: Any, line: int, provider: str) -> Region | 
     if kind is not None and kind not in KINDS:
         rd.add(m.line_of("kind"), rid, "kind", f"{kind!r} is not one of {', '.join(KINDS)}")
     location = rd.location(m.get("location"), m.line_of("location"), rid)
-    dates = {k: rd.date(m, k, rid) for k in ("announced", "launched", "closure_announced", "closed")}
+    dates = {
+        k: rd.date(m, k, rid) for k in ("announced", "launched", "closure_announced", "closed")
+    }
     zones = []
     raw_zones = m.get("zones") or []
     if not isinstance(raw_zones, list):
@@ -425,16 +475,39 @@ def _parse_region(rd: _Reader, node: Any, line: int, provider: str) -> Region | 
         zid = rd.text(zm, "id", rid)
         if zid is None:
             continue
-        zones.append(Zone(zid, rd.date(zm, "opened", zid), rd.date(zm, "closed", zid), zm.get("notes"), zm.line))
+        zones.append(
+            Zone(
+                zid,
+                rd.date(zm, "opened", zid),
+                rd.date(zm, "closed", zid),
+                zm.get("notes"),
+                zm.line,
+            )
+        )
     announcements = rd.id_list(m, "announcements", rid)
     sources = rd.sources(m, rid)
     notes = m.get("notes")
     if len(rd.problems) > before or None in (name, city, country, kind, location):
         return None
     return Region(
-        provider, rid, name, city, country, kind, location,  # type: ignore[arg-type]
-        dates["announced"], dates["launched"], dates["closure_announced"], dates["closed"],
-        tuple(zones), announcements, sources, notes, rd.file, m.line, dict(m.key_lines),
+        provider,
+        rid,
+        name,
+        city,
+        country,
+        kind,
+        location,  # type: ignore[arg-type]
+        dates["announced"],
+        dates["launched"],
+        dates["closure_announced"],
+        dates["closed"],
+        tuple(zones),
+        announcements,
+        sources,
+        notes,
+        rd.file,
+        m.line,
+        dict(m.key_lines),
     )
 
 
@@ -454,8 +527,21 @@ def _parse_site(rd: _Reader, node: Any, line: int, provider: str) -> Site | None
     sources = rd.sources(m, sid)
     if len(rd.problems) > before or country is None or announced is None:
         return None
-    return Site(provider, sid, country, city, announced, location, region, announcements, sources,
-                m.get("notes"), rd.file, m.line, dict(m.key_lines))
+    return Site(
+        provider,
+        sid,
+        country,
+        city,
+        announced,
+        location,
+        region,
+        announcements,
+        sources,
+        m.get("notes"),
+        rd.file,
+        m.line,
+        dict(m.key_lines),
+    )
 
 
 def _parse_seed(path: Path, display: str) -> tuple[Announcement | None, list[Problem]]:
@@ -484,18 +570,32 @@ def _parse_seed(path: Path, display: str) -> tuple[Announcement | None, list[Pro
         if "as_of" in cm:
             rd.date(cm, "as_of", aid)
         totals = cm.get("totals")
-        if totals is not None:
-            if not isinstance(totals, dict) or any(
-                k not in ("regions", "zones", "countries") or isinstance(v, bool) or not isinstance(v, int) or v < 0
+        if totals is not None and (
+            not isinstance(totals, dict)
+            or any(
+                k not in ("regions", "zones", "countries")
+                or isinstance(v, bool)
+                or not isinstance(v, int)
+                or v < 0
                 for k, v in totals.items()
-            ):
-                rd.add(cm.line_of("totals"), aid, "claims.totals", "expected {regions: N, zones: N} with whole numbers")
+            )
+        ):
+            rd.add(
+                cm.line_of("totals"),
+                aid,
+                "claims.totals",
+                "expected {regions: N, zones: N} with whole numbers",
+            )
         markets = cm.get("markets")
-        if markets is not None and (not isinstance(markets, list) or not all(isinstance(x, str) for x in markets)):
+        if markets is not None and (
+            not isinstance(markets, list) or not all(isinstance(x, str) for x in markets)
+        ):
             rd.add(cm.line_of("markets"), aid, "claims.markets", "expected a list of market names")
     if rd.problems or None in (date, provider, title, summary):
         return None, rd.problems
-    return Announcement(aid, date, provider, title, publisher, sources, summary, dict(claims), display, 1), []  # type: ignore[arg-type]
+    return Announcement(
+        aid, date, provider, title, publisher, sources, summary, dict(claims), display, 1
+    ), []  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------- checks
@@ -518,26 +618,62 @@ def _check(catalog: Catalog) -> list[Problem]:
             seen[rec.id] = rec
         for aid in rec.announcements:
             if aid not in catalog.announcements and aid not in catalog.seed_files:
-                add(rec, "announcements", f"no announcement {aid!r} in seeds/ (add seeds/{aid}.yaml or fix the id)")
+                add(
+                    rec,
+                    "announcements",
+                    f"no announcement {aid!r} in seeds/ (add seeds/{aid}.yaml or fix the id)",
+                )
         if rec.provider not in catalog.providers:
             add(rec, "provider", f"unknown provider {rec.provider!r}")
     for r in catalog.regions:
         _check_dates(r, add)
         for z in r.zones:
-            owner = next((o for o in region_ids if o != r.id and z.id.startswith(o) and _ZONE_SUFFIX_RE.match(z.id[len(o):])), None)
+            owner = next(
+                (
+                    o
+                    for o in region_ids
+                    if o != r.id and z.id.startswith(o) and _ZONE_SUFFIX_RE.match(z.id[len(o) :])
+                ),
+                None,
+            )
             if owner is not None:
                 add(r, "zones", f"zone {z.id} belongs to region {owner}, not {r.id}", z.line)
-            elif not (z.id.startswith(r.id) and _ZONE_SUFFIX_RE.match(z.id[len(r.id):])):
-                add(r, "zones", f"zone id {z.id!r} does not start with its region id {r.id!r}", z.line)
+            elif not (z.id.startswith(r.id) and _ZONE_SUFFIX_RE.match(z.id[len(r.id) :])):
+                add(
+                    r,
+                    "zones",
+                    f"zone id {z.id!r} does not start with its region id {r.id!r}",
+                    z.line,
+                )
             if z.id in zone_owner:
-                add(r, "zones", f"zone {z.id} is listed twice (also in {zone_owner[z.id].id})", z.line)
+                add(
+                    r,
+                    "zones",
+                    f"zone {z.id} is listed twice (also in {zone_owner[z.id].id})",
+                    z.line,
+                )
             zone_owner[z.id] = r
             if z.opened and z.closed and z.closed.effective < z.opened.effective:
-                add(r, "zones", f"zone {z.id} closed ({z.closed}) before it opened ({z.opened})", z.line)
+                add(
+                    r,
+                    "zones",
+                    f"zone {z.id} closed ({z.closed}) before it opened ({z.opened})",
+                    z.line,
+                )
             if z.opened and r.launched and z.opened.effective < r.launched.start:
-                add(r, "zones", f"zone {z.id} opened ({z.opened}) before its region launched ({r.launched})", z.line)
+                add(
+                    r,
+                    "zones",
+                    f"zone {z.id} opened ({z.opened}) before its region launched ({r.launched})",
+                    z.line,
+                )
             if z.opened and r.closed and z.opened.effective > r.closed.effective:
-                add(r, "zones", f"zone {z.id} opened ({z.opened}) after its region closed ({r.closed})", z.line)
+                add(
+                    r,
+                    "zones",
+                    f"zone {z.id} opened ({z.opened}) after its region closed ({r.closed})",
+                    z.line,
+                )
         if r.launched is not None and not r.zones:
             add(r, "zones", "a launched region needs at least one zone")
     for s in catalog.sites:
@@ -547,13 +683,22 @@ def _check(catalog: Catalog) -> list[Problem]:
 
 
 def _check_dates(r: Region, add: Any) -> None:
-    order = [("announced", r.announced), ("launched", r.launched), ("closure_announced", r.closure_announced), ("closed", r.closed)]
+    order = [
+        ("announced", r.announced),
+        ("launched", r.launched),
+        ("closure_announced", r.closure_announced),
+        ("closed", r.closed),
+    ]
     known = [(k, d) for k, d in order if d is not None]
-    for (k1, d1), (k2, d2) in zip(known, known[1:], strict=False):
+    for (k1, d1), (k2, d2) in itertools.pairwise(known):
         if d2.effective < d1.start:
             add(r, k2, f"{k2} ({d2}) is before {k1} ({d1}); dates must be in lifecycle order")
     if r.closed is not None and r.launched is None:
-        add(r, "closed", "a closed region needs a launched date (use <=DATE if only a bound is known)")
+        add(
+            r,
+            "closed",
+            "a closed region needs a launched date (use <=DATE if only a bound is known)",
+        )
 
 
 # --------------------------------------------------------------------------- entry point
@@ -592,7 +737,9 @@ def load_catalog(root: Path, *, strict: bool = True, extra_checks: Iterable[Any]
         regions += regs
         sites += sts
     if not providers and not problems:
-        problems.append(Problem("data", 0, "-", "file", "no provider file (data/<provider>.yaml) found"))
+        problems.append(
+            Problem("data", 0, "-", "file", "no provider file (data/<provider>.yaml) found")
+        )
     seed_files = frozenset(p.stem for p in (root / "seeds").glob("*.yaml"))
     catalog = Catalog(root, providers, tuple(regions), tuple(sites), announcements, seed_files)
     problems += _check(catalog)

@@ -53,10 +53,19 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
 
 
 def _command(sub: Any, name: str, help_: str, example: str, func: Callable[..., int]) -> Any:
-    p = sub.add_parser(name, help=help_, description=help_, formatter_class=_Formatter,
-                       epilog=f"Example:\n  {example}")
-    p.add_argument("--root", metavar="DIR", help="project folder holding data/, seeds/, geo/ "
-                   "(default: the current folder if it has them, else the packaged snapshot)")
+    p = sub.add_parser(
+        name,
+        help=help_,
+        description=help_,
+        formatter_class=_Formatter,
+        epilog=f"Example:\n  {example}",
+    )
+    p.add_argument(
+        "--root",
+        metavar="DIR",
+        help="project folder holding data/, seeds/, geo/ "
+        "(default: the current folder if it has them, else the packaged snapshot)",
+    )
     p.set_defaults(func=func)
     return p
 
@@ -67,8 +76,10 @@ def _command(sub: Any, name: str, help_: str, example: str, func: Callable[..., 
 def cmd_validate(args: argparse.Namespace) -> int:
     catalog = _load(args, full=True)
     n_zones = sum(len(r.zones) for r in catalog.regions)
-    print(f"OK: {len(catalog.regions)} regions, {n_zones} zones, {len(catalog.sites)} announced "
-          f"sites, {len(catalog.announcements)} announcements; no problems found")
+    print(
+        f"OK: {len(catalog.regions)} regions, {n_zones} zones, {len(catalog.sites)} announced "
+        f"sites, {len(catalog.announcements)} announcements; no problems found"
+    )
     return EXIT_OK
 
 
@@ -85,8 +96,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if args.json:
         print(_dump_json(data))
         return EXIT_OK
-    print(f"As of {data['as_of']}: {data['regions']} regions, {data['zones']} zones, "
-          f"{data['countries']} countries (counting rules: data/<provider>.yaml)")
+    print(
+        f"As of {data['as_of']}: {data['regions']} regions, {data['zones']} zones, "
+        f"{data['countries']} countries (counting rules: data/<provider>.yaml)"
+    )
     print("\nBy country:")
     for cc, v in data["by_country"].items():
         print(f"  {cc}  {v['regions']:3d} regions {v['zones']:4d} zones")
@@ -96,8 +109,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if data.get("markets"):
         print("\nBy market:")
         for m in data["markets"]:
-            print(f"  {m['name']:15s} {m['countries_targeted']:3d} countries targeted, "
-                  f"{m['countries_hosting']:3d} hosting, {m['live_zones']:4d} live zones")
+            print(
+                f"  {m['name']:15s} {m['countries_targeted']:3d} countries targeted, "
+                f"{m['countries_hosting']:3d} hosting, {m['live_zones']:4d} live zones"
+            )
     return EXIT_OK
 
 
@@ -116,9 +131,11 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
         print(_dump_json(rows))
         return EXIT_OK
     for row in rows:
-        parts = ", ".join(f"{c['what']} claimed {c['claimed']}, catalog {c['catalog']}"
-                          + (f" ({c['difference']:+d})" if c["difference"] else "")
-                          for c in row["checks"])
+        parts = ", ".join(
+            f"{c['what']} claimed {c['claimed']}, catalog {c['catalog']}"
+            + (f" ({c['difference']:+d})" if c["difference"] else "")
+            for c in row["checks"]
+        )
         print(f"{row['announcement']} (as of {row['as_of']}): {row['result'].upper()}: {parts}")
         if row["result"] != "match":
             if row.get("note"):
@@ -133,7 +150,8 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="cloudmap", formatter_class=_Formatter,
+        prog="cloudmap",
+        formatter_class=_Formatter,
         description="A sourced, time-aware open map of cloud providers' physical footprint.",
         epilog="Example:\n  cloudmap build            # writes site/index.html and site/data/",
     )
@@ -142,17 +160,32 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"cloudmap {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    _command(sub, "validate", "check data/ and seeds/ (schema, ISO codes, dates, places) and report "
-             "every problem as file:line: id: field: message",
-             "cloudmap validate --root .", cmd_validate)
+    _command(
+        sub,
+        "validate",
+        "check data/ and seeds/ (schema, ISO codes, dates, places) and report "
+        "every problem as file:line: id: field: message",
+        "cloudmap validate --root .",
+        cmd_validate,
+    )
 
-    p = _command(sub, "stats", "live regions, zones and countries as of a date",
-                 "cloudmap stats --as-of 2025-05-15 --json", cmd_stats)
+    p = _command(
+        sub,
+        "stats",
+        "live regions, zones and countries as of a date",
+        "cloudmap stats --as-of 2025-05-15 --json",
+        cmd_stats,
+    )
     p.add_argument("--as-of", type=_date, metavar="DATE", help="date (YYYY-MM-DD; default today)")
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    p = _command(sub, "reconcile", "compare each announcement's headline totals with the catalog",
-                 "cloudmap reconcile --json", cmd_reconcile)
+    p = _command(
+        sub,
+        "reconcile",
+        "compare each announcement's headline totals with the catalog",
+        "cloudmap reconcile --json",
+        cmd_reconcile,
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
 
     return parser
@@ -167,8 +200,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         n = len(exc.problems)
-        print(f"Error: {n} problem{'s' if n != 1 else ''} found; nothing was written",
-              file=sys.stderr)
+        print(
+            f"Error: {n} problem{'s' if n != 1 else ''} found; nothing was written", file=sys.stderr
+        )
         return EXIT_ERROR
     except CloudmapError as exc:
         print(f"Error: {exc}", file=sys.stderr)

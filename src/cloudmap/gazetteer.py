@@ -67,8 +67,12 @@ def cities() -> Cities:
         return _cache["c"]
 
 
-def haversine_km(lat1: np.ndarray | float, lon1: np.ndarray | float, lat2: np.ndarray | float,
-                 lon2: np.ndarray | float) -> np.ndarray:
+def haversine_km(
+    lat1: np.ndarray | float,
+    lon1: np.ndarray | float,
+    lat2: np.ndarray | float,
+    lon2: np.ndarray | float,
+) -> np.ndarray:
     """Great-circle distance on the mean-radius sphere (broadcasts)."""
     p1, p2 = np.radians(lat1), np.radians(lat2)
     dp, dl = p2 - p1, np.radians(np.asarray(lon2) - np.asarray(lon1))
@@ -85,9 +89,16 @@ def check_cities(catalog: Catalog) -> list[Problem]:
             continue
         rows = gaz.names.get((r.country, fold(r.city)), [])
         if not rows:
-            problems.append(Problem(r.file, r.line_of("city"), r.id, "city",
-                                    f"{r.city!r} is not a city of {r.country} in the GeoNames gazetteer "
-                                    "(use its GeoNames spelling, or precision: admin-area)"))
+            problems.append(
+                Problem(
+                    r.file,
+                    r.line_of("city"),
+                    r.id,
+                    "city",
+                    f"{r.city!r} is not a city of {r.country} in the GeoNames gazetteer "
+                    "(use its GeoNames spelling, or precision: admin-area)",
+                )
+            )
             continue
         d = haversine_km(r.location.lat, r.location.lon, gaz.lat[rows], gaz.lon[rows])
         best = float(d.min())
@@ -97,10 +108,21 @@ def check_cities(catalog: Catalog) -> list[Problem]:
             sw = haversine_km(r.location.lon, r.location.lat, gaz.lat[i], gaz.lon[i])
             if float(sw) <= CITY_TOLERANCE_KM:
                 hint = " (lat/lon swapped?)"
-            elif float(haversine_km(-r.location.lat, r.location.lon, gaz.lat[i], gaz.lon[i])) <= CITY_TOLERANCE_KM or \
-                    float(haversine_km(r.location.lat, -r.location.lon, gaz.lat[i], gaz.lon[i])) <= CITY_TOLERANCE_KM:
+            elif (
+                float(haversine_km(-r.location.lat, r.location.lon, gaz.lat[i], gaz.lon[i]))
+                <= CITY_TOLERANCE_KM
+                or float(haversine_km(r.location.lat, -r.location.lon, gaz.lat[i], gaz.lon[i]))
+                <= CITY_TOLERANCE_KM
+            ):
                 hint = " (sign flipped?)"
-            problems.append(Problem(r.file, r.line_of("location"), r.id, "location",
-                                    f"({r.location.lat}, {r.location.lon}) is {best:.0f} km from {gaz.name[i]} "
-                                    f"({gaz.lat[i]:.4f}, {gaz.lon[i]:.4f}); must be within {CITY_TOLERANCE_KM:.0f} km{hint}"))
+            problems.append(
+                Problem(
+                    r.file,
+                    r.line_of("location"),
+                    r.id,
+                    "location",
+                    f"({r.location.lat}, {r.location.lon}) is {best:.0f} km from {gaz.name[i]} "
+                    f"({gaz.lat[i]:.4f}, {gaz.lon[i]:.4f}); must be within {CITY_TOLERANCE_KM:.0f} km{hint}",
+                )
+            )
     return problems
