@@ -128,7 +128,7 @@ def reconcile(catalog: Catalog) -> list[dict[str, Any]]:
             "as_of": on.isoformat(),
             "result": "match" if match else "differs",
             "checks": checks,
-            "note": ann.claims.get("note"),
+            "note": ann.claims.get("note") or ann.notes,
         }
         if not match:
             row["nearby_events"] = _uncertain_events(catalog, ann, on)

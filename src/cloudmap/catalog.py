@@ -169,6 +169,7 @@ class Announcement:
     claims: dict[str, Any]
     file: str
     line: int
+    notes: str | None = None
 
     @property
     def claims_as_of(self) -> dt.date:
@@ -594,7 +595,17 @@ def _parse_seed(path: Path, display: str) -> tuple[Announcement | None, list[Pro
     if rd.problems or None in (date, provider, title, summary):
         return None, rd.problems
     return Announcement(
-        aid, date, provider, title, publisher, sources, summary, dict(claims), display, 1
+        aid,
+        date,
+        provider,
+        title,
+        publisher,
+        sources,
+        summary,
+        dict(claims),
+        display,
+        1,
+        m.get("notes") if isinstance(m.get("notes"), str) else None,
     ), []  # type: ignore[arg-type]
 
 
