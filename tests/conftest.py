@@ -42,6 +42,7 @@ def mini(tmp_path) -> Path:
     """A writable copy of the small test catalog (tests/fixtures/mini)."""
     dest = tmp_path / "mini"
     shutil.copytree(FIXTURES / "mini", dest)
+    shutil.copytree(REPO / "geo", dest / "geo", dirs_exist_ok=True)
     return dest
 
 

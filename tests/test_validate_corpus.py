@@ -69,7 +69,10 @@ CASES = [
         "lon: -151.2073",
         [
             f"{F}:38: au-east-1: location: (-33.8679, -151.2073) is 5242 km from Sydney (-33.8678, "
-            "151.2073); must be within 50 km (sign flipped?)"
+            "151.2073); must be within 50 km (sign flipped?)",
+            f"{F}:38: au-east-1: location: point (lat -33.8679, lon -151.2073) lies in the sea, "
+            "4,469 km from Australia (AU); it must be inside AU or within 25 km of it (sign of lon "
+            "flipped? (lat -33.8679, lon 151.2073) is in Australia (AU))",
         ],
     ),
     (

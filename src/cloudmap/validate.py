@@ -10,11 +10,19 @@ from cloudmap.catalog import Catalog, load_catalog
 
 
 def load_validated(root: Path, *, full: bool = True) -> Catalog:
-    """Load the catalog under ``root``; ``full`` adds the gazetteer and spatial checks.
+    """Load the catalog under ``root``; ``full`` adds the gazetteer, spatial and market checks.
 
-    Raises ``ValidationError`` listing every problem found.
+    Raises ``ValidationError`` listing every problem found (all stages, in file order).
     """
-    from cloudmap import gazetteer
+    if not full:
+        return load_catalog(root)
+    from cloudmap import gazetteer, world
 
-    checks = [gazetteer.check_cities] if full else []
-    return load_catalog(root, extra_checks=checks)
+    return load_catalog(
+        root,
+        extra_checks=[
+            gazetteer.check_cities,
+            lambda c: world.check_regions(c, root=root),
+            lambda c: world.check_markets(root, c),
+        ],
+    )
