@@ -155,6 +155,7 @@ class Provider:
     counting_note: str
     sources: tuple[Source, ...]
     file: str
+    reviewed: PartialDate | None = None  # when the file was last checked against its sources
 
 
 @dataclass(frozen=True)
@@ -215,6 +216,14 @@ class Catalog:
             out.update(z.closed.effective for z in r.zones if z.closed)
         out.update(s.announced.effective for s in self.sites)
         return tuple(sorted(out))
+
+    @cached_property
+    def default_as_of(self) -> dt.date:
+        """The date commands use when no --as-of is given: the latest ``provider.reviewed`` date,
+        or the latest dated event if that is later. Never the clock, so outputs are reproducible."""
+        days = [p.reviewed.effective for p in self.providers.values() if p.reviewed is not None]
+        days += list(self.dates[-1:])
+        return max(days) if days else dt.date(1970, 1, 1)
 
     def counted(self, region: Region) -> tuple[bool, bool]:
         """Whether the region counts in headline totals as (a region, a holder of zones)."""
@@ -416,6 +425,7 @@ def _parse_provider_file(
                 note,
                 rd.sources(pm, pid, required=False),
                 display,
+                rd.date(pm, "reviewed", pid),
             )
     pid = provider.id if provider else "?"
     regions = [
