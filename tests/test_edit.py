@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cloudmap import edit
+from cloudmap import edit, yamledit
 from cloudmap.errors import CloudmapError
 from conftest import REPO, tree_digest
 
@@ -610,13 +610,13 @@ def test_missing_required_option_is_a_usage_error(mini, run):
 
 def test_a_file_changed_during_the_edit_is_not_overwritten(mini, run, monkeypatch):
     path = mini / F
-    real_validate = edit._validate
+    real_validate = yamledit._validate
 
     def validate_then_someone_edits(root, changes):
         real_validate(root, changes)
         path.write_text(path.read_text(encoding="utf-8") + "# edited meanwhile\n", encoding="utf-8")
 
-    monkeypatch.setattr(edit, "_validate", validate_then_someone_edits)
+    monkeypatch.setattr(yamledit, "_validate", validate_then_someone_edits)
     result = run("region", "add-zone", "mx-central-1", "--zone", "b", "--source", URL, "--root",
                  str(mini))  # fmt: skip
     assert result.code == 1
@@ -661,20 +661,22 @@ def test_zone_ids_from_suffixes(region, zone, expected):
 def test_merge_keeps_reformatted_lines_outside_the_edit():
     original = "a:   1\nb: 2\nc: 3\n"
     noop = "a: 1\nb: 2\nc: 3\n"
-    assert edit._merge(original, noop, "a: 1\nb: 2\nc: 4\n") == "a:   1\nb: 2\nc: 4\n"
-    assert edit._merge(original, noop, "a: 0\nb: 2\nc: 3\n") == "a: 0\nb: 2\nc: 3\n"
-    assert edit._merge(original, noop, "a: 1\nx: 0\nb: 2\nc: 3\n") == "a:   1\nx: 0\nb: 2\nc: 3\n"
+    assert yamledit._merge(original, noop, "a: 1\nb: 2\nc: 4\n") == "a:   1\nb: 2\nc: 4\n"
+    assert yamledit._merge(original, noop, "a: 0\nb: 2\nc: 3\n") == "a: 0\nb: 2\nc: 3\n"
+    assert (
+        yamledit._merge(original, noop, "a: 1\nx: 0\nb: 2\nc: 3\n") == "a:   1\nx: 0\nb: 2\nc: 3\n"
+    )
 
 
 def test_a_new_file_that_appears_during_the_edit_is_not_overwritten(mini, run, monkeypatch):
     seed = mini / "seeds/2025-06-01-plans.yaml"
-    real_validate = edit._validate
+    real_validate = yamledit._validate
 
     def validate_then_someone_adds_the_seed(root, changes):
         real_validate(root, changes)
         seed.write_text("id: theirs\n", encoding="utf-8")
 
-    monkeypatch.setattr(edit, "_validate", validate_then_someone_adds_the_seed)
+    monkeypatch.setattr(yamledit, "_validate", validate_then_someone_adds_the_seed)
     before = (mini / F).read_bytes()
     result = run("announce", "add", "--date", "2025-06-01", "--title", "Plans", "--source", URL,
                  "--site", "NZ", "--root", str(mini))  # fmt: skip

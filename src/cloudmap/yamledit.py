@@ -1,0 +1,404 @@
+"""Round-trip YAML editing: keep comments, key order and style, change only the lines an edit
+touches, and write a set of files only once the project validates with them."""
+
+from __future__ import annotations
+
+__all__ = [
+    "Plain",
+    "Session",
+    "YamlFile",
+    "append",
+    "make_yaml",
+    "put",
+    "quote_style",
+    "styled",
+]
+
+import datetime as dt
+import difflib
+import io
+import os
+import shutil
+import stat
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml as pyyaml
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark
+from ruamel.yaml.error import YAMLError as RuamelYAMLError
+from ruamel.yaml.representer import RoundTripRepresenter
+from ruamel.yaml.scalarstring import (
+    DoubleQuotedScalarString,
+    FoldedScalarString,
+    LiteralScalarString,
+    SingleQuotedScalarString,
+)
+from ruamel.yaml.tokens import CommentToken
+
+from cloudmap.errors import CloudmapError, Problem, ValidationError
+from cloudmap.yamlio import load_yaml
+
+# --------------------------------------------------------------------------- YAML round trip
+
+
+class Plain(str):
+    """Text that is written unquoted whatever the file's quoting style (dates)."""
+
+
+class _Representer(RoundTripRepresenter):
+    """Writes ``null`` (not an empty value) for None, as the catalog does, and never an alias."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return isinstance(data, dt.date) or bool(super().ignore_aliases(data))
+
+
+_Representer.add_representer(
+    type(None), lambda rep, _: rep.represent_scalar("tag:yaml.org,2002:null", "null")
+)
+_Representer.add_representer(
+    Plain, lambda rep, data: rep.represent_scalar("tag:yaml.org,2002:str", str(data))
+)
+
+
+def make_yaml() -> YAML:
+    y = YAML(typ="rt")
+    y.Representer = _Representer
+    y.preserve_quotes = True
+    y.indent(mapping=2, sequence=2, offset=0)  # the catalog's "- id:" style
+    y.width = 100_000  # never re-wrap long lines
+    return y
+
+
+def _plain_load(text: str) -> Any:
+    return pyyaml.load(text, Loader=getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader))
+
+
+def _dump(y: YAML, doc: Any) -> str:
+    buf = io.StringIO()
+    y.dump(doc, buf)
+    return buf.getvalue()
+
+
+def _merge(original: str, noop: str, edited: str) -> str | None:
+    """Apply the changes from ``noop`` (a plain round trip) to ``edited`` onto ``original``.
+
+    Lines the YAML library would reformat stay as they are unless the edit touches them, so
+    the written diff is the edit alone. None if the pieces do not line up.
+    """
+    o, n, e = (t.splitlines(keepends=True) for t in (original, noop, edited))
+    if o == n:
+        return edited
+    gap: dict[int, int] = {}  # position between lines of noop -> the same position in original
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, n, o, autojunk=False).get_opcodes():
+        if tag == "equal":
+            for k in range(i2 - i1 + 1):
+                gap.setdefault(i1 + k, j1 + k)
+        else:
+            gap.setdefault(i1, j1)
+            gap.setdefault(i2, j2)
+    hunks: list[tuple[int, int, int, int]] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, n, e, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        while i1 not in gap:  # widen over lines that are reformatted anyway
+            i1, j1 = i1 - 1, j1 - 1
+        while i2 not in gap:
+            i2, j2 = i2 + 1, j2 + 1
+        if hunks and i1 <= hunks[-1][1]:
+            hunks[-1] = (hunks[-1][0], i2, hunks[-1][2], j2)
+        else:
+            hunks.append((i1, i2, j1, j2))
+    out: list[str] = []
+    pos = 0
+    for i1, i2, j1, j2 in hunks:
+        if gap[i1] < pos:
+            return None
+        out += o[pos : gap[i1]] + e[j1:j2]
+        pos = gap[i2]
+    return "".join(out + o[pos:])
+
+
+def _tail_slot(node: Any) -> tuple[Any, Any, int] | None:
+    """Where the comment after the last scalar of a block node lives: (holder, key, index)."""
+    if isinstance(node, CommentedMap) and node:
+        key = list(node)[-1]
+        child = node[key]
+        if isinstance(child, CommentedMap | CommentedSeq) and child and not child.fa.flow_style():
+            return _tail_slot(child)
+        return node, key, 2
+    if isinstance(node, CommentedSeq) and node:
+        idx = len(node) - 1
+        child = node[idx]
+        if isinstance(child, CommentedMap | CommentedSeq) and child and not child.fa.flow_style():
+            return _tail_slot(child)
+        return node, idx, 0
+    return None
+
+
+def _detach_tail(node: Any) -> str | None:
+    """Remove and return the blank lines and comments that follow a node's last line."""
+    slot = _tail_slot(node)
+    if slot is None:
+        return None
+    holder, key, i = slot
+    entry = holder.ca.items.get(key)
+    if not entry or entry[i] is None:
+        return None
+    token = entry[i]
+    first = token.value.find("\n")
+    if first < 0 or first == len(token.value) - 1:
+        return None
+    tail = token.value[first + 1 :]
+    if token.value[:first].strip():
+        token.value = token.value[: first + 1]  # keep an end-of-line comment in place
+    else:
+        entry[i] = None
+    return tail
+
+
+def _attach_tail(node: Any, tail: str | None) -> None:
+    if not tail:
+        return
+    slot = _tail_slot(node)
+    if slot is None:
+        return
+    holder, key, i = slot
+    size = 4 if isinstance(holder, CommentedMap) else 2
+    entry = holder.ca.items.setdefault(key, [None] * size)
+    entry[i] = CommentToken("\n" + tail, CommentMark(0))
+
+
+def append(seq: CommentedSeq, node: Any) -> None:
+    """Append to a block sequence; comments that followed its last item follow the new one."""
+    tail = _detach_tail(seq)
+    seq.append(node)
+    _attach_tail(seq, tail)
+
+
+def put(m: CommentedMap, key: str, value: Any, order: Sequence[str]) -> None:
+    """Set ``m[key]``; a new key goes where ``order`` puts it, after the keys that precede it."""
+    if key in m:
+        m[key] = value
+        return
+    keys = list(m)
+    rank = order.index(key) if key in order else len(order)
+    pos = 0
+    for i, k in enumerate(keys):
+        if (order.index(k) if k in order else len(order)) <= rank:
+            pos = i + 1
+    if pos == len(keys):
+        tail = _detach_tail(m)
+        m[key] = value
+        _attach_tail(m, tail)
+    else:
+        m.insert(pos, key, value)
+
+
+def _is_informative(node: Any) -> bool:
+    return node is not None and not (isinstance(node, CommentedMap | CommentedSeq) and not node)
+
+
+def styled(value: Any, like: Sequence[Any], quote: type | None) -> Any:
+    """A ruamel node for ``value`` written in the style of the first node in ``like`` that shows
+    one (flow or block collections, quoted or plain strings); ``quote`` when none does."""
+    like = [t for t in like if _is_informative(t)]
+    if isinstance(value, dict):
+        maps = [t for t in like if isinstance(t, CommentedMap)]
+        out = CommentedMap()
+        if maps and maps[0].fa.flow_style():
+            out.fa.set_flow_style()
+        for k, v in value.items():
+            out[k] = styled(v, [t.get(k) for t in maps], quote)
+        return out
+    if isinstance(value, list):
+        seqs = [t for t in like if isinstance(t, CommentedSeq)]
+        seq = CommentedSeq()
+        if seqs and seqs[0].fa.flow_style():
+            seq.fa.set_flow_style()
+        items = [x for s in seqs for x in s]
+        for v in value:
+            seq.append(styled(v, items, quote))
+        return seq
+    if isinstance(value, Plain) or not isinstance(value, str):
+        return value
+    for t in like:
+        if isinstance(t, str) and not isinstance(t, Plain):
+            for kind in (
+                DoubleQuotedScalarString,
+                SingleQuotedScalarString,
+                FoldedScalarString,
+                LiteralScalarString,
+            ):
+                if isinstance(t, kind):
+                    return kind(value)
+            return value
+    return quote(value) if quote is not None else value
+
+
+def quote_style(*nodes: Any) -> type | None:
+    """The quoting of the first id found (``"na-south-1"`` or ``na-south-1``)."""
+    for node in nodes:
+        if isinstance(node, str):
+            return type(node) if type(node) is not str else None
+    return None
+
+
+# --------------------------------------------------------------------------- files and commit
+
+
+@dataclass
+class YamlFile:
+    rel: str  # path relative to the project folder, as problems name it
+    path: Path
+    original: bytes | None  # None: a new file
+    doc: Any
+    noop: str = ""  # what a plain round trip writes
+
+    @property
+    def text(self) -> str:
+        return "" if self.original is None else self.original.decode("utf-8")
+
+
+class Session:
+    """The files one command reads and changes; ``commit`` validates and writes them."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.yaml = make_yaml()
+        self.files: dict[str, YamlFile] = {}
+
+    def open(self, rel: str) -> YamlFile:
+        if rel in self.files:
+            return self.files[rel]
+        path = self.root / rel
+        _, problems = load_yaml(path, rel)  # the messages `cloudmap validate` gives
+        if problems:
+            raise ValidationError(problems)
+        raw = path.read_bytes()
+        try:
+            doc = self.yaml.load(raw.decode("utf-8"))
+        except RuamelYAMLError as exc:
+            raise CloudmapError(
+                f"{rel}: cannot be edited safely ({exc}); nothing was written"
+            ) from None
+        f = YamlFile(rel, path, raw, doc)
+        f.noop = _dump(self.yaml, doc)
+        self.files[rel] = f
+        return f
+
+    def create(self, rel: str, doc: Any) -> YamlFile:
+        path = self.root / rel
+        if path.exists():
+            raise CloudmapError(f"{rel} already exists; pass another --id (or edit that file)")
+        f = YamlFile(rel, path, None, doc)
+        self.files[rel] = f
+        return f
+
+    def render(self, f: YamlFile) -> str:
+        edited = _dump(self.yaml, f.doc)
+        if f.original is None:
+            return edited
+        merged = _merge(f.text, f.noop, edited)
+        if merged == edited:
+            return edited
+        if merged is None or _plain_load(merged) != _plain_load(edited):
+            raise CloudmapError(
+                f"{f.rel}: the change touches lines that ruamel.yaml would reformat; nothing was "
+                "written (make this change by hand)"
+            )
+        return merged
+
+    def commit(self) -> None:
+        """Validate the whole catalog with the changes, then write the changed files atomically."""
+        changes = {}
+        for rel, f in self.files.items():
+            text = self.render(f)
+            if f.original is None or text.encode("utf-8") != f.original:
+                changes[rel] = text
+        if not changes:
+            return
+        _validate(self.root, changes)
+        _write(self.root, {rel: (changes[rel], self.files[rel].original) for rel in changes})
+
+
+def _validate(root: Path, changes: dict[str, str]) -> None:
+    """Run `cloudmap validate`'s checks on a temporary copy of ``root`` holding the changes."""
+    from cloudmap.validate import load_validated
+
+    with tempfile.TemporaryDirectory(prefix="cloudmap-edit-") as tmp:
+        t = Path(tmp)
+        for part in ("data", "seeds"):
+            if (root / part).is_dir():
+                shutil.copytree(root / part, t / part, symlinks=True)
+            else:
+                (t / part).mkdir()
+        if (root / "geo").is_dir():
+            (t / "geo").symlink_to((root / "geo").resolve(), target_is_directory=True)
+        else:
+            (t / "geo").mkdir()
+        for rel, text in changes.items():
+            (t / rel).write_bytes(text.encode("utf-8"))
+        prefixes = (f"{t.resolve()}/", f"{t}/")
+        try:
+            load_validated(t, full=True)
+        except ValidationError as exc:
+            raise ValidationError([_relocate(p, prefixes) for p in exc.problems]) from None
+        except CloudmapError as exc:  # e.g. a missing geo/ file: name the real folder
+            message = str(exc)
+            for prefix in prefixes:
+                message = message.replace(prefix, f"{root}/")
+            raise CloudmapError(message) from None
+
+
+def _relocate(p: Problem, prefixes: Iterable[str]) -> Problem:
+    for prefix in prefixes:
+        if p.file.startswith(prefix):
+            return Problem(p.file[len(prefix) :], p.line, p.id, p.field, p.message)
+    return p
+
+
+def _write(root: Path, changes: dict[str, tuple[str, bytes | None]]) -> None:
+    """Write every file through a temporary file in its folder: new files are linked into place
+    (never over a file that appeared meanwhile), existing ones replaced with ``os.replace``.
+
+    Refuses (writing nothing) if a file changed on disk since it was read."""
+    staged: list[tuple[str, Path, bool]] = []  # (temporary file, target, is new)
+    try:
+        for rel, (text, original) in changes.items():
+            path = root / rel
+            current = path.read_bytes() if path.exists() else None
+            if current != original:
+                what = "appeared" if original is None else "changed"
+                raise CloudmapError(
+                    f"{rel} {what} on disk while this edit was prepared; nothing was written "
+                    "(run the command again)"
+                )
+            like = path if original is not None else path.parent
+            mode = stat.S_IMODE(like.stat().st_mode) & 0o666
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            staged.append((tmp, path, original is None))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(text.encode("utf-8"))
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(tmp, mode)
+        staged.sort(key=lambda item: not item[2])  # new files first: linking them can fail
+        for tmp, path, new in staged:
+            if new:
+                try:
+                    os.link(tmp, path)
+                except FileExistsError:
+                    raise CloudmapError(
+                        f"{path.relative_to(root).as_posix()} appeared on disk while this edit "
+                        "was prepared; nothing was written (run the command again)"
+                    ) from None
+            else:
+                os.replace(tmp, path)
+    finally:
+        for tmp, _, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
