@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import gc
 import hashlib
 import importlib.resources
 import importlib.util
 import json
 import math
+import tracemalloc
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -297,6 +300,41 @@ def test_nearest_regions_matches_brute_force(fixture_catalog):
     np.testing.assert_allclose(brute[np.arange(len(idx)), idx], km, rtol=1e-9, atol=1e-6)
 
 
+def _random_regions(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    lat, lon = rng.uniform(-60, 70, n), rng.uniform(-180, 180, n)
+    lat[1::7], lon[1::7] = lat[0:-1:7], lon[0:-1:7]  # region 7k+1 sits on 7k: exact ties
+    return lat, lon
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 7, 2048, 10**9])
+def test_nearest_regions_does_not_depend_on_the_chunk_size(chunk_rows):
+    gaz = cities()
+    n = 3000 if chunk_rows == 1 else len(gaz.lat)  # one row at a time is slow: fewer cities
+    lat, lon = gaz.lat[:n], gaz.lon[:n]
+    rlat, rlon = _random_regions(500, seed=5)
+    idx, km = coverage.nearest_regions(lat, lon, rlat, rlon)  # default: blocks of 2**18 cells
+    got_idx, got_km = coverage.nearest_regions(lat, lon, rlat, rlon, chunk_rows=chunk_rows)
+    assert np.array_equal(got_idx, idx) and np.array_equal(got_km, km)  # bit for bit
+    assert not np.any(idx % 7 == 1)  # region 7k+1 repeats 7k: a tie goes to the lower index
+
+
+def test_nearest_regions_memory_stays_bounded():
+    """34,000 cities x 4,000 regions would be a 1.1 GB matrix; blocks keep it to megabytes."""
+    gaz = cities()
+    rlat, rlon = _random_regions(4000, seed=6)
+    tracemalloc.start()
+    try:
+        idx, _ = coverage.nearest_regions(gaz.lat, gaz.lon, rlat, rlon)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(idx) == len(gaz.lat)
+    assert peak < 32 * 2**20, f"peak {peak / 2**20:.0f} MiB"
+    with pytest.raises(ValueError, match="chunk_rows must be at least 1, not 0"):
+        coverage.nearest_regions(gaz.lat, gaz.lon, rlat, rlon, chunk_rows=0)
+
+
 # --------------------------------------------------------------------------- cities
 
 
@@ -399,6 +437,109 @@ def test_country_errors(fixture_catalog, tmp_path):
     assert coverage.city_coverage(two, AFTER, provider="othercloud").attrs["provider"] == (
         "othercloud"
     )
+    with pytest.raises(CloudmapError, match=r"or provider='all' for the nearest region of any"):
+        coverage.country_coverage(two, AFTER)
+
+
+# --------------------------------------------------------------------------- several providers
+
+
+@pytest.fixture
+def two_providers(tmp_path):
+    """testcloud in Bangkok; othercloud in Bangkok too (same point) and in Mexico City."""
+    root = write_catalog(
+        tmp_path / "two", [region_yaml("a-1", "Bangkok", "TH", 13.75, 100.5, "2020")]
+    )
+    write_catalog(
+        root,
+        [
+            region_yaml("b-1", "Bangkok", "TH", 13.75, 100.5, "2020"),
+            region_yaml("b-2", "Mexico City", "MX", 19.4326, -99.1332, "2021"),
+        ],
+        provider="othercloud",
+    )
+    return load_catalog(root)
+
+
+def test_all_providers_measures_from_the_nearest_region_of_any(two_providers):
+    ids = [
+        f"{r.provider}:{r.id}" for r in coverage.live_regions(two_providers, AFTER, provider="all")
+    ]
+    assert ids == ["othercloud:b-1", "othercloud:b-2", "testcloud:a-1"]
+    df = coverage.country_coverage(two_providers, AFTER, provider="all")
+    assert df.attrs == {"as_of": "2025-05-15", "provider": "all", "live_regions": 3}
+    by = df.set_index("iso_a2")
+    assert by.loc["MX", "nearest_region"] == "othercloud:b-2"
+    # a-1 and b-1 share a point: the tie goes to the name that sorts first
+    assert by.loc["TH", "nearest_region"] == "othercloud:b-1"
+    for pid in ("testcloud", "othercloud"):
+        one = coverage.country_coverage(two_providers, AFTER, provider=pid).set_index("iso_a2")
+        assert (by["rtt_est_ms"] <= one["rtt_est_ms"]).all()  # never worse than any provider
+    testcloud = coverage.country_coverage(two_providers, AFTER, provider="testcloud")
+    assert testcloud.set_index("iso_a2").loc["MX", "nearest_region"] == "a-1"
+    cities_all = coverage.city_coverage(two_providers, AFTER, provider=" ALL ")
+    assert set(cities_all["nearest_region"]) <= {"othercloud:b-2", "othercloud:b-1"}
+    text = coverage.format_text(df.head(3))
+    assert text.startswith("Coverage by all providers as of 2025-05-15 (3 live regions)\n")
+    cmp = coverage.compare(two_providers, BEFORE, AFTER, provider="all", countries=["MX"])
+    assert cmp.attrs["provider"] == "all"
+    with pytest.raises(CloudmapError, match=r"^no provider has a live region on 2000-01-01"):
+        coverage.country_coverage(two_providers, dt.date(2000, 1, 1), provider="all")
+
+
+def test_all_providers_on_a_one_provider_catalog_is_the_default(fixture_catalog):
+    default = coverage.country_coverage(fixture_catalog, AFTER)
+    every = coverage.country_coverage(fixture_catalog, AFTER, provider="all")
+    pd.testing.assert_frame_equal(every, default)
+    assert every.attrs == default.attrs
+    assert every.attrs["provider"] == "fixturecloud"
+
+
+# --------------------------------------------------------------------------- memo
+
+
+def test_country_coverage_is_memoised_per_catalog(mexico_catalog, monkeypatch):
+    calls = []
+    real = coverage._nearest
+
+    def counting(*args):
+        calls.append(args[1:])
+        return real(*args)
+
+    monkeypatch.setattr(coverage, "_nearest", counting)
+    first = coverage.country_coverage(mexico_catalog, AFTER)
+    assert coverage.country_coverage(mexico_catalog, AFTER).equals(first)
+    assert calls == [(AFTER, "testcloud")]  # the map and the exports share one computation
+    # The same countries, however asked for, share an entry; other dates get their own.
+    coverage.country_coverage(mexico_catalog, AFTER, countries=["mx", "US"])
+    coverage.country_coverage(mexico_catalog, AFTER, countries=("US", " MX", "us"))
+    coverage.country_coverage(mexico_catalog, BEFORE, provider="testcloud")
+    assert len(calls) == 3
+    # Callers get copies: changing one changes nothing for the next caller.
+    first.loc[0, "rtt_est_ms"] = -1.0
+    first.attrs["provider"] = "changed"
+    again = coverage.country_coverage(mexico_catalog, AFTER)
+    assert again.loc[0, "rtt_est_ms"] != -1.0 and again.attrs["provider"] == "testcloud"
+    # Another catalog object (other regions) never sees this one's results.
+    gone = dataclasses.replace(mexico_catalog, regions=mexico_catalog.regions[:1])
+    assert coverage.country_coverage(gone, AFTER).attrs["live_regions"] == 1
+    assert len(calls) == 4
+    coverage.clear_memo(mexico_catalog)
+    coverage.country_coverage(mexico_catalog, AFTER)
+    assert len(calls) == 5
+
+
+def test_the_memo_goes_with_its_catalog(tmp_path):
+    root = write_catalog(
+        tmp_path / "gc", [region_yaml("a-1", "Bangkok", "TH", 13.75, 100.5, "2020")]
+    )
+    catalog = load_catalog(root)
+    coverage.country_coverage(catalog, AFTER, countries=["TH"])
+    key = id(catalog)
+    assert key in coverage._memos
+    del catalog
+    gc.collect()
+    assert key not in coverage._memos
 
 
 # --------------------------------------------------------------------------- markets, compare

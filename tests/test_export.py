@@ -8,6 +8,8 @@ import math
 import os
 import re
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,11 @@ import shapely
 
 from cloudmap import export
 from cloudmap.catalog import load_catalog
+from cloudmap.errors import CloudmapError
+from cloudmap.export import geometry as export_geometry
+from cloudmap.export import write as export_write
+from cloudmap.export.geometry import crosses_antimeridian
+from cloudmap.export.schema import flat_value
 from conftest import FIXTURES, REPO, tree_digest
 
 DOC = REPO / "docs" / "exports.md"
@@ -167,6 +174,19 @@ def test_doc_parser_notices_an_edit(tmp_path):
     assert export.update_doc(path) is False
 
 
+def test_the_doc_regenerate_command_runs(tmp_path):
+    path = tmp_path / "exports.md"
+    shutil.copy(DOC, path)
+    proc = subprocess.run(
+        [sys.executable, "-m", "cloudmap.export", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(REPO / "src")},
+    )
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, f"{path}: up to date\n", "")
+
+
 _JSON_TYPES = {"string": str, "integer": int, "number": float, "date": str, "string list": list}
 
 
@@ -256,7 +276,7 @@ def test_geojson_is_valid_rfc7946(exported, layer):
         for i in _indices(crossing):
             geometry = data["features"][i]["geometry"]
             assert any(abs(lon) == 180 for lon, _ in _coords(geometry)), i
-            assert not export._crosses_antimeridian(shapely.geometry.shape(geometry)), i
+            assert not crosses_antimeridian(shapely.geometry.shape(geometry)), i
         assert problematic == {}, problematic
 
 
@@ -324,7 +344,7 @@ def test_polygons_follow_the_right_hand_rule(exported):
 def test_market_dissolve_keeps_the_antimeridian_split(exported):
     feats = {f["id"]: f for f in _geojson(exported[MAY_2025] / "markets.geojson")["features"]}
     pacific = shapely.geometry.shape(feats["pacific"]["geometry"])
-    assert not export._crosses_antimeridian(pacific)
+    assert not crosses_antimeridian(pacific)
     # Fiji, Russia and the USA reach both +180 and -180 ...
     minx, _, maxx, _ = pacific.bounds
     assert minx == -180 and maxx == 180
@@ -448,7 +468,7 @@ def test_located_sites_keep_their_point_and_unplaceable_ones_are_an_error(
     assert feat.properties["location_source"] == "GeoNames 3448439 (São Paulo)"
     nowhere = dataclasses.replace(fixture_catalog, sites=(dataclasses.replace(site, country="GI"),))
     with pytest.raises(
-        export.CloudmapError,
+        CloudmapError,
         match=r": br-2025: location: missing, and geo/ has no "
         r"polygon for GI to place the site on; give the site a location$",
     ):
@@ -599,8 +619,8 @@ def test_kml_has_a_style_per_status_and_escapes_text(fixture_catalog, fixture_ro
 
 
 def test_list_items_with_the_separator_are_escaped():
-    assert export._flat(["a;b", "c"]) == "a%3Bb;c"
-    assert export._flat([]) == ""
+    assert flat_value(["a;b", "c"]) == "a%3Bb;c"
+    assert flat_value([]) == ""
 
 
 # --------------------------------------------------------------------------- determinism
@@ -609,7 +629,7 @@ def test_list_items_with_the_separator_are_escaped():
 def test_two_runs_give_identical_bytes(fixture_root, tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
     export.write_exports(load_catalog(fixture_root), on=MAY_2025, out=a, root=fixture_root)
-    export._geom_cache.clear()  # nothing carried over from the first run
+    export_geometry._geom_cache.clear()  # nothing carried over from the first run
     time.sleep(1.1)  # the GeoPackage must not record the wall clock
     export.write_exports(load_catalog(fixture_root), on=MAY_2025, out=b, root=fixture_root)
     assert sorted(os.listdir(a)) == sorted(FILES)
@@ -655,7 +675,7 @@ def test_write_exports_returns_paths_in_order(fixture_catalog, fixture_root, tmp
 
 def test_unknown_format_is_an_error(fixture_catalog, fixture_root, tmp_path):
     with pytest.raises(
-        export.CloudmapError,
+        CloudmapError,
         match=r"^unknown export format 'shp'; choose from geojson, gpkg, csv, "
         r"kml$",
     ):
@@ -678,7 +698,7 @@ def test_a_failing_writer_leaves_the_folder_unchanged(
     def boom(*args: Any) -> list[Path]:
         raise OSError("disk full")
 
-    monkeypatch.setitem(export._WRITERS, "kml", (("regions",), boom))
+    monkeypatch.setitem(export_write._WRITERS, "kml", (("regions",), boom))
     with pytest.raises(OSError, match="disk full"):
         export.write_exports(fixture_catalog, on=MAY_2025, out=tmp_path, root=fixture_root)
     assert tree_digest(tmp_path) == before

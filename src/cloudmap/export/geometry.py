@@ -1,0 +1,130 @@
+"""Geometry on the export grid: rounded points, RFC 7946 polygons and their GeoJSON, cached."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from cloudmap.errors import CloudmapError
+from cloudmap.export.schema import DECIMALS
+
+
+def point(lon: float, lat: float) -> BaseGeometry:
+    return shapely.Point(round_coord(lon), round_coord(lat))
+
+
+def round_coord(x: float) -> float:
+    return round(float(x), DECIMALS) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+def polygons(geom: BaseGeometry) -> BaseGeometry:
+    """A MultiPolygon on a 1e-6 degree grid with RFC 7946 ring orientation (exterior CCW)."""
+    geom = shapely.set_precision(geom, 10.0**-DECIMALS)
+    geom = shapely.orient_polygons(geom, exterior_cw=False)
+    if geom.geom_type == "Polygon":
+        geom = shapely.MultiPolygon([geom])
+    if geom.geom_type != "MultiPolygon":  # a collection: keep its polygonal parts
+        parts = [
+            p
+            for g in shapely.get_parts(geom)
+            for p in shapely.get_parts(g)
+            if p.geom_type == "Polygon"
+        ]
+        geom = shapely.MultiPolygon(parts)
+    return geom
+
+
+def crosses_antimeridian(geom: BaseGeometry) -> bool:
+    """Whether a ring jumps more than 180° in longitude, other than along the ±180° edge itself
+    (Antarctica's ring runs from -180 to 180 along the pole)."""
+    for ring in _rings(geom):
+        lon = np.asarray(ring.coords)[:, 0]
+        jump = np.abs(np.diff(lon)) > 180.0
+        on_edge = (np.abs(lon[:-1]) == 180.0) & (np.abs(lon[1:]) == 180.0)
+        if np.any(jump & ~on_edge):
+            return True
+    return False
+
+
+def _rings(geom: BaseGeometry) -> Iterator[Any]:
+    for poly in shapely.get_parts(geom):
+        yield poly.exterior
+        yield from poly.interiors
+
+
+def interior_point(geom: BaseGeometry) -> BaseGeometry:
+    """A point inside the largest part of a (multi)polygon, on the export grid."""
+    parts = list(shapely.get_parts(geom))
+    largest = max(parts, key=lambda p: (p.area, p.bounds))
+    pt = largest.representative_point()
+    return point(pt.x, pt.y)
+
+
+_geom_lock = threading.Lock()
+_geom_cache: dict[tuple[Any, ...], tuple[BaseGeometry, str]] = {}
+
+
+def cached_polygons(
+    key: tuple[Any, ...], make: Callable[[], BaseGeometry]
+) -> tuple[BaseGeometry, str]:
+    """A polygon geometry and its GeoJSON text, made once per geo/ file version and key (they
+    do not depend on the export date)."""
+    with _geom_lock:
+        if key not in _geom_cache:
+            geom = make()
+            if crosses_antimeridian(geom):
+                raise CloudmapError(
+                    f"{key[1]} {key[2]}: a ring crosses the antimeridian; "
+                    "split it at ±180° (geo/ should already be split)"
+                )
+            if len(_geom_cache) > 4096:
+                _geom_cache.clear()
+            _geom_cache[key] = (geom, dumps(geojson_geometry(geom)))
+        return _geom_cache[key]
+
+
+def geo_ident(root: Path) -> tuple[str, int, int]:
+    from cloudmap.world import COUNTRIES_FILE
+
+    path = Path(root) / COUNTRIES_FILE
+    try:
+        st = path.stat()
+    except OSError:
+        raise CloudmapError(
+            f"{path}: missing (the country polygons; see geo/PROVENANCE.md)"
+        ) from None
+    return str(path.resolve()), st.st_mtime_ns, st.st_size
+
+
+def dissolve(parts: list[BaseGeometry]) -> BaseGeometry:
+    """Union of country polygons. The inputs are split at ±180°, and planar union never joins a
+    part ending at +180 to one starting at -180, so no band round the globe can appear."""
+    if not parts:
+        return shapely.MultiPolygon()
+    return polygons(shapely.union_all(parts, grid_size=10.0**-DECIMALS))
+
+
+def _coords(ring: Any) -> list[list[float]]:
+    arr = np.round(np.asarray(ring.coords)[:, :2], DECIMALS) + 0.0
+    return arr.tolist()  # type: ignore[no-any-return]
+
+
+def geojson_geometry(geom: BaseGeometry) -> dict[str, Any]:
+    """An RFC 7946 geometry object (2-D, at most six decimals) for a Point or MultiPolygon."""
+    if geom.geom_type == "Point":
+        return {"type": "Point", "coordinates": [round_coord(geom.x), round_coord(geom.y)]}
+    polys = [
+        [_coords(p.exterior), *(_coords(i) for i in p.interiors)] for p in shapely.get_parts(geom)
+    ]
+    return {"type": "MultiPolygon", "coordinates": polys}
+
+
+def dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)

@@ -1,0 +1,79 @@
+"""GeoPackage writer: every layer into one GeoPackage 1.2 file stamped with the export date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from cloudmap.export.schema import TITLES, Layer, flat_value
+from cloudmap.schema import CRS
+
+GPKG_FILE = "cloudmap.gpkg"
+# GDAL 3.12 writes GeoPackage 1.4 by default, which GDAL < 3.9 (Debian 12's 3.6, QGIS builds on
+# it) opens with a warning. 1.2 is what GDAL wrote by default before 3.9: every reader knows it.
+GPKG_VERSION = "1.2"
+
+
+_gdal_lock = threading.Lock()
+
+
+@contextmanager
+def _gdal_config(options: dict[str, str]) -> Iterator[None]:
+    import pyogrio
+
+    with _gdal_lock:
+        before = pyogrio.get_gdal_config_option  # GDAL config is process-wide: restore it
+        saved = {k: before(k) for k in options}
+        pyogrio.set_gdal_config_options(options)  # type: ignore[arg-type]
+        try:
+            yield
+        finally:
+            pyogrio.set_gdal_config_options(saved)  # type: ignore[arg-type]
+
+
+def _frame(layer: Layer) -> Any:
+    import geopandas as gpd
+    import pandas as pd
+
+    data: dict[str, Any] = {}
+    feats = layer.features
+    for fld in layer.fields:
+        values = [flat_value(f.properties[fld.name]) for f in feats]
+        if fld.type == "integer":
+            data[fld.name] = pd.array(values, dtype="Int32")
+        elif fld.type == "number":
+            data[fld.name] = pd.array(values, dtype="Float64")
+        else:
+            data[fld.name] = pd.array(values, dtype=object)
+    return gpd.GeoDataFrame(data, geometry=[f.geometry for f in feats], crs=CRS)
+
+
+def write_gpkg(layers: dict[str, Layer], tmp: Path, on: dt.date) -> list[Path]:
+    import pyogrio
+
+    path = tmp / GPKG_FILE
+    # gpkg_contents.last_change would be the wall clock: pin it to the export date. No fsync per
+    # transaction: the file is a temporary one until write_exports moves it into place.
+    with _gdal_config(
+        {"OGR_CURRENT_DATE": f"{on.isoformat()}T00:00:00.000Z", "OGR_SQLITE_SYNCHRONOUS": "OFF"}
+    ):
+        for i, (name, layer) in enumerate(layers.items()):
+            pyogrio.write_dataframe(
+                _frame(layer),
+                path,
+                layer=name,
+                driver="GPKG",
+                append=False,
+                geometry_type=layer.geometry_type,
+                promote_to_multi=None,
+                dataset_options={"VERSION": GPKG_VERSION} if i == 0 else None,
+                layer_options={
+                    "IDENTIFIER": f"cloudmap {name}",
+                    "DESCRIPTION": f"{TITLES[name]}, as of {on.isoformat()}",
+                },
+            )
+    return [path]

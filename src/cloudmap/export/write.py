@@ -1,0 +1,71 @@
+"""Write the export files of a date into a folder, atomically, in the formats asked for."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from cloudmap.catalog import Catalog
+from cloudmap.errors import CloudmapError
+from cloudmap.export.csvkml import write_csv, write_kml
+from cloudmap.export.geojson import write_geojson
+from cloudmap.export.gpkg import write_gpkg
+from cloudmap.export.layers import build_layers
+from cloudmap.export.schema import LAYERS, Layer
+
+FORMATS = ("geojson", "gpkg", "csv", "kml")
+ALL = FORMATS
+_WRITERS: dict[
+    str, tuple[tuple[str, ...], Callable[[dict[str, Layer], Path, dt.date], list[Path]]]
+] = {
+    "geojson": (LAYERS, write_geojson),
+    "gpkg": (LAYERS, write_gpkg),
+    "csv": (("regions",), write_csv),
+    "kml": (("regions",), write_kml),
+}
+
+
+def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
+    """The formats in canonical order; ``CloudmapError`` naming an unknown one."""
+    wanted = [str(f).strip().lower() for f in formats]
+    unknown = [f for f in wanted if f not in FORMATS]
+    if unknown:
+        raise CloudmapError(
+            f"unknown export format {unknown[0]!r}; choose from {', '.join(FORMATS)}"
+        )
+    if not wanted:
+        raise CloudmapError(f"no export format given; choose from {', '.join(FORMATS)}")
+    return tuple(f for f in FORMATS if f in wanted)
+
+
+def write_exports(
+    catalog: Catalog, *, on: dt.date, out: Path, root: Path, formats: Sequence[str] = ALL
+) -> list[Path]:
+    """Write the export files for ``on`` into ``out`` and return their paths.
+
+    Every file is first written to a temporary folder inside ``out``, then moved into place with
+    ``os.replace``, so a reader never sees a half-written file and a failure leaves ``out`` as it
+    was. Identical input gives byte-identical files (no clock, fixed order, rounded numbers).
+    """
+    fmts = check_formats(formats)
+    names = [n for n in LAYERS if any(n in _WRITERS[f][0] for f in fmts)]
+    layers = build_layers(catalog, on=on, root=root, layers=names)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".export-", dir=out))
+    try:
+        written: list[Path] = []
+        for fmt in fmts:
+            needed, writer = _WRITERS[fmt]
+            written += writer({n: layers[n] for n in needed}, tmp, on)
+        final = []
+        for path in written:
+            os.replace(path, out / path.name)
+            final.append(out / path.name)
+        return final
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
