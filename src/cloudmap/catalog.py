@@ -31,7 +31,7 @@ from cloudmap.yamlio import LineMap, load_yaml
 
 NEW_WINDOW = dt.timedelta(days=365)
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]$")
-_ZONE_SUFFIX_RE = re.compile(r"^-?[a-z0-9]{1,3}$")
+_ZONE_SUFFIX_RE = re.compile(r"^-?(?:[a-z]{1,2}|[0-9]{1,2})$")  # cn-hangzhou-b, us-east-1a, x-2
 
 
 @dataclass(frozen=True)
@@ -274,7 +274,14 @@ class _Reader:
                 self.add(m.line_of(key), id_, key, "missing (required)")
             return None
         if not isinstance(value, str) or not value.strip():
-            self.add(m.line_of(key), id_, key, f"expected non-empty text, got {_describe(value)}")
+            hint = (
+                " (quote it: YAML reads NO, no, yes, on, off as true/false)"
+                if isinstance(value, bool)
+                else ""
+            )
+            self.add(
+                m.line_of(key), id_, key, f"expected non-empty text, got {_describe(value)}{hint}"
+            )
             return None
         return value.strip()
 
@@ -649,17 +656,10 @@ def _check(catalog: Catalog) -> list[Problem]:
     for r in catalog.regions:
         _check_dates(r, add)
         for z in r.zones:
-            owner = next(
-                (
-                    o
-                    for o in region_ids
-                    if o != r.id and z.id.startswith(o) and _ZONE_SUFFIX_RE.match(z.id[len(o) :])
-                ),
-                None,
-            )
-            if owner is not None:
+            owner = _zone_region(z.id, region_ids)
+            if owner is not None and owner != r.id:
                 add(r, "zones", f"zone {z.id} belongs to region {owner}, not {r.id}", z.line)
-            elif not (z.id.startswith(r.id) and _ZONE_SUFFIX_RE.match(z.id[len(r.id) :])):
+            elif owner is None:
                 add(
                     r,
                     "zones",
@@ -701,6 +701,17 @@ def _check(catalog: Catalog) -> list[Problem]:
         if s.region is not None and s.region not in region_ids:
             add(s, "region", f"no region {s.region!r} in the catalog")
     return problems
+
+
+def _zone_region(zone_id: str, region_ids: set[str]) -> str | None:
+    """The region a zone id names: the longest region id it extends by a zone suffix."""
+    for cut in range(min(len(zone_id) - 1, 3), 0, -1):
+        region, suffix = zone_id[:-cut], zone_id[-cut:]
+        if region.endswith("-"):
+            continue
+        if region in region_ids and _ZONE_SUFFIX_RE.match(suffix):
+            return region
+    return None
 
 
 def _check_dates(r: Region, add: Any) -> None:
