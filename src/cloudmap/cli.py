@@ -331,7 +331,7 @@ def cmd_geo_rebuild(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from cloudmap.site import build_site
 
-    on = args.as_of or _today()
+    on = args.as_of or _load(args).default_as_of
     index = build_site(_root(args), on=on, out=Path(args.out), self_contained=args.self_contained)
     size = index.stat().st_size
     print(f"Wrote {index} ({size / 1e6:.2f} MB, as of {on.isoformat()}"
@@ -342,7 +342,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_snapshot(args: argparse.Namespace) -> int:
     from cloudmap.site import snapshot
 
-    on = args.as_of or _today()
+    on = args.as_of or _load(args).default_as_of
     out = snapshot(_root(args), on=on, out=Path(args.out))
     print(f"Wrote {out} (map as of {on.isoformat()})")
     return EXIT_OK
@@ -533,7 +533,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = _command(sub, "build", "write the map site: DIR/index.html (the interactive map) and "
                  "DIR/data/ (GIS downloads)", "cloudmap build --as-of 2025-05-15 --out site",
                  cmd_build)
-    p.add_argument("--as-of", type=_date, metavar="DATE", help="date (YYYY-MM-DD; default today)")
+    p.add_argument("--as-of", type=_date, metavar="DATE", help="date (YYYY-MM-DD; default: the "
+                   "catalog's review date, see docs/catalog-format.md)")
     p.add_argument("--out", default="site", metavar="DIR", help="output folder (default: site); "
                    "replaced whole, only if an earlier build wrote it")
     p.add_argument("--self-contained", action="store_true", help="inline every JS/CSS asset "
@@ -542,7 +543,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = _command(sub, "snapshot", "render a PNG of the map with headless Chromium (offline)",
                  "cloudmap snapshot --out docs/map.png", cmd_snapshot)
-    p.add_argument("--as-of", type=_date, metavar="DATE", help="date (YYYY-MM-DD; default today)")
+    p.add_argument("--as-of", type=_date, metavar="DATE", help="date (YYYY-MM-DD; default: the "
+                   "catalog's review date)")
     p.add_argument("--out", default="site/map.png", metavar="PNG",
                    help="output file (default: site/map.png)")
 
