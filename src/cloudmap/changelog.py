@@ -155,7 +155,7 @@ def to_html(evts: list[Event], *, title: str = "Footprint changelog") -> str:
         f"<style>{_CSS}</style></head><body>\n<h1>{esc(title)}</h1>\n"
         "<p>Every dated change in the catalog, newest first. Imprecise dates show their precision; "
         '"no later than" marks an upper bound. <a href="index.html">Back to the map</a> · '
-        '<a href="data/changelog.json">JSON</a></p>\n'
+        '<a href="changelog.json">JSON</a></p>\n'
         "<table><thead><tr><th>Date</th><th>Event</th><th>Where</th><th>Sources</th></tr></thead>"
         f"<tbody>\n{body}\n</tbody></table>\n</body></html>\n"
     )

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from cloudmap import export, render
+from cloudmap import changelog, export, render
 from cloudmap.assets import find_node_modules, local_path
 from cloudmap.catalog import Catalog
 from cloudmap.errors import CloudmapError
@@ -33,7 +33,16 @@ _MARKER_TEXT = "Built by `cloudmap build`; the whole folder is replaced by the n
 # Extra pages written beside index.html: each gets (catalog, on, site folder) and writes its file(s);
 # the header links every file among LINKED_PAGES that exists. The changelog writer goes here.
 Page = Callable[[Catalog, dt.date, Path], None]
-PAGES: tuple[Page, ...] = ()
+
+
+def _changelog(catalog: Catalog, on: dt.date, out: Path) -> None:
+    """changelog.html and changelog.json: every dated change in the catalog, with sources."""
+    evts = changelog.events(catalog)
+    (out / "changelog.html").write_text(changelog.to_html(evts), encoding="utf-8", newline="\n")
+    (out / "changelog.json").write_text(changelog.to_json(evts), encoding="utf-8", newline="\n")
+
+
+PAGES: tuple[Page, ...] = (_changelog,)
 LINKED_PAGES = (("Changelog", "changelog.html"),)
 
 _BLANK_PNG = bytes.fromhex(  # 1x1 transparent PNG: offline stand-in for map tiles
@@ -126,7 +135,7 @@ def build_site(
     ``node_modules``, default: found via find_node_modules) and uses no tiles or CDN.
     """
     root, out = Path(root), Path(out)
-    catalog = load_validated(root, full=False)
+    catalog = load_validated(root, full=True)
     if self_contained and node_modules is None:
         node_modules = find_node_modules(root)
     with _staging(out) as tmp:
