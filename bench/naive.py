@@ -1,0 +1,50 @@
+"""The baseline for page weight and time to interactive: a naive folium build of the same content.
+
+`folium.GeoJson` of the raw Natural Earth 1:50m countries (geo/countries-50m.geojson, unsimplified)
+plus one `folium.Marker` per region with the same popup fields as the product's popup. This is what
+a first attempt with folium looks like; the product must beat it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from pathlib import Path
+
+import folium
+import geopandas as gpd
+
+from cloudmap import world
+from cloudmap.catalog import Catalog
+
+
+def _popup(region, on: dt.date) -> str:
+    esc = html.escape
+    zones = region.live_zones(on)
+    links = "".join(f'<li><a href="{esc(s.url)}">{esc(s.supports)}</a></li>' for s in region.sources)
+    launched = region.launched.human() if region.launched else "unknown"
+    return (
+        f"<h4>{esc(region.name)}</h4><p><code>{esc(region.id)}</code> · {esc(region.city)}, "
+        f"{esc(world.country_name(region.country))} {world.flag(region.country)}</p>"
+        f"<p>Kind: {esc(region.kind)} · Status: {esc(region.status(on) or '')}</p>"
+        f"<p>Zones ({len(zones)}): {esc(', '.join(z.id for z in zones))}</p>"
+        f"<p>Launched: {esc(launched)}</p><ul>{links}</ul>"
+    )
+
+
+def naive_build(catalog: Catalog, root: Path, on: dt.date, out: Path) -> Path:
+    """Write the naive page to ``out`` (an .html path) and return it."""
+    countries = gpd.read_file(root / world.COUNTRIES_FILE)
+    m = folium.Map(location=[20, 0], zoom_start=2)
+    folium.GeoJson(countries, name="countries").add_to(m)
+    for r in catalog.regions:
+        if r.status(on) is None:
+            continue
+        folium.Marker(
+            [r.location.lat, r.location.lon],
+            popup=folium.Popup(_popup(r, on), max_width=320),
+            tooltip=f"{r.name} ({r.id})",
+        ).add_to(m)
+    folium.LayerControl().add_to(m)
+    m.save(str(out))
+    return out

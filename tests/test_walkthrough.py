@@ -1,0 +1,69 @@
+"""README's "A new region was announced" walkthrough, run end to end on a copy of the repository."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+
+from conftest import REPO
+
+HEADING = "## A new region was announced"
+
+
+def walkthrough_commands() -> list[list[str]]:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    section = text.split(HEADING, 1)[1]
+    block = re.search(r"```sh\n(.*?)```", section, re.S).group(1)
+    joined = block.replace("\\\n", " ")
+    return [shlex.split(line) for line in joined.splitlines() if line.strip()]
+
+
+def test_readme_walkthrough_runs_end_to_end(tmp_path):
+    work = tmp_path / "repo"
+    for part in ("data", "seeds", "geo", "site"):
+        shutil.copytree(REPO / part, work / part)
+    git = ["git", "-c", "user.name=test", "-c", "user.email=test@example.invalid"]
+    subprocess.run(["git", "init", "-q", "-b", "main", str(work)], check=True)
+    subprocess.run([*git, "-C", str(work), "add", "-A"], check=True)
+    subprocess.run([*git, "-C", str(work), "commit", "-qm", "before"], check=True)
+
+    commands = walkthrough_commands()
+    assert [c[0] for c in commands] == ["cloudmap"] * 5 + ["git"]
+    outputs = []
+    for cmd in commands:
+        if cmd[0] == "cloudmap":
+            argv = [sys.executable, "-m", "cloudmap", *cmd[1:]]
+            proc = subprocess.run(argv, cwd=work, capture_output=True, text=True, check=False)
+            assert proc.returncode == 0, (cmd, proc.stderr)
+            outputs.append(proc.stdout)
+        else:  # the git line: "git add ... && git commit -m ..."
+            line = shlex.join(cmd).replace("git ", " ".join(git) + " ")
+            proc = subprocess.run(line.replace("'&&'", "&&"), shell=True, cwd=work,
+                                  capture_output=True, text=True, check=False)
+            assert proc.returncode == 0, proc.stderr
+
+    # The diff step reports the new region and the newly hosting country.
+    diff_out = next(o for o in outputs if o.startswith("Footprint changes"))
+    assert "eu-west-3  Netherlands (Amsterdam), NL  2026-12-01" in diff_out
+    assert "Countries newly hosting a region: NL" in diff_out
+    # The rebuilt site shows it: exports, changelog and the map's data.
+    regions = json.loads((work / "site" / "data" / "regions.geojson").read_text(encoding="utf-8"))
+    new = next(f for f in regions["features"] if f["id"] == "alibaba-cloud:eu-west-3")
+    assert new["properties"]["status"] == "new"
+    assert new["properties"]["live_zones"] == 2
+    assert "eu-west-3" in (work / "site" / "changelog.html").read_text(encoding="utf-8")
+    assert "eu-west-3" in (work / "site" / "index.html").read_text(encoding="utf-8")
+    # ... and the announced Netherlands site became the region.
+    sites = json.loads((work / "site" / "data" / "sites.geojson").read_text(encoding="utf-8"))
+    assert not any(f["properties"]["country"] == "NL" for f in sites["features"])
+    # Everything was committed.
+    log = subprocess.run(["git", "-C", str(work), "log", "--oneline"], capture_output=True,
+                         text=True, check=True).stdout
+    assert "Netherlands region eu-west-3 opens" in log
+    status = subprocess.run(["git", "-C", str(work), "status", "--porcelain"],
+                            capture_output=True, text=True, check=True).stdout
+    assert status == ""
