@@ -93,14 +93,26 @@ def test_python_dash_m_runs_the_cli():
 
 
 def test_coverage_compare_shows_the_effect_of_a_launch(mini, run):
-    result = run("coverage", "--root", str(mini), "--country", "MX", "--compare", "2024-06-30",
-                 "2025-05-15", "--json")
+    result = run(
+        "coverage",
+        "--root",
+        str(mini),
+        "--country",
+        "MX",
+        "--compare",
+        "2024-06-30",
+        "2025-05-15",
+        "--json",
+    )
     assert result.code == 0
     data = json.loads(result.out)
     assert data["rtt"] == "estimated from distance"
     (row,) = data["rows"]
     assert (row["iso_a2"], row["nearest_region_from"], row["nearest_region_to"]) == (
-        "MX", "au-east-1", "mx-central-1")
+        "MX",
+        "au-east-1",
+        "mx-central-1",
+    )
     assert row["rtt_est_ms_to"] < 20 < 150 < row["rtt_est_ms_from"]
     assert row["delta_ms"] < -150
 
@@ -116,14 +128,25 @@ def test_coverage_text_labels_every_rtt_as_estimated(mini, run):
 def test_coverage_errors(mini, run):
     result = run("coverage", "--root", str(mini), "--market", "Narnia")
     assert (result.code, result.err) == (
-        1, "Error: unknown market 'Narnia'; known markets: Americas\n")
+        1,
+        "Error: unknown market 'Narnia'; known markets: Americas\n",
+    )
     result = run("coverage", "--root", str(mini), "--country", "XX")
     assert (result.code, result.err) == (
-        1, "Error: country: 'XX' is not an ISO 3166-1 alpha-2 country code (e.g. MX)\n")
+        1,
+        "Error: country: 'XX' is not an ISO 3166-1 alpha-2 country code (e.g. MX)\n",
+    )
     assert run("coverage", "--root", str(mini), "--json", "--csv").code == 2
 
 
 def test_stats_includes_market_figures(mini, run):
     data = json.loads(run("stats", "--root", str(mini), "--as-of", "2025-05-15", "--json").out)
-    assert data["markets"] == [{"name": "Americas", "countries_targeted": 5,
-                                "countries_hosting": 1, "live_regions": 1, "live_zones": 1}]
+    assert data["markets"] == [
+        {
+            "name": "Americas",
+            "countries_targeted": 5,
+            "countries_hosting": 1,
+            "live_regions": 1,
+            "live_zones": 1,
+        }
+    ]

@@ -42,8 +42,14 @@ def test_readme_walkthrough_runs_end_to_end(tmp_path):
             outputs.append(proc.stdout)
         else:  # the git line: "git add ... && git commit -m ..."
             line = shlex.join(cmd).replace("git ", " ".join(git) + " ")
-            proc = subprocess.run(line.replace("'&&'", "&&"), shell=True, cwd=work,
-                                  capture_output=True, text=True, check=False)
+            proc = subprocess.run(
+                line.replace("'&&'", "&&"),
+                shell=True,
+                cwd=work,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
             assert proc.returncode == 0, proc.stderr
 
     # The diff step reports the new region and the newly hosting country.
@@ -61,9 +67,14 @@ def test_readme_walkthrough_runs_end_to_end(tmp_path):
     sites = json.loads((work / "site" / "data" / "sites.geojson").read_text(encoding="utf-8"))
     assert not any(f["properties"]["country"] == "NL" for f in sites["features"])
     # Everything was committed.
-    log = subprocess.run(["git", "-C", str(work), "log", "--oneline"], capture_output=True,
-                         text=True, check=True).stdout
+    log = subprocess.run(
+        ["git", "-C", str(work), "log", "--oneline"], capture_output=True, text=True, check=True
+    ).stdout
     assert "Netherlands region eu-west-3 opens" in log
-    status = subprocess.run(["git", "-C", str(work), "status", "--porcelain"],
-                            capture_output=True, text=True, check=True).stdout
+    status = subprocess.run(
+        ["git", "-C", str(work), "status", "--porcelain"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert status == ""

@@ -120,8 +120,16 @@ def _add_market_stats(args: argparse.Namespace, catalog: Any, on: dt.date, data:
     from cloudmap.world import market_stats
 
     data["markets"] = [
-        {k: m[k] for k in ("name", "countries_targeted", "countries_hosting", "live_regions",
-                           "live_zones")}
+        {
+            k: m[k]
+            for k in (
+                "name",
+                "countries_targeted",
+                "countries_hosting",
+                "live_regions",
+                "live_zones",
+            )
+        }
         for m in market_stats(catalog, on, _root(args))
     ]
 
@@ -161,7 +169,8 @@ def _formats(text: str) -> tuple[str, ...]:
     for f in wanted or [text]:
         if f not in FORMATS:
             raise argparse.ArgumentTypeError(
-                f"{f!r} is not an export format; choose from {', '.join(FORMATS)}")
+                f"{f!r} is not an export format; choose from {', '.join(FORMATS)}"
+            )
     return tuple(wanted)
 
 
@@ -180,8 +189,15 @@ def cmd_export(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- coverage
 
 _COMPARE_COLUMNS = [
-    "iso_a2", "name", "nearest_region_from", "nearest_region_to", "rtt_est_ms_from",
-    "rtt_est_ms_to", "delta_ms", "share_50ms_from", "share_50ms_to",
+    "iso_a2",
+    "name",
+    "nearest_region_from",
+    "nearest_region_to",
+    "rtt_est_ms_from",
+    "rtt_est_ms_to",
+    "delta_ms",
+    "share_50ms_from",
+    "share_50ms_to",
 ]
 
 
@@ -200,10 +216,18 @@ def cmd_coverage(args: argparse.Namespace) -> int:
         markets = {args.market: known[args.market]}
     if args.compare:
         d1, d2 = args.compare
-        df = coverage.compare(catalog, d1, d2, markets=markets, countries=countries,
-                              changed_only=not (countries or markets))
+        df = coverage.compare(
+            catalog,
+            d1,
+            d2,
+            markets=markets,
+            countries=countries,
+            changed_only=not (countries or markets),
+        )
         if not (args.json or args.csv):
-            keep = [c for c in (["market"] if markets else []) + _COMPARE_COLUMNS if c in df.columns]
+            keep = [
+                c for c in (["market"] if markets else []) + _COMPARE_COLUMNS if c in df.columns
+            ]
             df = df[keep]
     elif markets:
         df = coverage.market_coverage(catalog, args.as_of or _today(), markets)
@@ -305,11 +329,19 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 def _edit_options(p: argparse.ArgumentParser, *, announcement: bool = True) -> None:
     p.add_argument("--source", required=True, metavar="URL", help="where the change is stated")
-    p.add_argument("--supports", metavar="TEXT",
-                   help="what the source supports (default: describes what was given)")
+    p.add_argument(
+        "--supports",
+        metavar="TEXT",
+        help="what the source supports (default: describes what was given)",
+    )
     if announcement:
-        p.add_argument("--announcement", action="append", default=[], metavar="ID",
-                       help="id of a seeds/ record reporting it (repeatable)")
+        p.add_argument(
+            "--announcement",
+            action="append",
+            default=[],
+            metavar="ID",
+            help="id of a seeds/ record reporting it (repeatable)",
+        )
 
 
 # --------------------------------------------------------------------------- geo
@@ -334,8 +366,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     on = args.as_of or _load(args).default_as_of
     index = build_site(_root(args), on=on, out=Path(args.out), self_contained=args.self_contained)
     size = index.stat().st_size
-    print(f"Wrote {index} ({size / 1e6:.2f} MB, as of {on.isoformat()}"
-          f"{', self-contained' if args.self_contained else ''}) and {index.parent / 'data'}/")
+    print(
+        f"Wrote {index} ({size / 1e6:.2f} MB, as of {on.isoformat()}"
+        f"{', self-contained' if args.self_contained else ''}) and {index.parent / 'data'}/"
+    )
     return EXIT_OK
 
 
@@ -399,21 +433,40 @@ def build_parser() -> argparse.ArgumentParser:
         "cloudmap export --format geojson,gpkg --as-of 2025-05-15 --out exports",
         cmd_export,
     )
-    p.add_argument("--format", type=_formats, default=("geojson", "gpkg", "csv", "kml"),
-                   metavar="LIST", help="comma-separated formats from geojson, gpkg, csv, kml "
-                   "(default: all)")
+    p.add_argument(
+        "--format",
+        type=_formats,
+        default=("geojson", "gpkg", "csv", "kml"),
+        metavar="LIST",
+        help="comma-separated formats from geojson, gpkg, csv, kml (default: all)",
+    )
     p.add_argument("--as-of", type=_date, metavar="DATE", help="date (YYYY-MM-DD; default today)")
-    p.add_argument("--out", type=Path, default=Path("site/data"), metavar="DIR",
-                   help="folder to write into (default: site/data)")
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=Path("site/data"),
+        metavar="DIR",
+        help="folder to write into (default: site/data)",
+    )
 
-    p = _command(sub, "coverage", "distance and estimated round-trip time from every country or "
-                 "market to the nearest live region (RTT estimated from distance)",
-                 "cloudmap coverage --market Americas --compare 2024-06-30 2025-05-15", cmd_coverage)
+    p = _command(
+        sub,
+        "coverage",
+        "distance and estimated round-trip time from every country or "
+        "market to the nearest live region (RTT estimated from distance)",
+        "cloudmap coverage --market Americas --compare 2024-06-30 2025-05-15",
+        cmd_coverage,
+    )
     p.add_argument("--as-of", type=_date, metavar="DATE", help="date (YYYY-MM-DD; default today)")
     p.add_argument("--market", metavar="NAME", help="one expansion market (data/markets.yaml)")
     p.add_argument("--country", metavar="CC", help="one country (ISO 3166-1 alpha-2)")
-    p.add_argument("--compare", nargs=2, type=_date, metavar=("DATE1", "DATE2"),
-                   help="the change between two dates")
+    p.add_argument(
+        "--compare",
+        nargs=2,
+        type=_date,
+        metavar=("DATE1", "DATE2"),
+        help="the change between two dates",
+    )
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="print JSON")
     fmt.add_argument("--csv", action="store_true", help="print CSV")
@@ -440,12 +493,27 @@ def build_parser() -> argparse.ArgumentParser:
     _edit_options(p, announcement=False)
     p.add_argument("--summary", metavar="TEXT", help="summary in our own words (default: title)")
     p.add_argument("--publisher", metavar="TEXT", help="who published it")
-    p.add_argument("--claim", action="append", default=[], metavar="KEY=N",
-                   help="headline total claimed: regions=N, zones=N or countries=N (repeatable)")
-    p.add_argument("--market", action="append", default=[], metavar="NAME",
-                   help="expansion market named (data/markets.yaml; repeatable)")
-    p.add_argument("--site", action="append", default=[], metavar="CC[:CITY]",
-                   help="an announced site, e.g. BR or JP:Tokyo (repeatable)")
+    p.add_argument(
+        "--claim",
+        action="append",
+        default=[],
+        metavar="KEY=N",
+        help="headline total claimed: regions=N, zones=N or countries=N (repeatable)",
+    )
+    p.add_argument(
+        "--market",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="expansion market named (data/markets.yaml; repeatable)",
+    )
+    p.add_argument(
+        "--site",
+        action="append",
+        default=[],
+        metavar="CC[:CITY]",
+        help="an announced site, e.g. BR or JP:Tokyo (repeatable)",
+    )
     p.add_argument("--id", metavar="ID", help="record id (default: <date>-<slug of title>)")
     p.add_argument("--provider", metavar="ID", help="provider (needed if data/ has several)")
 
@@ -468,11 +536,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lon", required=True, type=float, metavar="LON", help="WGS84 longitude")
     p.add_argument("--launched", metavar="DATE", help="launch date")
     p.add_argument("--announced", metavar="DATE", help="announcement date")
-    p.add_argument("--zones", action="append", default=[], metavar="LIST",
-                   help="zone ids or suffixes, comma-separated (they open with the region)")
+    p.add_argument(
+        "--zones",
+        action="append",
+        default=[],
+        metavar="LIST",
+        help="zone ids or suffixes, comma-separated (they open with the region)",
+    )
     _edit_options(p)
-    p.add_argument("--location-source", metavar="TEXT",
-                   help="source of the coordinates (default: the --source URL)")
+    p.add_argument(
+        "--location-source",
+        metavar="TEXT",
+        help="source of the coordinates (default: the --source URL)",
+    )
     p.add_argument("--kind", choices=KINDS, default="region", help="default: region")
     p.add_argument("--precision", choices=PRECISIONS, default="metro", help="default: metro")
     p.add_argument("--provider", metavar="ID", help="provider (needed if data/ has several)")
@@ -489,8 +565,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lat", type=float, metavar="LAT")
     p.add_argument("--lon", type=float, metavar="LON")
     p.add_argument("--precision", choices=PRECISIONS)
-    p.add_argument("--location-source", metavar="TEXT",
-                   help="source of the coordinates (default with --lat/--lon: the --source URL)")
+    p.add_argument(
+        "--location-source",
+        metavar="TEXT",
+        help="source of the coordinates (default with --lat/--lon: the --source URL)",
+    )
     for opt in ("announced", "launched", "closure-announced", "closed"):
         p.add_argument(f"--{opt}", metavar="DATE", help="a date, or null to clear it")
     _edit_options(p)
@@ -515,38 +594,74 @@ def build_parser() -> argparse.ArgumentParser:
     p = _command(sub, "diff", "what opened, closed, was announced or changed market coverage "
                  "between two dates, or against another version of the catalog",
                  "cloudmap diff --from 2024-06-30 --to 2025-05-15", cmd_diff)  # fmt: skip
-    p.add_argument("--from", dest="start", type=_date, metavar="DATE",
-                   help="first date (with --base: default --to)")
+    p.add_argument(
+        "--from",
+        dest="start",
+        type=_date,
+        metavar="DATE",
+        help="first date (with --base: default --to)",
+    )
     p.add_argument("--to", dest="end", type=_date, metavar="DATE", help="second date "
                    "(default today)")  # fmt: skip
     p.add_argument("--base", metavar="REV|PATH", help="compare with a git revision of the "
                    "project folder, or another project folder, instead of this catalog")  # fmt: skip
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    p = _command(sub, "geo", "rebuild geo/countries-50m.geojson from world-atlas (see geo/PROVENANCE.md)",
-                 "cloudmap geo rebuild --source node_modules/world-atlas/countries-50m.json",
-                 cmd_geo_rebuild)
+    p = _command(
+        sub,
+        "geo",
+        "rebuild geo/countries-50m.geojson from world-atlas (see geo/PROVENANCE.md)",
+        "cloudmap geo rebuild --source node_modules/world-atlas/countries-50m.json",
+        cmd_geo_rebuild,
+    )
     p.add_argument("action", choices=["rebuild"], help="what to do (rebuild)")
-    p.add_argument("--source", required=True, metavar="PATH",
-                   help="world-atlas@2.0.2's countries-50m.json")
+    p.add_argument(
+        "--source", required=True, metavar="PATH", help="world-atlas@2.0.2's countries-50m.json"
+    )
 
-    p = _command(sub, "build", "write the map site: DIR/index.html (the interactive map) and "
-                 "DIR/data/ (GIS downloads)", "cloudmap build --as-of 2025-05-15 --out site",
-                 cmd_build)
-    p.add_argument("--as-of", type=_date, metavar="DATE", help="date (YYYY-MM-DD; default: the "
-                   "catalog's review date, see docs/catalog-format.md)")
-    p.add_argument("--out", default="site", metavar="DIR", help="output folder (default: site); "
-                   "replaced whole, only if an earlier build wrote it")
-    p.add_argument("--self-contained", action="store_true", help="inline every JS/CSS asset "
-                   "(from node_modules/: run npm ci) and draw countries instead of web tiles, so "
-                   "index.html works offline")
+    p = _command(
+        sub,
+        "build",
+        "write the map site: DIR/index.html (the interactive map) and DIR/data/ (GIS downloads)",
+        "cloudmap build --as-of 2025-05-15 --out site",
+        cmd_build,
+    )
+    p.add_argument(
+        "--as-of",
+        type=_date,
+        metavar="DATE",
+        help="date (YYYY-MM-DD; default: the catalog's review date, see docs/catalog-format.md)",
+    )
+    p.add_argument(
+        "--out",
+        default="site",
+        metavar="DIR",
+        help="output folder (default: site); replaced whole, only if an earlier build wrote it",
+    )
+    p.add_argument(
+        "--self-contained",
+        action="store_true",
+        help="inline every JS/CSS asset "
+        "(from node_modules/: run npm ci) and draw countries instead of web tiles, so "
+        "index.html works offline",
+    )
 
-    p = _command(sub, "snapshot", "render a PNG of the map with headless Chromium (offline)",
-                 "cloudmap snapshot --out docs/map.png", cmd_snapshot)
-    p.add_argument("--as-of", type=_date, metavar="DATE", help="date (YYYY-MM-DD; default: the "
-                   "catalog's review date)")
-    p.add_argument("--out", default="site/map.png", metavar="PNG",
-                   help="output file (default: site/map.png)")
+    p = _command(
+        sub,
+        "snapshot",
+        "render a PNG of the map with headless Chromium (offline)",
+        "cloudmap snapshot --out docs/map.png",
+        cmd_snapshot,
+    )
+    p.add_argument(
+        "--as-of",
+        type=_date,
+        metavar="DATE",
+        help="date (YYYY-MM-DD; default: the catalog's review date)",
+    )
+    p.add_argument(
+        "--out", default="site/map.png", metavar="PNG", help="output file (default: site/map.png)"
+    )
 
     return parser
 
