@@ -755,17 +755,16 @@ def test_cli_export_writes_every_format(fixture_root, run, tmp_path):
     assert sorted(os.listdir(out)) == sorted(FILES)
 
 
-def test_cli_export_some_formats_into_site_data_as_of_today(
-    fixture_root, run, tmp_path, monkeypatch
+def test_cli_export_some_formats_into_site_data_as_of_the_catalog_date(
+    fixture_root, fixture_catalog, run, tmp_path, monkeypatch
 ):
-    from cloudmap import cli
-
+    # Without --as-of the export is as of the catalog's own date (never the clock).
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(cli, "_today", lambda: MAY_2025)
     result = run("export", "--root", str(fixture_root), "--format", "kml,csv")
     assert (result.code, result.err) == (0, "")
+    on = fixture_catalog.default_as_of.isoformat()
     assert result.out == (
-        "Wrote 3 files to site/data (as of 2025-05-15):\n"
+        f"Wrote 3 files to site/data (as of {on}):\n"
         "  regions.csv\n  regions.csvt\n  regions.kml\n"
     )
     assert sorted(os.listdir(tmp_path / "site" / "data")) == [

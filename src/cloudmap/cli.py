@@ -27,8 +27,9 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date; write YYYY-MM-DD") from None
 
 
-def _today() -> dt.date:
-    return dt.date.today()
+def _on(args: argparse.Namespace, catalog: Any) -> dt.date:
+    """--as-of, else the catalog's review date (never the clock: outputs stay reproducible)."""
+    return args.as_of or catalog.default_as_of
 
 
 def _dump_json(data: Any) -> str:
@@ -90,7 +91,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from cloudmap.analysis import stats
 
     catalog = _load(args)
-    on = args.as_of or _today()
+    on = _on(args, catalog)
     data = stats(catalog, on)
     _add_market_stats(args, catalog, on, data)
     if args.json:
@@ -178,7 +179,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from cloudmap.export import write_exports
 
     catalog = _load(args)
-    on = args.as_of or _today()
+    on = _on(args, catalog)
     paths = write_exports(catalog, on=on, out=args.out, root=_root(args), formats=args.format)
     print(f"Wrote {len(paths)} files to {args.out} (as of {on.isoformat()}):")
     for path in paths:
@@ -230,9 +231,9 @@ def cmd_coverage(args: argparse.Namespace) -> int:
             ]
             df = df[keep]
     elif markets:
-        df = coverage.market_coverage(catalog, args.as_of or _today(), markets)
+        df = coverage.market_coverage(catalog, _on(args, catalog), markets)
     else:
-        df = coverage.country_coverage(catalog, args.as_of or _today(), countries=countries)
+        df = coverage.country_coverage(catalog, _on(args, catalog), countries=countries)
     if args.json:
         print(_dump_json({**df.attrs, "rtt": coverage.RTT_NOTE, "rows": coverage.records(df)}))
     elif args.csv:
@@ -317,9 +318,12 @@ def cmd_region_add_zone(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
+    from cloudmap.catalog import load_catalog
     from cloudmap.diff import diff, format_text
 
-    report = diff(_root(args), start=args.start, end=args.end or _today(), base=args.base)
+    root = _root(args)
+    end = args.end or load_catalog(root).default_as_of
+    report = diff(root, start=args.start, end=end, base=args.base)
     if args.json:
         print(_dump_json(report))
     else:
@@ -413,7 +417,7 @@ def build_parser() -> argparse.ArgumentParser:
         "cloudmap stats --as-of 2025-05-15 --json",
         cmd_stats,
     )
-    p.add_argument("--as-of", type=_date, metavar="DATE", help="date (YYYY-MM-DD; default today)")
+    p.add_argument("--as-of", type=_date, metavar="DATE", help="date (YYYY-MM-DD; default: the catalog's review date)")
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = _command(
@@ -440,7 +444,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="LIST",
         help="comma-separated formats from geojson, gpkg, csv, kml (default: all)",
     )
-    p.add_argument("--as-of", type=_date, metavar="DATE", help="date (YYYY-MM-DD; default today)")
+    p.add_argument("--as-of", type=_date, metavar="DATE", help="date (YYYY-MM-DD; default: the catalog's review date)")
     p.add_argument(
         "--out",
         type=Path,
@@ -457,7 +461,7 @@ def build_parser() -> argparse.ArgumentParser:
         "cloudmap coverage --market Americas --compare 2024-06-30 2025-05-15",
         cmd_coverage,
     )
-    p.add_argument("--as-of", type=_date, metavar="DATE", help="date (YYYY-MM-DD; default today)")
+    p.add_argument("--as-of", type=_date, metavar="DATE", help="date (YYYY-MM-DD; default: the catalog's review date)")
     p.add_argument("--market", metavar="NAME", help="one expansion market (data/markets.yaml)")
     p.add_argument("--country", metavar="CC", help="one country (ISO 3166-1 alpha-2)")
     p.add_argument(
@@ -602,7 +606,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="first date (with --base: default --to)",
     )
     p.add_argument("--to", dest="end", type=_date, metavar="DATE", help="second date "
-                   "(default today)")  # fmt: skip
+                   "(default: the catalog's review date)")  # fmt: skip
     p.add_argument("--base", metavar="REV|PATH", help="compare with a git revision of the "
                    "project folder, or another project folder, instead of this catalog")  # fmt: skip
     p.add_argument("--json", action="store_true", help="print JSON")
