@@ -99,3 +99,13 @@ def test_headline_claims_reconcile_for_mid_2024_and_may_2025():
     by_date = {r["as_of"][:7]: r for r in rows.values()}
     assert by_date["2025-05"]["result"] == "match"
     assert any(k.startswith("2024-0") and r["result"] == "match" for k, r in by_date.items())
+
+
+def test_pinned_counts():
+    """Changing the catalog's size is deliberate: update these numbers (and README) with it."""
+    c = shipped()
+    assert len(c.regions) == 37
+    assert sum(len(r.zones) for r in c.regions) == 112
+    assert len(c.sites) == 4
+    assert len(c.announcements) == 11
+    assert sorted(c.providers) == ["alibaba-cloud"]
