@@ -142,8 +142,7 @@ class Site:
     line: int
     key_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
-    def line_of(self, key: str) -> int:
-        return self.key_lines.get(key, self.line)
+    line_of = Region.line_of
 
 
 @dataclass(frozen=True)

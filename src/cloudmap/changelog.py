@@ -52,37 +52,13 @@ def events(catalog: Catalog) -> list[Event]:
             if d is not None:
                 out.append(Event(d, key, r.provider, r.id, r.id, r.name, r.country, r.sources))
         for z in r.zones:
-            # A zone that opened with its region is part of the launch, not a separate event.
-            if z.opened is not None and (
-                r.launched is None or z.opened.effective != r.launched.effective
+            # A zone that opened (closed) with its region is part of the launch (closure).
+            for kind, d, with_region in (
+                ("zone_opened", z.opened, r.launched),
+                ("zone_closed", z.closed, r.closed),
             ):
-                out.append(
-                    Event(
-                        z.opened,
-                        "zone_opened",
-                        r.provider,
-                        z.id,
-                        r.id,
-                        r.name,
-                        r.country,
-                        r.sources,
-                    )
-                )
-            if z.closed is not None and (
-                r.closed is None or z.closed.effective != r.closed.effective
-            ):
-                out.append(
-                    Event(
-                        z.closed,
-                        "zone_closed",
-                        r.provider,
-                        z.id,
-                        r.id,
-                        r.name,
-                        r.country,
-                        r.sources,
-                    )
-                )
+                if d is not None and (with_region is None or d.effective != with_region.effective):
+                    out.append(Event(d, kind, r.provider, z.id, r.id, r.name, r.country, r.sources))
     for s in catalog.sites:
         country = pycountry.countries.get(alpha_2=s.country)
         cname = getattr(country, "common_name", None) or getattr(country, "name", s.country)
