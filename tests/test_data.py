@@ -107,5 +107,5 @@ def test_pinned_counts():
     assert len(c.regions) == 37
     assert sum(len(r.zones) for r in c.regions) == 112
     assert len(c.sites) == 4
-    assert len(c.announcements) == 11
+    assert len(c.announcements) == 13
     assert sorted(c.providers) == ["alibaba-cloud"]
