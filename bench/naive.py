@@ -21,7 +21,9 @@ from cloudmap.catalog import Catalog
 def _popup(region, on: dt.date) -> str:
     esc = html.escape
     zones = region.live_zones(on)
-    links = "".join(f'<li><a href="{esc(s.url)}">{esc(s.supports)}</a></li>' for s in region.sources)
+    links = "".join(
+        f'<li><a href="{esc(s.url)}">{esc(s.supports)}</a></li>' for s in region.sources
+    )
     launched = region.launched.human() if region.launched else "unknown"
     return (
         f"<h4>{esc(region.name)}</h4><p><code>{esc(region.id)}</code> · {esc(region.city)}, "

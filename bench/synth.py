@@ -7,7 +7,9 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import pycountry
 
+from cloudmap import world
 from cloudmap.gazetteer import cities
 
 PROVIDERS = ("synth-alpha", "synth-beta", "synth-gamma")
@@ -33,13 +35,23 @@ def make_project(dest: Path, n_sites: int, *, repo: Path, seed: int = 7) -> Path
     (dest / "seeds").mkdir()
     (dest / "data").mkdir(exist_ok=True)
     shutil.copy(repo / "data" / "markets.yaml", dest / "data" / "markets.yaml")
-    # Cities with a unique name within their country, so the gazetteer check is unambiguous.
+    # Cities with a unique name within their country, so the gazetteer check is unambiguous, in
+    # ISO 3166-1 countries (GeoNames also uses Kosovo's user-assigned XK, which the catalog cannot)
+    # and inside their country's polygon (GeoNames and Natural Earth disagree on some borders).
+    frame = world.load_countries(dest)
+    a2_of = dict(zip(frame["key"], frame["iso_a2"], strict=True))
+    inside = [a2_of.get(k) for k in world.locate(dest, gaz.lon, gaz.lat)]
     order = np.argsort(-gaz.population, kind="stable")
     picks = []
     seen: set[tuple[str, str]] = set()
     for i in order:
         key = (gaz.country[i], gaz.name[i])
-        if key in seen or any(c in gaz.name[i] for c in "'\"\\:#"):
+        if (
+            key in seen
+            or any(c in gaz.name[i] for c in "'\"\\:#")
+            or pycountry.countries.get(alpha_2=gaz.country[i]) is None
+            or inside[i] != gaz.country[i]
+        ):
             continue
         seen.add(key)
         picks.append(int(i))

@@ -73,6 +73,9 @@ def hostile_root(dest: Path) -> Path:
     text = data.read_text(encoding="utf-8")
     text = text.replace("  name: Mexico (Queretaro)\n", f"  name: {_yaml_str(EVIL_NAME)}\n", 1)
     text = text.replace("  city: Querétaro\n", f"  city: {_yaml_str(EVIL_CITY)}\n", 1)
+    # The hostile city is in no gazetteer: admin-area precision skips that check, so the catalog
+    # still passes the full validation `cloudmap build` runs.
+    text = text.replace("    precision: metro\n", "    precision: admin-area\n", 1)
     text = text.replace(
         "  - url: https://example.com/mexico\n    supports: launch date\n",
         '  - url: https://example.com/mexico?a="><script>window.__pwned=4'

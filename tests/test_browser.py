@@ -101,6 +101,31 @@ def test_clicking_a_marker_opens_its_popup(page):
     shot(page, "browser-popup")
 
 
+def test_popup_details_come_from_the_sidecar_after_the_map_is_up(page):
+    assert page.evaluate("cloudmap.data.detailsSrc") == "details.js"
+    page.wait_for_function("cloudmap.details() === 'ready'")
+    assert page.evaluate("cloudmap.find('na-south-1')[0].place.zones.length") >= 1
+
+
+def test_popup_without_its_details_still_says_what_and_where(chromium, built):
+    ctx = chromium.new_context(viewport={"width": 1400, "height": 850})
+    p = ctx.new_page()
+    site.route_offline(p, node_modules())
+    p.route("**/details.js", lambda route: route.abort())  # the sidecar never arrives
+    open_map(p, built["default"])
+    p.evaluate("cloudmap.goTo(cloudmap.find('na-south-1')[0])")
+    popup = p.locator(".leaflet-popup-content")
+    popup.wait_for()
+    p.wait_for_function("cloudmap.details() === 'failed'")
+    text = popup.inner_text()
+    assert "na-south-1" in text and "Mexico (MX)" in text and "Status" in text
+    if "Details could not be loaded" not in text:  # opened before the failure: reopen
+        p.evaluate("cloudmap.map.closePopup(); cloudmap.goTo(cloudmap.find('na-south-1')[0])")
+        text = popup.inner_text()
+    assert "Details could not be loaded (details.js)" in text
+    ctx.close()
+
+
 def test_hover_tooltip_gives_name_and_id(page):
     page.evaluate("void cloudmap.map.setView([20.59, -100.39], 9, {animate: false})")
     page.wait_for_timeout(400)

@@ -34,7 +34,15 @@ def _blob(page: str) -> dict:
 
 
 def _places(data: dict) -> list[dict]:
-    return [dict(zip(data["placeFields"], row, strict=True)) for row in data["places"]]
+    """Each place's fields: what the page draws with, and the popup details (inline here)."""
+    details = data["details"]
+    return [
+        {
+            **dict(zip(data["placeFields"], row, strict=True)),
+            **dict(zip(details["fields"], more, strict=True)),
+        }
+        for row, more in zip(data["places"], details["rows"], strict=True)
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -114,6 +122,23 @@ def test_default_page_uses_pinned_cdn_assets_and_attributed_tiles(real):
     for asset in ASSETS:
         assert asset.url in page
     assert "tile.openstreetmap.org" in page and "OpenStreetMap" in page and "copyright" in page
+
+
+def test_popup_details_go_to_a_sidecar_unless_self_contained(real):
+    catalog, page = real
+    files = render.render_site(catalog, ON, root=REPO)
+    assert sorted(files) == ["details.js", "index.html"]
+    data = _blob(files["index.html"])
+    assert data["details"] is None and data["detailsSrc"] == render.DETAILS_FILE
+    script = files[render.DETAILS_FILE]
+    assert script.startswith("cloudmapDetails(") and script.endswith(");\n")
+    assert json.loads(script[len("cloudmapDetails(") : -3]) == _blob(page)["details"]
+    assert data["places"] == _blob(page)["places"]  # the same markers either way
+    assert len(files["index.html"]) < len(page)
+    nm = node_modules()
+    offline = render.render_site(catalog, ON, root=REPO, self_contained=True, node_modules=nm)
+    assert sorted(offline) == ["index.html"]  # file:// with nothing beside it
+    assert _blob(offline["index.html"])["details"] == _blob(page)["details"]
 
 
 # --------------------------------------------------------------------------- data
@@ -255,7 +280,7 @@ def test_failed_build_leaves_previous_site_intact(evil_site, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("render failed")
 
-    monkeypatch.setattr(site.render, "render_map", boom)
+    monkeypatch.setattr(site.render, "render_site", boom)
     with pytest.raises(RuntimeError):
         site.build_site(root, on=dt.date(2024, 1, 1), out=out)
     assert tree_digest(out) == before
@@ -264,7 +289,7 @@ def test_failed_build_leaves_previous_site_intact(evil_site, monkeypatch):
 
 def test_failed_first_build_creates_nothing(evil_site, monkeypatch):
     root, out = evil_site
-    monkeypatch.setattr(site.render, "render_map", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(site.render, "render_site", lambda *a, **k: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         site.build_site(root, on=ON, out=out)
     assert not out.exists() and list(out.parent.iterdir()) == []

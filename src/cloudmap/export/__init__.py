@@ -39,6 +39,7 @@ __all__ = [
     "kml_text",
     "schema_markdown",
     "update_doc",
+    "warm",
     "write_exports",
 ]
 
@@ -47,7 +48,7 @@ from cloudmap.export.docs import DOC_BEGIN, DOC_END, schema_markdown, update_doc
 from cloudmap.export.geojson import geojson_text
 from cloudmap.export.geometry import geojson_geometry
 from cloudmap.export.gpkg import GPKG_FILE, GPKG_VERSION
-from cloudmap.export.layers import build_layers
+from cloudmap.export.layers import build_layers, warm
 from cloudmap.export.schema import (
     COUNTRY_FIELDS,
     COUNTRY_POINT_SOURCE,

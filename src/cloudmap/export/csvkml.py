@@ -29,10 +29,25 @@ def csv_text(layer: Layer) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow([*(f.name for f in layer.fields), "lon", "lat"])
+    lists = [fld.name for fld in layer.fields if fld.type == "string list"]
+    names = [fld.name for fld in layer.fields]
     for f in layer.features:
+        p = f.properties
+        cells = {name: cell_text(p[name]) for name in lists}  # the rest are flat already
         w.writerow(
             [
-                *(cell_text(f.properties[fld.name]) for fld in layer.fields),
+                *(
+                    cells[name]
+                    if name in cells
+                    else (
+                        ""
+                        if (v := p[name]) is None
+                        else repr(v)
+                        if isinstance(v, float)
+                        else str(v)
+                    )
+                    for name in names
+                ),
                 repr(round_coord(f.geometry.x)),
                 repr(round_coord(f.geometry.y)),
             ]
@@ -122,12 +137,14 @@ def kml_text(layer: Layer, on: dt.date) -> str:
     out.append(f'<Schema name="{layer.name}" id="{layer.name}">')
     out += [f'<SimpleField type="{_KML_TYPES[f.type]}" name="{f.name}"/>' for f in fields]
     out += ["</Schema>", f"<Folder><name>{layer.name}</name>"]
+    tags = [(f.name, f"<SimpleData name={quoteattr(f.name)}>") for f in fields]
     for feat in layer.features:
         p = feat.properties
+        cells = ((tag, flat_value(p[name])) for name, tag in tags)
         data = "".join(
-            f"<SimpleData name={quoteattr(f.name)}>{escape(cell_text(p[f.name]))}</SimpleData>"
-            for f in fields
-            if flat_value(p[f.name]) not in (None, "")
+            f"{tag}{escape(repr(v) if isinstance(v, float) else str(v))}</SimpleData>"
+            for tag, v in cells
+            if v is not None and v != ""
         )
         out.append(
             f"<Placemark id={quoteattr(feat.id)}><name>{escape(str(p['name']))}</name>"

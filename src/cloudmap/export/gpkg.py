@@ -9,6 +9,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from cloudmap.export.schema import TITLES, Layer, flat_value
 from cloudmap.schema import CRS
 
@@ -35,25 +37,33 @@ def _gdal_config(options: dict[str, str]) -> Iterator[None]:
             pyogrio.set_gdal_config_options(saved)  # type: ignore[arg-type]
 
 
-def _frame(layer: Layer) -> Any:
-    import geopandas as gpd
-    import pandas as pd
-
-    data: dict[str, Any] = {}
+def _columns(layer: Layer) -> tuple[list[Any], list[Any]]:
+    """Each field's values as a numpy array and its null mask, typed as the schema says:
+    integer -> Int32, number -> Float64, the rest text."""
+    data, masks = [], []
     feats = layer.features
     for fld in layer.fields:
-        values = [flat_value(f.properties[fld.name]) for f in feats]
-        if fld.type == "integer":
-            data[fld.name] = pd.array(values, dtype="Int32")
-        elif fld.type == "number":
-            data[fld.name] = pd.array(values, dtype="Float64")
+        name = fld.name
+        if fld.type == "string list":
+            values = [flat_value(f.properties[name]) for f in feats]
+        else:  # flat already
+            values = [f.properties[name] for f in feats]
+        if fld.type in ("integer", "number"):
+            mask = np.array([v is None for v in values], dtype=bool)
+            dtype = np.int32 if fld.type == "integer" else np.float64
+            data.append(np.array([0 if v is None else v for v in values], dtype=dtype))
+            masks.append(mask)
         else:
-            data[fld.name] = pd.array(values, dtype=object)
-    return gpd.GeoDataFrame(data, geometry=[f.geometry for f in feats], crs=CRS)
+            column = np.empty(len(values), dtype=object)
+            column[:] = values
+            data.append(column)
+            masks.append(np.array([v is None for v in values], dtype=bool))
+    return data, masks
 
 
 def write_gpkg(layers: dict[str, Layer], tmp: Path, on: dt.date) -> list[Path]:
-    import pyogrio
+    import shapely
+    from pyogrio.raw import write
 
     path = tmp / GPKG_FILE
     # gpkg_contents.last_change would be the wall clock: pin it to the export date. No fsync per
@@ -62,9 +72,14 @@ def write_gpkg(layers: dict[str, Layer], tmp: Path, on: dt.date) -> list[Path]:
         {"OGR_CURRENT_DATE": f"{on.isoformat()}T00:00:00.000Z", "OGR_SQLITE_SYNCHRONOUS": "OFF"}
     ):
         for i, (name, layer) in enumerate(layers.items()):
-            pyogrio.write_dataframe(
-                _frame(layer),
+            data, masks = _columns(layer)
+            write(  # what pyogrio.write_dataframe does with a GeoDataFrame, minus the frame
                 path,
+                geometry=shapely.to_wkb(np.array([f.geometry for f in layer.features])),
+                field_data=data,
+                field_mask=masks,
+                fields=[f.name for f in layer.fields],
+                crs=CRS,
                 layer=name,
                 driver="GPKG",
                 append=False,

@@ -71,8 +71,31 @@
       var cc = data.ccNames[p.cc] || [p.cc, ""];
       p.country = cc[0];
       p.flag = cc[1];
-      p.src = p.src.map(function (i) { return data.sources[i]; });
     });
+
+    // What only popups show (zones, dates, sources, notes): inline, or in a sidecar script that
+    // calls window.cloudmapDetails once the map is drawn (file:// pages cannot fetch JSON).
+    var detailsState = "none", openPopups = [];
+    function attachDetails(d) {
+      d.rows.forEach(function (row, i) {
+        var p = places[i];
+        d.fields.forEach(function (f, j) { p[f] = row[j]; });
+        p.src = p.src.map(function (k) { return d.sources[k]; });
+      });
+      detailsState = "ready";
+      openPopups.forEach(function (m) { if (m.isPopupOpen()) m.setPopupContent(placePopup(m.place)); });
+      openPopups = [];
+    }
+    function loadDetails() {
+      if (detailsState !== "none" || !data.detailsSrc) return;
+      detailsState = "loading";
+      window.cloudmapDetails = function (d) { delete window.cloudmapDetails; attachDetails(d); };
+      var tag = document.createElement("script");
+      tag.src = data.detailsSrc;
+      tag.onerror = function () { detailsState = "failed"; };
+      document.head.appendChild(tag);
+    }
+    if (data.details) attachDetails(data.details);
     var countries = rows(data.countryFields, data.countries);
     var markets = data.markets;
     var rtt = data.rtt;
@@ -81,6 +104,10 @@
     function zonesAt(p, i) { return typeof p.z === "number" ? p.z : p.z[i]; }
 
     map.setMaxZoom(options.offline ? 10 : 18);  // markercluster needs one; offline: no tiles
+    // The final view first, so that shapes and markers are drawn once, at that view.
+    var extent = L.latLngBounds(places.map(function (p) { return [p.lat, p.lon]; }));
+    map.fitBounds(extent.isValid() ? extent : [[-40, -125], [60, 150]],
+      { padding: [40, 40], maxZoom: 4, animate: false });
 
     // ---------------------------------------------------------------- panes
     map.createPane("cm-base").style.zIndex = 250;
@@ -92,9 +119,20 @@
       return { type: "Feature", properties: { i: i }, geometry: decodeGeometry(c.g, data.coordScale) };
     });
     var boundaries = 'Boundaries: <a href="https://www.naturalearthdata.com/">Natural Earth</a>';
-    var basemap = L.geoJSON(features, {
-      pane: "cm-base", interactive: false, attribution: boundaries,
-      style: { color: "#ffffff", weight: 0.6, fillColor: "#e4e7eb", fillOpacity: 1 },
+    // Layers that start hidden are built the first time they are shown: a page draws fast
+    // when it makes no shapes it does not show.
+    function lazy(make) {
+      var group = L.layerGroup(), built = null;
+      group.on("add", function () {
+        if (!built) { built = make(); group.addLayer(built); }
+      });
+      return group;
+    }
+    var basemap = lazy(function () {
+      return L.geoJSON(features, {
+        pane: "cm-base", interactive: false, attribution: boundaries,
+        style: { color: "#ffffff", weight: 0.6, fillColor: "#e4e7eb", fillOpacity: 1 },
+      });
     });
 
     function zoneColor(n) {
@@ -164,21 +202,26 @@
 
     var rttLayer = null;
     if (rtt) {
-      rttLayer = L.geoJSON(features, {
-        style: function (f) {
-          var r = rtt.rows[countries[f.properties.i].a2];
-          return r ? { color: "#ffffff", weight: 0.4, fillColor: rtt.bands[r[1]][1], fillOpacity: 0.7 }
-            : { color: "#9aa5b1", weight: 0.3, fillOpacity: 0, dashArray: "2 3" };
-        },
+      rttLayer = lazy(function () {
+        var layer = L.geoJSON(features, {
+          style: function (f) {
+            var r = rtt.rows[countries[f.properties.i].a2];
+            return r ? { color: "#ffffff", weight: 0.4, fillColor: rtt.bands[r[1]][1], fillOpacity: 0.7 }
+              : { color: "#9aa5b1", weight: 0.3, fillOpacity: 0, dashArray: "2 3" };
+          },
+        });
+        layer.bindPopup(function (l) { return countryPopup(countries[l.feature.properties.i]); },
+          { maxWidth: 320, maxHeight: 340 });
+        return layer;
       });
-      rttLayer.bindPopup(function (layer) { return countryPopup(countries[layer.feature.properties.i]); },
-        { maxWidth: 320, maxHeight: 340 });
     }
 
     var marketLayers = markets.map(function (m) {
-      return L.geoJSON(m.countries.map(function (i) { return features[i]; }), {
-        pane: "cm-markets", interactive: false,
-        style: { color: m.color, weight: 2, dashArray: "6 4", fillColor: m.color, fillOpacity: 0.08 },
+      return lazy(function () {
+        return L.geoJSON(m.countries.map(function (i) { return features[i]; }), {
+          pane: "cm-markets", interactive: false,
+          style: { color: m.color, weight: 2, dashArray: "6 4", fillColor: m.color, fillOpacity: 0.08 },
+        });
       });
     });
 
@@ -209,6 +252,14 @@
       if (!p.site) row("Region id", el("code", { text: p.id }));
       row("City", p.city);
       row("Country", (p.flag ? p.flag + " " : "") + p.country + " (" + p.cc + ")");
+      if (detailsState !== "ready") {
+        loadDetails();
+        if (!p.site) row("Live zones", (LIVE[s] ? zonesAt(p, step) : 0) + " (" + steps[step][0] + ")");
+        var note = detailsState === "failed" ? "Details could not be loaded (" + data.detailsSrc + ")."
+          : "Loading details…";
+        return el("div", { class: "cm-popup" }, [el("h3", { text: p.name }), el("table", {}, rowsEl),
+          el("p", { class: "cm-hint", text: note })]);
+      }
       row("Kind", p.kind);
       if (!p.site) {
         var live = LIVE[s] ? zonesAt(p, step) : 0;
@@ -238,9 +289,18 @@
       return el("div", { class: "cm-popup" }, body);
     }
 
+    // Ready (window.cloudmap.ready) once the first batch of markers is all in the cluster:
+    // chunked loading adds them a slice at a time so the page stays responsive.
+    var onFirstLoad = [];
     var cluster = L.markerClusterGroup({
       maxClusterRadius: 30, disableClusteringAtZoom: 7, spiderfyOnMaxZoom: true,
       showCoverageOnHover: false, chunkedLoading: true,
+      chunkProgress: function (done, total) {  // the cluster draws them right after this call
+        if (done === total && onFirstLoad.length) {
+          var todo = onFirstLoad.splice(0);
+          setTimeout(function () { todo.forEach(function (f) { f(); }); }, 0);
+        }
+      },
       iconCreateFunction: function (c) {
         var n = c.getChildCount(), size = 24 + 6 * String(n).length;
         return L.divIcon({ className: "cm-cluster", iconSize: [size, size],
@@ -253,7 +313,10 @@
       m.bindTooltip(function () {
         return el("span", {}, [p.site ? p.name : p.name + " · " + p.id]);
       }, { direction: "right" });
-      m.bindPopup(function () { return placePopup(p); }, { maxWidth: 360, minWidth: 240, maxHeight: 340 });
+      m.bindPopup(function () {
+        if (detailsState !== "ready") openPopups.push(m);
+        return placePopup(p);
+      }, { maxWidth: 360, minWidth: 240, maxHeight: 340 });
       return m;
     });
 
@@ -426,17 +489,19 @@
     };
     search.addTo(map);
 
-    apply();
-    var extent = L.latLngBounds(places.map(function (p) { return [p.lat, p.lon]; }));
-    map.fitBounds(extent.isValid() ? extent : [[-40, -125], [60, 150]], { padding: [40, 40], maxZoom: 4 });
-
     window.cloudmap = {
       map: map, data: data, places: places, markers: markers, cluster: cluster, layers: layers,
       choropleth: choropleth, rtt: rttLayer, markets: marketLayers, basemap: basemap,
       step: function () { return step; },
       setStep: function (i) { step = Math.max(0, Math.min(last, i)); apply(); },
       shown: function () { return cluster.getLayers().map(function (m) { return m.place.id; }); },
-      statusAt: statusAt, find: findPlaces, goTo: goTo, ready: true,
+      statusAt: statusAt, find: findPlaces, goTo: goTo, ready: false,
+      details: function () { return detailsState; },
     };
+    onFirstLoad.push(function () {
+      window.cloudmap.ready = true;
+      setTimeout(loadDetails, 0);  // popups' details: after the map is up, before a click
+    });
+    apply();
   };
 })();
