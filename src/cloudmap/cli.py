@@ -367,11 +367,13 @@ def cmd_geo_rebuild(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from cloudmap.site import build_site
 
-    on = args.as_of or _load(args).default_as_of
-    index = build_site(_root(args), on=on, out=Path(args.out), self_contained=args.self_contained)
+    index = build_site(_root(args), on=args.as_of, out=Path(args.out),
+                       self_contained=args.self_contained)
     size = index.stat().st_size
+    # The date the build used (--as-of, or the catalog's own), as recorded in its exports.
+    on = json.loads((index.parent / "data" / "regions.geojson").read_text("utf-8"))["as_of"]
     print(
-        f"Wrote {index} ({size / 1e6:.2f} MB, as of {on.isoformat()}"
+        f"Wrote {index} ({size / 1e6:.2f} MB, as of {on}"
         f"{', self-contained' if args.self_contained else ''}) and {index.parent / 'data'}/"
     )
     return EXIT_OK

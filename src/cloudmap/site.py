@@ -134,7 +134,7 @@ def _warm(root: Path) -> None:
 def build_site(
     root: Path,
     *,
-    on: dt.date,
+    on: dt.date | None,
     out: Path,
     self_contained: bool = False,
     node_modules: Path | None = None,
@@ -147,6 +147,7 @@ def build_site(
     ``node_modules``, default: found via find_node_modules) and uses no tiles or CDN.
     ``catalog`` is the catalog of ``root`` already loaded with full validation
     (``load_validated(root, full=True)``), to save loading it twice; by default it is loaded here.
+    ``on=None`` means the catalog's own date (``Catalog.default_as_of``).
     """
     root, out = Path(root), Path(out)
     head_start = threading.Thread(target=_warm, args=(root,), name="cloudmap-warm", daemon=True)
@@ -159,7 +160,7 @@ def build_site(
 
 def _build(
     root: Path,
-    on: dt.date,
+    on: dt.date | None,
     out: Path,
     self_contained: bool,
     node_modules: Path | None,
@@ -167,6 +168,8 @@ def _build(
 ) -> Path:
     if catalog is None:
         catalog = load_validated(root, full=True)
+    if on is None:
+        on = catalog.default_as_of
     if self_contained and node_modules is None:
         node_modules = find_node_modules(root)
     with _staging(out) as tmp:
