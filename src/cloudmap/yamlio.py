@@ -4,6 +4,7 @@ from __future__ import annotations
 
 __all__ = ["LineMap", "load_yaml"]
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -50,12 +51,27 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: node.value)
 
 
+# Files at least this large are parsed once per content (see cloudmap.cache): PyYAML builds the
+# records in Python, which dominates builds of very large catalogs.
+CACHE_MIN_BYTES = 32 * 1024
+
+
 def load_yaml(path: Path, display: str) -> tuple[Any, list[Problem]]:
     """Parse ``path``; on a syntax error return ``(None, [problem])`` naming the line."""
+    raw = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         return None, [Problem(display, 1, "-", "file", f"not UTF-8 text ({exc.reason})")]
+    if len(raw) < CACHE_MIN_BYTES:
+        return _parse(text, display)
+    from cloudmap.cache import cached, code_key
+
+    key = hashlib.sha256(raw).hexdigest() + code_key("cloudmap.yamlio") + display
+    return cached("yaml", key, lambda: _parse(text, display))
+
+
+def _parse(text: str, display: str) -> tuple[Any, list[Problem]]:
     try:
         return yaml.load(text, Loader=_LineLoader), []
     except yaml.MarkedYAMLError as exc:
