@@ -108,3 +108,92 @@ def test_a_second_provider_loads_with_no_code_change(mini):
     s = stats(catalog, D(2022, 6, 1))
     assert s["by_country"]["SE"] == {"regions": 1, "zones": 2}
     assert s["counting"]["othercloud"] == {"regions": ["region"], "zones": ["region"]}
+
+
+RIVAL = textwrap.dedent(
+    """\
+    provider:
+      id: rivalcloud
+      name: Rival Cloud
+      counting:
+        regions: [region, government]
+        zones: [region]
+        note: government regions count as regions; their zones do not
+        exclude:
+        - {region: us-odd-1, reason: absent from the provider's own zone table}
+    regions:
+    - id: mx-central-1
+      name: Mexico Central
+      city: Querétaro
+      country: MX
+      kind: region
+      location: {lat: 20.5888, lon: -100.3899, precision: metro, source: GeoNames 3991164}
+      launched: 2024-05
+      zone_count: 3
+      sources: [{url: "https://example.com/r", supports: launch, zone count}]
+    - id: us-gov-1
+      name: Gov
+      city: Querétaro
+      country: MX
+      kind: government
+      location: {lat: 20.5888, lon: -100.3899, precision: metro, source: GeoNames 3991164}
+      launched: 2020
+      zone_count: 0
+      sources: [{url: "https://example.com/g", supports: launch}]
+    - id: us-odd-1
+      name: Odd
+      city: Querétaro
+      country: MX
+      kind: region
+      location: {lat: 20.5888, lon: -100.3899, precision: metro, source: GeoNames 3991164}
+      launched: 2020
+      zones: [{id: us-odd-1a, opened: null, closed: null}]
+      sources: [{url: "https://example.com/o", supports: launch}]
+    """
+)
+
+
+def test_a_second_provider_may_reuse_ids_and_count_zones_without_ids(mini):
+    (mini / "data" / "rivalcloud.yaml").write_text(RIVAL, encoding="utf-8")
+    catalog = load_catalog(mini)
+    rival = catalog.lookup("rivalcloud:mx-central-1")
+    assert rival.provider == "rivalcloud"
+    assert catalog.lookup("testcloud:mx-central-1").provider == "testcloud"
+    assert [z.id for z in rival.live_zones(D(2025, 1, 1))] == [None, None, None]
+    s = stats(catalog, D(2025, 1, 1), provider="rivalcloud")
+    # us-gov-1 counts as a region (government kind) with no zones; us-odd-1 is excluded
+    assert (s["regions"], s["zones"]) == (2, 3)
+
+
+def test_zone_count_and_zone_ids_are_exclusive_and_whole(mini):
+    bad = RIVAL.replace("zone_count: 3", "zone_count: 3\n  zones: [{id: mx-central-1a}]")
+    bad = bad.replace("zone_count: 0", "zone_count: -1")
+    (mini / "data" / "rivalcloud.yaml").write_text(bad, encoding="utf-8")
+    with pytest.raises(ValueError) as err:
+        load_catalog(mini)
+    text = str(err.value)
+    assert "data/rivalcloud.yaml:18: mx-central-1: zone_count: give either zones" in text
+    assert (
+        "data/rivalcloud.yaml:28: us-gov-1: zone_count: expected a whole number of zones "
+        "(0 or more), got int -1" in text
+    )
+
+
+def test_more_than_n_and_target_claims_reconcile(mini):
+    (mini / "data" / "rivalcloud.yaml").write_text(RIVAL, encoding="utf-8")
+    for name, claims in (
+        ("2025-01-01-rival-plus", "totals: {regions: '2+'}"),
+        ("2025-01-02-rival-short", "totals: {regions: '3+'}"),
+        ("2025-01-03-rival-target", "target: true\n  totals: {regions: 5}"),
+    ):
+        (mini / "seeds" / f"{name}.yaml").write_text(
+            f"id: {name}\ndate: 2025-01-01\nprovider: rivalcloud\ntitle: t\nsummary: s\n"
+            f"sources: [{{url: 'https://example.com/s', supports: totals}}]\n"
+            f"claims:\n  {claims}\n",
+            encoding="utf-8",
+        )
+    rows = {r["announcement"]: r for r in reconcile(load_catalog(mini))}
+    assert rows["2025-01-01-rival-plus"]["result"] == "match"
+    assert rows["2025-01-02-rival-short"]["result"] == "differs"
+    assert rows["2025-01-02-rival-short"]["checks"][0]["difference"] == -1
+    assert rows["2025-01-03-rival-target"]["result"] == "target"

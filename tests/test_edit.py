@@ -473,7 +473,7 @@ BAD = [
     ("launched-without-zones",
      ["region", "add", "--id", "mx-central-2", "--name", "M", "--city", "Monterrey", "--country",
       "MX", "--lat", "25.6751", "--lon", "-100.3185", "--launched", "2025-06-01", "--source", URL],
-     [f"{F}:94: mx-central-2: zones: a launched region needs at least one zone",
+     [f"{F}:94: mx-central-2: zones: a launched region needs at least one zone (or zone_count: N when the zone ids are not public, 0 for a region without availability zones)",
       "Error: 1 problem found; nothing was written"]),
     ("neither-launched-nor-announced",
      ["region", "add", "--id", "mx-central-2", "--name", "M", "--city", "Monterrey", "--country",

@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from cloudmap.catalog import Announcement, Catalog, Region
+from cloudmap.catalog import Announcement, Catalog, Region, parse_total
 
 RECONCILE_WINDOW = dt.timedelta(days=120)
 
@@ -111,26 +111,31 @@ def reconcile(catalog: Catalog) -> list[dict[str, Any]]:
         have = {"regions": len(fp.regions), "zones": len(fp.zones), "countries": len(fp.countries)}
         checks = []
         for key in ("regions", "zones", "countries"):
-            if key in totals:
-                claimed = int(totals[key])
-                checks.append(
-                    {
-                        "what": key,
-                        "claimed": claimed,
-                        "catalog": have[key],
-                        "difference": have[key] - claimed,
-                    }
-                )
+            parsed = parse_total(totals.get(key)) if key in totals else None
+            if parsed is None:
+                continue
+            claimed, at_least = parsed
+            checks.append(
+                {
+                    "what": key,
+                    "claimed": f"{claimed}+" if at_least else claimed,
+                    "catalog": have[key],
+                    "difference": (
+                        0 if at_least and have[key] >= claimed else have[key] - claimed
+                    ),
+                }
+            )
         match = all(c["difference"] == 0 for c in checks)
+        target = ann.claims.get("target") is True
         row: dict[str, Any] = {
             "announcement": ann.id,
             "date": ann.date.iso,
             "as_of": on.isoformat(),
-            "result": "match" if match else "differs",
+            "result": "target" if target else ("match" if match else "differs"),
             "checks": checks,
             "note": ann.claims.get("note") or ann.notes,
         }
-        if not match:
+        if not match and not target:
             row["nearby_events"] = _uncertain_events(catalog, ann, on)
         rows.append(row)
     return rows

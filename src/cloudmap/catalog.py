@@ -51,7 +51,9 @@ class Location:
 
 @dataclass(frozen=True)
 class Zone:
-    id: str
+    """A zone; ``id`` is None for zones counted by ``zone_count`` (ids not public)."""
+
+    id: str | None
     opened: PartialDate | None
     closed: PartialDate | None
     notes: str | None = None
@@ -80,6 +82,7 @@ class Region:
     file: str
     line: int
     key_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    zones_by_count: bool = False  # zones given as zone_count (anonymous), not listed by id
 
     def line_of(self, key: str) -> int:
         """The line of ``key`` in the region's YAML mapping (the region's first line if absent)."""
@@ -155,6 +158,8 @@ class Provider:
     sources: tuple[Source, ...]
     file: str
     reviewed: PartialDate | None = None  # when the file was last checked against its sources
+    # region id -> why the provider's own headline totals leave it out (counting.exclude)
+    exclude: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -190,10 +195,13 @@ class Catalog:
     _by_id: dict[str, Region] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        self._by_id = {r.id: r for r in self.regions}
+        self._by_id = {}
+        for r in self.regions:
+            self._by_id.setdefault(r.id, r)  # a bare id means the first provider's region
+            self._by_id[f"{r.provider}:{r.id}"] = r
 
     def get(self, region_id: str, default: Region | None = None) -> Region | None:
-        """The region with this id, or ``default``."""
+        """The region with this id (``provider:id``, or a bare id), or ``default``."""
         return self._by_id.get(region_id.strip().lower(), default)
 
     def lookup(self, region_id: str) -> Region:
@@ -227,6 +235,8 @@ class Catalog:
     def counted(self, region: Region) -> tuple[bool, bool]:
         """Whether the region counts in headline totals as (a region, a holder of zones)."""
         p = self.providers[region.provider]
+        if region.id in p.exclude:
+            return False, False
         return region.kind in p.count_region_kinds, region.kind in p.count_zone_kinds
 
     def sites_as_of(self, on: dt.date) -> tuple[Site, ...]:
@@ -235,7 +245,7 @@ class Catalog:
         for s in self.sites:
             if s.announced.effective > on:
                 continue
-            region = self.get(s.region) if s.region else None
+            region = self.get(f"{s.provider}:{s.region}") if s.region else None
             if region is not None and region.status(on) is not None:
                 continue
             out.append(s)
@@ -373,6 +383,18 @@ class _Reader:
         return tuple(raw)
 
 
+def parse_total(value: object) -> tuple[int, bool] | None:
+    """A claimed total: ``(n, False)`` for an exact whole number, ``(n, True)`` for ``"N+"``
+    ("more than N" / "N or more"), None if it is neither."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return (value, False) if value >= 0 else None
+    if isinstance(value, str) and re.fullmatch(r"\d+\+", value.strip()):
+        return int(value.strip()[:-1]), True
+    return None
+
+
 def _describe(value: object) -> str:
     if value is None:
         return "nothing"
@@ -409,6 +431,7 @@ def _parse_provider_file(
         cm = rd.mapping(pm.get("counting"), pm.line_of("counting"), pid or "provider", "counting")
         kinds: dict[str, tuple[str, ...]] = {}
         note = ""
+        exclude: dict[str, str] = {}
         if cm is not None:
             for key in ("regions", "zones"):
                 value = cm.get(key)
@@ -422,6 +445,7 @@ def _parse_provider_file(
                 else:
                     kinds[key] = tuple(value)
             note = rd.text(cm, "note", pid or "provider") or ""
+            exclude = _parse_exclude(rd, cm, pid or "provider")
         if pid and name and len(kinds) == 2:
             provider = Provider(
                 pid,
@@ -432,6 +456,7 @@ def _parse_provider_file(
                 rd.sources(pm, pid, required=False),
                 display,
                 rd.date(pm, "reviewed", pid),
+                exclude,
             )
     pid = provider.id if provider else "?"
     regions = [
@@ -450,6 +475,24 @@ def _parse_provider_file(
         if s
     ]
     return provider, regions, sites, rd.problems
+
+
+def _parse_exclude(rd: _Reader, cm: LineMap, pid: str) -> dict[str, str]:
+    raw = cm.get("exclude")
+    if raw is None:
+        return {}
+    out: dict[str, str] = {}
+    if not isinstance(raw, list):
+        rd.add(cm.line_of("exclude"), pid, "counting.exclude", "expected a list of {region, reason}")
+        return out
+    for item in raw:
+        em = rd.mapping(item, cm.line_of("exclude"), pid, "counting.exclude")
+        if em is None:
+            continue
+        rid, reason = rd.text(em, "region", pid), rd.text(em, "reason", pid)
+        if rid and reason:
+            out[rid] = reason
+    return out
 
 
 def _as_list(rd: _Reader, top: LineMap, key: str) -> list[Any]:
@@ -501,6 +544,24 @@ def _parse_region(rd: _Reader, node: Any, line: int, provider: str) -> Region | 
                 zm.line,
             )
         )
+    zone_count = m.get("zone_count")
+    if zone_count is not None:
+        if isinstance(zone_count, bool) or not isinstance(zone_count, int) or zone_count < 0:
+            rd.add(
+                m.line_of("zone_count"),
+                rid,
+                "zone_count",
+                f"expected a whole number of zones (0 or more), got {_describe(zone_count)}",
+            )
+        elif zones:
+            rd.add(
+                m.line_of("zone_count"),
+                rid,
+                "zone_count",
+                "give either zones (with their ids) or zone_count (ids not public), not both",
+            )
+        else:
+            zones = [Zone(None, None, None, None, m.line_of("zone_count"))] * zone_count
     announcements = rd.id_list(m, "announcements", rid)
     sources = rd.sources(m, rid)
     notes = m.get("notes")
@@ -525,6 +586,7 @@ def _parse_region(rd: _Reader, node: Any, line: int, provider: str) -> Region | 
         rd.file,
         m.line,
         dict(m.key_lines),
+        zone_count is not None,
     )
 
 
@@ -590,10 +652,7 @@ def _parse_seed(path: Path, display: str) -> tuple[Announcement | None, list[Pro
         if totals is not None and (
             not isinstance(totals, dict)
             or any(
-                k not in ("regions", "zones", "countries")
-                or isinstance(v, bool)
-                or not isinstance(v, int)
-                or v < 0
+                k not in ("regions", "zones", "countries") or parse_total(v) is None
                 for k, v in totals.items()
             )
         ):
@@ -601,7 +660,15 @@ def _parse_seed(path: Path, display: str) -> tuple[Announcement | None, list[Pro
                 cm.line_of("totals"),
                 aid,
                 "claims.totals",
-                "expected {regions: N, zones: N} with whole numbers",
+                'expected {regions: N, zones: N} with whole numbers (or "N+" for "more than N")',
+            )
+        target = cm.get("target")
+        if target is not None and not isinstance(target, bool):
+            rd.add(
+                cm.line_of("target"),
+                aid,
+                "claims.target",
+                "expected true (the totals are a target or plan, not a count) or false",
             )
         markets = cm.get("markets")
         if markets is not None and (
@@ -630,19 +697,21 @@ def _parse_seed(path: Path, display: str) -> tuple[Announcement | None, list[Pro
 
 def _check(catalog: Catalog) -> list[Problem]:
     problems: list[Problem] = []
-    seen: dict[str, Region | Site] = {}
-    zone_owner: dict[str, Region] = {}
-    region_ids = {r.id for r in catalog.regions}
+    seen: dict[tuple[str, str], Region | Site] = {}
+    zone_owner: dict[tuple[str, str], Region] = {}
+    region_ids: dict[str, set[str]] = {}
+    for r in catalog.regions:
+        region_ids.setdefault(r.provider, set()).add(r.id)
 
     def add(rec: Region | Site, fld: str, msg: str, line: int | None = None) -> None:
         problems.append(Problem(rec.file, line or rec.line_of(fld), rec.id, fld, msg))
 
     for rec in (*catalog.regions, *catalog.sites):
-        if rec.id in seen:
-            other = seen[rec.id]
+        if (rec.provider, rec.id) in seen:
+            other = seen[rec.provider, rec.id]
             add(rec, "id", f"duplicate id (also at {other.file}:{other.line}); ids must be unique")
         else:
-            seen[rec.id] = rec
+            seen[rec.provider, rec.id] = rec
         for aid in rec.announcements:
             if aid not in catalog.announcements and aid not in catalog.seed_files:
                 add(
@@ -655,7 +724,9 @@ def _check(catalog: Catalog) -> list[Problem]:
     for r in catalog.regions:
         _check_dates(r, add)
         for z in r.zones:
-            owner = _zone_region(z.id, region_ids)
+            if z.id is None:
+                continue
+            owner = _zone_region(z.id, region_ids.get(r.provider, set()))
             if owner is not None and owner != r.id:
                 add(r, "zones", f"zone {z.id} belongs to region {owner}, not {r.id}", z.line)
             elif owner is None:
@@ -665,14 +736,14 @@ def _check(catalog: Catalog) -> list[Problem]:
                     f"zone id {z.id!r} does not start with its region id {r.id!r}",
                     z.line,
                 )
-            if z.id in zone_owner:
+            if (r.provider, z.id) in zone_owner:
                 add(
                     r,
                     "zones",
-                    f"zone {z.id} is listed twice (also in {zone_owner[z.id].id})",
+                    f"zone {z.id} is listed twice (also in {zone_owner[r.provider, z.id].id})",
                     z.line,
                 )
-            zone_owner[z.id] = r
+            zone_owner[r.provider, z.id] = r
             if z.opened and z.closed and z.closed.effective < z.opened.effective:
                 add(
                     r,
@@ -694,10 +765,27 @@ def _check(catalog: Catalog) -> list[Problem]:
                     f"zone {z.id} opened ({z.opened}) after its region closed ({r.closed})",
                     z.line,
                 )
-        if r.launched is not None and not r.zones:
-            add(r, "zones", "a launched region needs at least one zone")
+        if r.launched is not None and not r.zones and not r.zones_by_count:
+            add(
+                r,
+                "zones",
+                "a launched region needs at least one zone (or zone_count: N when the zone ids "
+                "are not public, 0 for a region without availability zones)",
+            )
+    for p in catalog.providers.values():
+        for rid in sorted(p.exclude):
+            if rid not in region_ids.get(p.id, set()):
+                problems.append(
+                    Problem(
+                        p.file,
+                        0,
+                        p.id,
+                        "counting.exclude",
+                        f"no region {rid!r} in this provider's catalog",
+                    )
+                )
     for s in catalog.sites:
-        if s.region is not None and s.region not in region_ids:
+        if s.region is not None and s.region not in region_ids.get(s.provider, set()):
             add(s, "region", f"no region {s.region!r} in the catalog")
     return problems
 

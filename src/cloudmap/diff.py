@@ -84,11 +84,13 @@ def _regions(before: Catalog, b: dt.date, after: Catalog, a: dt.date) -> dict[st
 
 
 def _zones(before: Catalog, b: dt.date, after: Catalog, a: dt.date) -> dict[str, Any]:
-    old = {z.id: (r, z) for r in before.regions for z in r.zones}
-    new_ids = {z.id for r in after.regions for z in r.zones}
+    old = {z.id: (r, z) for r in before.regions for z in r.zones if z.id}
+    new_ids = {z.id for r in after.regions for z in r.zones if z.id}
     opened, closed, removed = [], [], []
     for r in after.regions:
         for z in r.zones:
+            if not z.id:
+                continue  # zones counted by zone_count have no id to follow
             o = old.get(z.id)
             if _zone_opened(r, z, a) and not (o and _zone_opened(*o, b)):
                 d = z.opened or r.launched

@@ -202,7 +202,7 @@ def _region_row(catalog: Catalog, r: Region, on: dt.date, steps: Sequence[Step])
         )
         if d is not None
     ]
-    zl = [[z.id, _human(z.opened), _human(z.closed), z.notes] for z in r.zones]
+    zl = [[z.id, _human(z.opened), _human(z.closed), z.notes] for z in r.zones if z.id]
     loc = r.location
     return [
         r.id,

@@ -19,7 +19,18 @@ from typing import Literal
 
 CRS = "EPSG:4326"
 
-KINDS = ("region", "local-region", "partner-region", "industry-cloud")
+# region: a public region; local-region: a smaller region the provider lists as a region;
+# partner-region: operated by a local partner under the provider's brand (AWS/Azure China,
+# Alibaba's Riyadh); government: restricted public-sector regions (GovCloud); sovereign:
+# sovereign-cloud regions; industry-cloud: finance/industry-only or joint-venture clouds.
+KINDS = (
+    "region",
+    "local-region",
+    "partner-region",
+    "government",
+    "sovereign",
+    "industry-cloud",
+)
 PRECISIONS = ("facility", "metro", "admin-area", "country")
 # Lifecycle status of a region or site as of a date, in display order.
 STATUSES = ("new", "live", "closing", "announced", "closed")

@@ -84,7 +84,7 @@ def _region_feature(
         "kind": r.kind,
         "status": status,
         "live_zones": len(zones),
-        "live_zone_ids": sorted(z.id for z in zones),
+        "live_zone_ids": sorted(z.id for z in zones if z.id),
         **_pd(r.announced, "announced"),
         **_pd(r.launched, "launched"),
         **_pd(r.closure_announced, "closure_announced"),
