@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from cloudmap.analysis import reconcile, stats
+from cloudmap.footprint import reconcile, stats
 from cloudmap.catalog import load_catalog
 
 D = dt.date
@@ -41,10 +41,12 @@ def test_live_zones_respect_zone_dates(catalog):
     assert au.live_zones(D(2025, 4, 1)) == ()
 
 
-def test_a_zone_opening_makes_its_region_new(catalog):
-    # au-east-1b opened in 2018: the region counts as "new" for the next 12 months
+def test_a_zone_opening_marks_an_old_region_expanded_not_new(catalog):
+    # au-east-1 launched in Dec 2016; au-east-1b opened in 2018: the region is "expanded" (not
+    # "new") for the next 12 months, then plain live again
     au = catalog.lookup("au-east-1")
-    assert au.status(D(2018, 6, 1)) == "new"
+    assert au.status(D(2017, 6, 1)) == "new"
+    assert au.status(D(2018, 6, 1)) == "expanded"
     assert au.status(D(2019, 1, 1)) == "live"
 
 
@@ -107,7 +109,11 @@ def test_a_second_provider_loads_with_no_code_change(mini):
     assert catalog.lookup("eu-north-7").provider == "othercloud"
     s = stats(catalog, D(2022, 6, 1))
     assert s["by_country"]["SE"] == {"regions": 1, "zones": 2}
-    assert s["counting"]["othercloud"] == {"regions": ["region"], "zones": ["region"]}
+    assert s["counting"]["othercloud"] == {
+        "regions": ["region"],
+        "zones": ["region"],
+        "exclude": [],
+    }
 
 
 RIVAL = textwrap.dedent(
@@ -130,7 +136,7 @@ RIVAL = textwrap.dedent(
       location: {lat: 20.5888, lon: -100.3899, precision: metro, source: GeoNames 3991164}
       launched: 2024-05
       zone_count: 3
-      sources: [{url: "https://example.com/r", supports: launch, zone count}]
+      sources: [{url: "https://example.com/r", supports: "launch, zone count"}]
     - id: us-gov-1
       name: Gov
       city: Querétaro
@@ -174,8 +180,8 @@ def test_zone_count_and_zone_ids_are_exclusive_and_whole(mini):
     text = str(err.value)
     assert "data/rivalcloud.yaml:18: mx-central-1: zone_count: give either zones" in text
     assert (
-        "data/rivalcloud.yaml:28: us-gov-1: zone_count: expected a whole number of zones "
-        "(0 or more), got int -1" in text
+        "data/rivalcloud.yaml:28: us-gov-1: zone_count: expected a whole number (0 or more), "
+        "got int -1" in text
     )
 
 
@@ -187,7 +193,7 @@ def test_more_than_n_and_target_claims_reconcile(mini):
         ("2025-01-03-rival-target", "target: true\n  totals: {regions: 5}"),
     ):
         (mini / "seeds" / f"{name}.yaml").write_text(
-            f"id: {name}\ndate: 2025-01-01\nprovider: rivalcloud\ntitle: t\nsummary: s\n"
+            f"id: {name}\ndate: 2025-01-01\nprovider: rivalcloud\ntitle: {name}\nsummary: s\n"
             f"sources: [{{url: 'https://example.com/s', supports: totals}}]\n"
             f"claims:\n  {claims}\n",
             encoding="utf-8",

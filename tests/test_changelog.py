@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 
 from cloudmap.catalog import load_catalog
-from cloudmap.changelog import events, to_html, to_json
+from cloudmap.changelog import events, to_json
+from cloudmap.project import load_project
+from cloudmap.render import render_changelog
 
 
 def test_events_are_newest_first_and_skip_zones_that_opened_with_their_region(mini):
@@ -29,10 +31,15 @@ def test_html_escapes_catalog_text_and_links_sources(mini):
             "name: Mexico (Queretaro)", "name: \"<script>alert('x')</script> & co\""
         )
     )
-    page = to_html(events(load_catalog(mini)))
+    project = load_project(mini)
+    page = render_changelog(project, events(project.catalog))
     assert "<script>alert" not in page
-    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; co" in page
-    assert '<a href="https://example.com/mexico" rel="noopener" title="launch date">[1]</a>' in page
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; co" in page
+    # a source link shows its site, and says what the source supports on hover
+    assert (
+        '<a href="https://example.com/mexico" rel="noopener noreferrer" title="launch date">'
+        "example.com</a>" in page
+    )
     assert page.count('<tr class="event"') == 8
 
 

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from cloudmap.cli import build_parser
+from cloudmap.cli.parser import build_parser
 
 
 def _subcommands():
@@ -62,7 +62,7 @@ def test_reconcile_text(mini, run):
 def test_reconcile_explains_a_difference(mini, run):
     seed = mini / "seeds" / "2025-02-19-mexico.yaml"
     seed.write_text(
-        seed.read_text().replace("zones: 3}", "zones: 4}\n  note: one zone is unaccounted for"),
+        seed.read_text().replace("zones: 3}", "zones: 4}") + "notes: one zone is unaccounted for\n",
         encoding="utf-8",
     )
     result = run("reconcile", "--root", str(mini))
@@ -143,7 +143,9 @@ def test_stats_includes_market_figures(mini, run):
     data = json.loads(run("stats", "--root", str(mini), "--as-of", "2025-05-15", "--json").out)
     assert data["markets"] == [
         {
+            "id": "americas",
             "name": "Americas",
+            "announcements": ["2025-02-19-mexico"],
             "countries_targeted": 5,
             "countries_hosting": 1,
             "live_regions": 1,

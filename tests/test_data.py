@@ -7,9 +7,9 @@ from functools import cache
 
 import pytest
 
-from cloudmap.analysis import reconcile, stats
-from cloudmap.catalog import Catalog
-from cloudmap.validate import load_validated
+from cloudmap.footprint import reconcile, stats
+from cloudmap.model import Catalog
+from cloudmap.catalog import load_catalog
 from conftest import REPO
 
 D = dt.date
@@ -17,7 +17,7 @@ D = dt.date
 
 @cache
 def shipped() -> Catalog:
-    return load_validated(REPO, full=True)
+    return load_catalog(REPO)
 
 
 def _region_ids():

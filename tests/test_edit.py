@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from cloudmap import edit, yamledit
+from cloudmap import edit
+from cloudmap.edit import common as edit_common
+from cloudmap.edit import session as edit_session
+from cloudmap.edit import yamlfiles
 from cloudmap.errors import CloudmapError
 from conftest import REPO, tree_digest
 
@@ -409,20 +412,20 @@ BAD = [
     ("site-unknown-country",
      ["announce", "add", "--date", "2025-06-01", "--title", "Plans", "--source", URL, "--site",
       "Atlantis"],
-     [f"{F}:93: atlantis-2025: country: 'Atlantis' is not an ISO 3166-1 alpha-2 code (use the "
-      "two-letter code, e.g. MX)", "Error: 1 problem found; nothing was written"]),
+     ["Error: site 'Atlantis': 'Atlantis' is not an ISO 3166-1 alpha-2 code (use the two-letter "
+      "code, e.g. MX)"]),
     ("duplicate-id",
      ["region", "add", "--id", "au-east-1", "--name", "M", "--city", "Monterrey", "--country",
       "MX", "--lat", "25.6751", "--lon", "-100.3185", "--launched", "2025-06-01", "--zones", "a",
       "--source", URL],
-     ["Error: id au-east-1 is already used at data/testcloud.yaml:33; ids must be unique (pick "
-      "another --id, or change that region with `cloudmap region update au-east-1`)"]),
+     ["Error: id au-east-1 is already used at data/testcloud.yaml:33; ids must be unique within "
+      "a provider (pick another id, or change that region with `cloudmap region update au-east-1`)"]),
     ("id-of-a-site",
      ["region", "add", "--id", "br-2025", "--name", "B", "--city", "São Paulo", "--country",
       "BR", "--lat", "-23.5475", "--lon", "-46.6361", "--launched", "2026", "--zones", "a",
       "--source", URL],
-     ["Error: id br-2025 is already used at data/testcloud.yaml:82; ids must be unique (pick "
-      "another --id, or change that region with `cloudmap region update br-2025`)"]),
+     ["Error: id br-2025 is already used at data/testcloud.yaml:82; ids must be unique within "
+      "a provider (pick another id, or change that region with `cloudmap region update br-2025`)"]),
     ("zone-of-another-region",
      ["region", "add-zone", "cn-east-9", "--zone", "au-east-1c", "--source", URL],
      [f"{F}:76: cn-east-9: zones: zone au-east-1c belongs to region au-east-1, not cn-east-9",
@@ -456,10 +459,10 @@ BAD = [
      ["region", "add", "--id", "mx-central-2", "--name", "M", "--city", "Monterrey", "--country",
       "MX", "--lat", "25.6751", "--lon", "-100.3185", "--launched", "2025-13-01", "--zones", "a",
       "--source", URL],
-     ["Error: --launched: '2025-13-01' is not a real date (month must be in 1..12)"]),
+     ["Error: launched: '2025-13-01' is not a real date (month must be in 1..12)"]),
     ("not-a-date",
      ["announce", "add", "--date", "next week", "--title", "T", "--source", URL],
-     ["Error: --date: 'next week' is not a date; write YYYY-MM-DD, YYYY-MM, YYYY or <=DATE"]),
+     ["Error: date: 'next week' is not a date; write YYYY-MM-DD, YYYY-MM, YYYY or <=DATE"]),
     ("lat-out-of-range",
      ["region", "add", "--id", "mx-central-2", "--name", "M", "--city", "Monterrey", "--country",
       "MX", "--lat", "100.6", "--lon", "25.6", "--launched", "2025-06-01", "--zones", "a",
@@ -468,7 +471,7 @@ BAD = [
       "Error: 1 problem found; nothing was written"]),
     ("not-a-url",
      ["region", "close", "cn-east-9", "--date", "2025-04-01", "--source", "my notes"],
-     [f"{F}:80: cn-east-9: url: 'my notes' is not an http(s) URL",
+     [f"{F}:80: cn-east-9: url: 'my notes' is not an http(s) URL (it contains ' '; percent-encode it)",
       "Error: 1 problem found; nothing was written"]),
     ("launched-without-zones",
      ["region", "add", "--id", "mx-central-2", "--name", "M", "--city", "Monterrey", "--country",
@@ -478,7 +481,8 @@ BAD = [
     ("neither-launched-nor-announced",
      ["region", "add", "--id", "mx-central-2", "--name", "M", "--city", "Monterrey", "--country",
       "MX", "--lat", "25.6751", "--lon", "-100.3185", "--source", URL],
-     ["Error: give --launched DATE (or --announced DATE for a region not launched yet)"]),
+     ["Error: give a launch date (launched), or an announcement date (announced) for a region "
+      "not launched yet"]),
     ("unknown-announcement",
      ["region", "add-zone", "mx-central-1", "--zone", "b", "--source", URL, "--announcement",
       "2025-01-01-nothing"],
@@ -487,32 +491,32 @@ BAD = [
       "Error: 1 problem found; nothing was written"]),
     ("nothing-to-update",
      ["region", "update", "au-east-1", "--source", URL],
-     ["Error: nothing to update: give at least one of --name, --city, --country, --kind, --lat, "
-      "--lon, --precision, --location-source, --announced, --launched, --closure-announced, "
-      "--closed, --notes, --announcement"]),
+     ["Error: nothing to update: give at least one of name, city, country, kind, lat, lon, "
+      "precision, location source, announced, launched, closure announced, closed, notes, "
+      "announcement"]),
     ("seed-exists",
      ["announce", "add", "--date", "2025-02-19", "--title", "Mexico!", "--source", URL],
-     ["Error: seeds/2025-02-19-mexico.yaml already exists; pass another --id (or edit that file)"]),
+     ["Error: seeds/2025-02-19-mexico.yaml already exists; give another id (or edit that file)"]),
     ("bad-claim",
      ["announce", "add", "--date", "2025-02-20", "--title", "T", "--source", URL, "--claim",
       "regions=many"],
-     ["Error: --claim regions=many: write regions=N, zones=N or countries=N"]),
+     ["Error: claim 'regions=many': write regions=N, zones=N or countries=N"]),
     ("bad-seed-id",
      ["announce", "add", "--date", "2025-02-20", "--title", "T", "--source", URL, "--id",
       "My Notes"],
-     ["Error: --id 'My Notes': use lowercase letters, digits and hyphens"]),
+     ["Error: id 'My Notes': use lowercase letters, digits and hyphens (not at either end)"]),
     ("title-without-letters",
      ["announce", "add", "--date", "2025-02-20", "--title", "阿里云", "--source", URL],
-     ["Error: cannot make an id from the title '阿里云'; pass --id"]),
+     ["Error: cannot make an id from the title '阿里云'; give an id"]),
     ("unknown-provider",
      ["announce", "add", "--date", "2025-02-20", "--title", "T", "--source", URL, "--provider",
       "nocloud"],
-     ["Error: --provider nocloud: no such provider in data/ (known: testcloud)"]),
+     ["Error: provider 'nocloud': no such provider in data/ (known: testcloud)"]),
     ("unknown-site-to-link",
      ["region", "add", "--id", "br-east-1", "--name", "B", "--city", "São Paulo", "--country",
       "BR", "--lat", "-23.5475", "--lon", "-46.6361", "--launched", "2026", "--zones", "a",
       "--source", URL, "--site", "br-2026"],
-     ["Error: --site br-2026: no announced site with that id in data/testcloud.yaml"]),
+     ["Error: site br-2026: no announced site with that id in data/testcloud.yaml"]),
 ]  # fmt: skip
 
 
@@ -587,10 +591,10 @@ def test_unknown_market_is_refused(mini, run):
     base = ["announce", "add", "--date", "2025-06-01", "--title", "T", "--source", URL, "--root",
             str(mini)]  # fmt: skip
     result = run(*base, "--market", "Amercas")
-    assert (result.code, result.err) == (1, "Error: --market 'Amercas' is not defined in "
+    assert (result.code, result.err) == (1, "Error: market 'Amercas' is not defined in "
                                              "data/markets.yaml (did you mean 'Americas'?)\n")  # fmt: skip
     result = run(*base, "--market", "Atlantis")
-    assert result.err == ("Error: --market 'Atlantis' is not defined in data/markets.yaml "
+    assert result.err == ("Error: market 'Atlantis' is not defined in data/markets.yaml "
                           "(defined: Americas)\n")  # fmt: skip
     assert tree_digest(mini) == before
     result = run(*base, "--market", "americas")  # names are matched as markets.yaml spells them
@@ -610,13 +614,13 @@ def test_missing_required_option_is_a_usage_error(mini, run):
 
 def test_a_file_changed_during_the_edit_is_not_overwritten(mini, run, monkeypatch):
     path = mini / F
-    real_validate = yamledit._validate
+    real_validate = edit_session.validate_with
 
     def validate_then_someone_edits(root, changes):
         real_validate(root, changes)
         path.write_text(path.read_text(encoding="utf-8") + "# edited meanwhile\n", encoding="utf-8")
 
-    monkeypatch.setattr(yamledit, "_validate", validate_then_someone_edits)
+    monkeypatch.setattr(edit_session, "validate_with", validate_then_someone_edits)
     result = run("region", "add-zone", "mx-central-1", "--zone", "b", "--source", URL, "--root",
                  str(mini))  # fmt: skip
     assert result.code == 1
@@ -655,28 +659,28 @@ def test_library_calls_return_what_was_done(mini):
     ("cn-east-9", "au-east-1c", "au-east-1c"),
 ])  # fmt: skip
 def test_zone_ids_from_suffixes(region, zone, expected):
-    assert edit._zone_id(region, zone) == expected
+    assert edit_common.zone_id(region, zone) == expected
 
 
 def test_merge_keeps_reformatted_lines_outside_the_edit():
     original = "a:   1\nb: 2\nc: 3\n"
     noop = "a: 1\nb: 2\nc: 3\n"
-    assert yamledit._merge(original, noop, "a: 1\nb: 2\nc: 4\n") == "a:   1\nb: 2\nc: 4\n"
-    assert yamledit._merge(original, noop, "a: 0\nb: 2\nc: 3\n") == "a: 0\nb: 2\nc: 3\n"
+    assert yamlfiles.merge(original, noop, "a: 1\nb: 2\nc: 4\n") == "a:   1\nb: 2\nc: 4\n"
+    assert yamlfiles.merge(original, noop, "a: 0\nb: 2\nc: 3\n") == "a: 0\nb: 2\nc: 3\n"
     assert (
-        yamledit._merge(original, noop, "a: 1\nx: 0\nb: 2\nc: 3\n") == "a:   1\nx: 0\nb: 2\nc: 3\n"
+        yamlfiles.merge(original, noop, "a: 1\nx: 0\nb: 2\nc: 3\n") == "a:   1\nx: 0\nb: 2\nc: 3\n"
     )
 
 
 def test_a_new_file_that_appears_during_the_edit_is_not_overwritten(mini, run, monkeypatch):
     seed = mini / "seeds/2025-06-01-plans.yaml"
-    real_validate = yamledit._validate
+    real_validate = edit_session.validate_with
 
     def validate_then_someone_adds_the_seed(root, changes):
         real_validate(root, changes)
         seed.write_text("id: theirs\n", encoding="utf-8")
 
-    monkeypatch.setattr(yamledit, "_validate", validate_then_someone_adds_the_seed)
+    monkeypatch.setattr(edit_session, "validate_with", validate_then_someone_adds_the_seed)
     before = (mini / F).read_bytes()
     result = run("announce", "add", "--date", "2025-06-01", "--title", "Plans", "--source", URL,
                  "--site", "NZ", "--root", str(mini))  # fmt: skip

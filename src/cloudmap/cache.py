@@ -1,38 +1,56 @@
 """A disk cache for data derived from pinned inputs (gazetteer, geo/), keyed by content hashes.
 
-A value is stored under a key made of the sha256 of every input file's bytes, of the source of
-the cloudmap modules that compute it and of the library versions that shape it, so a hit is the
-value a fresh computation would give (same bytes out of every build), and any change to an input
-or to the code is a miss. ``CLOUDMAP_CACHE_DIR`` names the folder (default
-``$XDG_CACHE_HOME/cloudmap``, else ``~/.cache/cloudmap``); ``CLOUDMAP_CACHE_DIR=off`` turns the
-cache off (cold builds, as the benchmarks measure them too). Values are pickles: the folder is
-trusted like the user's own site-packages. Unreadable entries are recomputed and replaced.
+A value is stored under a key made of the sha256 of every input's bytes, of the source of the
+cloudmap modules that compute it and of the library versions that shape it, so a hit is the value
+a fresh computation would give (same bytes out of every build), and any change is a miss.
+
+A cache must never be able to run code: values are **data only** — a JSON document plus NumPy
+arrays in an ``.npz`` read with ``allow_pickle=False``. The folder must belong to the current user
+and be writable by no one else (it is created 0700); otherwise the cache is not used. A missing,
+truncated, malformed or wrong-shaped entry is a miss: the value is recomputed and replaced.
+
+``CLOUDMAP_CACHE_DIR`` names the folder (default ``$XDG_CACHE_HOME/cloudmap``, else
+``~/.cache/cloudmap``); ``CLOUDMAP_CACHE_DIR=off`` turns the cache off.
 """
 
 from __future__ import annotations
 
-__all__ = ["ENV", "cache_dir", "cached", "code_key", "file_key"]
+__all__ = ["ENV", "Entry", "cache_dir", "cached", "code_key", "file_key"]
 
 import contextlib
 import hashlib
 import importlib.util
+import io
+import json
 import os
-import pickle
+import stat
 import sys
 import tempfile
 import threading
+import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any
+
+import numpy as np
 
 ENV = "CLOUDMAP_CACHE_DIR"
 _KEEP = 8  # entries kept per kind (several projects may alternate); the oldest go first
 _OFF = ("", "0", "off", "none", "no")
+_FORMAT = 2  # bump when the entry layout changes
 
-T = TypeVar("T")
 _lock = threading.Lock()
 _file_keys: dict[tuple[str, int, int], str] = {}
 _code_keys: dict[tuple[str, ...], str] = {}
+
+
+@dataclass
+class Entry:
+    """A cached value: JSON-compatible ``meta`` and named NumPy arrays (numbers or text)."""
+
+    meta: Any = None
+    arrays: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def cache_dir() -> Path | None:
@@ -49,6 +67,18 @@ def cache_dir() -> Path | None:
     return Path(base) / "cloudmap"
 
 
+def _usable(folder: Path) -> bool:
+    """Create ``folder`` (0700) if needed; True if it is ours and writable by no one else."""
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        st = folder.lstat()
+    except OSError:
+        return False
+    if not stat.S_ISDIR(st.st_mode):  # a symlink or a file: not trusted
+        return False
+    return st.st_uid == os.getuid() and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
 def file_key(path: Path) -> str:
     """sha256 of the file's bytes (remembered per path, mtime and size within the process)."""
     st = Path(path).stat()
@@ -63,12 +93,11 @@ def code_key(*modules: str) -> str:
     """sha256 of the modules' source files, Python's and the geometry libraries' versions."""
     with _lock:
         if modules not in _code_keys:
-            import numpy
             import shapely
 
             h = hashlib.sha256()
-            h.update(f"{sys.version}|{numpy.__version__}|{shapely.__version__}|".encode())
-            h.update(f"{shapely.geos_version_string}|{pickle.HIGHEST_PROTOCOL}".encode())
+            h.update(f"{_FORMAT}|{sys.version}|{np.__version__}|{shapely.__version__}|".encode())
+            h.update(shapely.geos_version_string.encode())
             for name in modules:
                 spec = importlib.util.find_spec(name)
                 origin = spec.origin if spec is not None else None
@@ -77,36 +106,70 @@ def code_key(*modules: str) -> str:
         return _code_keys[modules]
 
 
-def cached(kind: str, key: str, make: Callable[[], T]) -> T:
-    """``make()``, or the value it gave before for the same ``kind`` and ``key``."""
-    folder = cache_dir()
-    if folder is None:
-        return make()
-    path = folder / f"{kind}-{hashlib.sha256(key.encode()).hexdigest()[:32]}.pickle"
+def _read(path: Path) -> Entry | None:
+    """The entry at ``path``, or None if it is missing or not a well-formed data-only entry."""
     try:
-        with open(path, "rb") as fh:
-            return pickle.load(fh)  # type: ignore[no-any-return]
-    except FileNotFoundError:
-        pass
-    except Exception:
-        pass
-    value = make()
-    with contextlib.suppress(OSError):
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{kind}-", suffix=".tmp")
+        st = path.lstat()
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid():
+            return None
+        raw = path.read_bytes()
+        with np.load(io.BytesIO(raw), allow_pickle=False) as npz:
+            arrays = {name: npz[name] for name in npz.files}
+        meta_bytes = arrays.pop("__meta__", None)
+        if meta_bytes is None or meta_bytes.dtype != np.uint8:
+            return None
+        doc = json.loads(meta_bytes.tobytes().decode("utf-8"))
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError, UnicodeDecodeError):
+        return None
+    if not isinstance(doc, dict) or doc.get("format") != _FORMAT or "meta" not in doc:
+        return None
+    return Entry(doc["meta"], arrays)
+
+
+def _write(folder: Path, path: Path, kind: str, entry: Entry) -> None:
+    meta = json.dumps({"format": _FORMAT, "meta": entry.meta}, separators=(",", ":"))
+    arrays = {"__meta__": np.frombuffer(meta.encode("utf-8"), dtype=np.uint8)}
+    for name, arr in entry.arrays.items():
+        if arr.dtype.hasobject:
+            raise TypeError(f"cache entry {kind}/{name}: object arrays are not data-only")
+        arrays[name] = arr
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{kind}-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            np.savez(fh, **arrays)  # type: ignore[arg-type]
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+def cached(
+    kind: str, key: str, make: Callable[[], Entry], *, valid: Callable[[Entry], bool] | None = None
+) -> Entry:
+    """``make()``, or the entry it gave before for the same ``kind`` and ``key``.
+
+    ``valid`` checks a stored entry's shape (a False, or any exception, makes it a miss).
+    """
+    folder = cache_dir()
+    if folder is None or not _usable(folder):
+        return make()
+    path = folder / f"{kind}-{hashlib.sha256(key.encode()).hexdigest()[:32]}.npz"
+    entry = _read(path)
+    if entry is not None:
         try:
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        finally:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+            if valid is None or valid(entry):
+                return entry
+        except Exception:  # noqa: BLE001 - any surprise in a stored entry is a miss
+            pass
+    entry = make()
+    with contextlib.suppress(OSError):
+        _write(folder, path, kind, entry)
         _prune(folder, kind)
-    return value
+    return entry
 
 
 def _prune(folder: Path, kind: str) -> None:
-    entries = sorted(folder.glob(f"{kind}-*.pickle"), key=lambda p: p.stat().st_mtime_ns)
+    entries = sorted(folder.glob(f"{kind}-*.npz"), key=lambda p: p.stat().st_mtime_ns)
     for old in entries[:-_KEEP]:
         with contextlib.suppress(OSError):
             old.unlink()

@@ -14,10 +14,11 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from cloudmap.analysis import footprint
-from cloudmap.catalog import Catalog, Region, Zone, load_catalog
+from cloudmap.catalog import read_catalog
+from cloudmap.dates import PartialDate
 from cloudmap.errors import CloudmapError, Problem, ValidationError
-from cloudmap.schema import PartialDate
+from cloudmap.footprint import footprint
+from cloudmap.model import Catalog, Region, Zone
 
 
 def _by(d: PartialDate | None, on: dt.date) -> bool:
@@ -44,6 +45,7 @@ def _order(d: PartialDate | None) -> dt.date:
 def _region_row(r: Region, d: PartialDate | None) -> dict[str, Any]:
     return {
         "id": r.id,
+        "key": r.key,
         "name": r.name,
         "country": r.country,
         "provider": r.provider,
@@ -52,17 +54,20 @@ def _region_row(r: Region, d: PartialDate | None) -> dict[str, Any]:
 
 
 def _sorted(rows: list[tuple[dt.date, dict[str, Any]]]) -> list[dict[str, Any]]:
-    return [row for _, row in sorted(rows, key=lambda x: (x[0], x[1]["id"]))]
+    return [
+        row
+        for _, row in sorted(rows, key=lambda x: (x[0], x[1].get("provider", ""), x[1]["id"]))
+    ]
 
 
 def _regions(before: Catalog, b: dt.date, after: Catalog, a: dt.date) -> dict[str, Any]:
-    old = {r.id: r for r in before.regions}
-    new_ids = {r.id for r in after.regions}
+    old = {r.key: r for r in before.regions}
+    new_ids = {r.key for r in after.regions}
     out: dict[str, list[tuple[dt.date, dict[str, Any]]]] = {
         k: [] for k in ("opened", "closing", "closed", "announced", "removed")
     }
     for r in after.regions:
-        o = old.get(r.id)
+        o = old.get(r.key)
 
         def was(key: str, o: Region | None = o) -> bool:
             return o is not None and _by(getattr(o, key), b)
@@ -78,37 +83,41 @@ def _regions(before: Catalog, b: dt.date, after: Catalog, a: dt.date) -> dict[st
         if _by(r.announced, a) and not _by(r.launched, a) and not was("announced"):
             out["announced"].append((_order(r.announced), _region_row(r, r.announced)))
     for r in before.regions:
-        if r.id not in new_ids and r.status(b) is not None:
+        if r.key not in new_ids and r.status(b) is not None:
             out["removed"].append((dt.date.min, _region_row(r, None) | {"was": r.status(b)}))
     return {k: _sorted(v) for k, v in out.items()}
 
 
 def _zones(before: Catalog, b: dt.date, after: Catalog, a: dt.date) -> dict[str, Any]:
-    old = {z.id: (r, z) for r in before.regions for z in r.zones if z.id}
-    new_ids = {z.id for r in after.regions for z in r.zones if z.id}
+    old = {(r.provider, z.id): (r, z) for r in before.regions for z in r.zones if z.id}
+    new_ids = {(r.provider, z.id) for r in after.regions for z in r.zones if z.id}
     opened, closed, removed = [], [], []
     for r in after.regions:
         for z in r.zones:
             if not z.id:
                 continue  # zones counted by zone_count have no id to follow
-            o = old.get(z.id)
+            o = old.get((r.provider, z.id))
             if _zone_opened(r, z, a) and not (o and _zone_opened(*o, b)):
                 d = z.opened or r.launched
-                opened.append((_order(d), {"id": z.id, "region": r.id, "date": _text(d)}))
+                opened.append((_order(d), _zone_row(r, z.id, d)))
             if _zone_opened(r, z, a) and _zone_closed(r, z, a) and not (o and _zone_closed(*o, b)):
                 d = z.closed if _by(z.closed, a) else r.closed
-                closed.append((_order(d), {"id": z.id, "region": r.id, "date": _text(d)}))
-    for zid, (r, z) in old.items():
-        if zid not in new_ids and _zone_opened(r, z, b) and not _zone_closed(r, z, b):
-            removed.append((dt.date.min, {"id": zid, "region": r.id, "date": None}))
+                closed.append((_order(d), _zone_row(r, z.id, d)))
+    for (pid, zid), (r, z) in old.items():
+        if (pid, zid) not in new_ids and _zone_opened(r, z, b) and not _zone_closed(r, z, b):
+            removed.append((dt.date.min, _zone_row(r, zid, None)))
     return {"opened": _sorted(opened), "closed": _sorted(closed), "removed": _sorted(removed)}
 
 
+def _zone_row(r: Region, zid: str, d: PartialDate | None) -> dict[str, Any]:
+    return {"id": zid, "region": r.id, "provider": r.provider, "date": _text(d)}
+
+
 def _sites(before: Catalog, b: dt.date, after: Catalog, a: dt.date) -> list[dict[str, Any]]:
-    old = {s.id: s for s in before.sites}
+    old = {s.key: s for s in before.sites}
     rows = []
     for s in after.sites:
-        o = old.get(s.id)
+        o = old.get(s.key)
         if _by(s.announced, a) and not (o is not None and _by(o.announced, b)):
             row = {
                 "id": s.id,
@@ -146,19 +155,16 @@ def _markets(markets: Mapping[str, Any], fp_before: Any, fp_after: Any) -> list[
 
 def compare(
     before: Catalog,
-    after: Catalog,
-    *,
     before_on: dt.date,
+    after: Catalog,
     after_on: dt.date,
-    markets: Mapping[str, Any] | None = None,
+    *,
     labels: tuple[str, str] = ("current", "current"),
 ) -> dict[str, Any]:
-    """What changed from ``before`` as of ``before_on`` to ``after`` as of ``after_on``.
-
-    ``markets`` maps a market name to an object with a ``countries`` tuple (as
-    ``cloudmap.world.load_markets`` returns). Lists are sorted by date, then id; keys are stable.
-    """
+    """What changed from ``before`` as of ``before_on`` to ``after`` as of ``after_on`` (market
+    coverage by ``after``'s markets). Lists are sorted by date, then provider and id."""
     b, a = before_on, after_on
+    markets = after.markets
     fp_b, fp_a = footprint(before, b), footprint(after, a)
     totals = {
         key: {"before": len(getattr(fp_b, key)), "after": len(getattr(fp_a, key))}
@@ -175,7 +181,7 @@ def compare(
             "new": sorted(set(fp_a.countries) - set(fp_b.countries)),
             "lost": sorted(set(fp_b.countries) - set(fp_a.countries)),
         },
-        "markets": _markets(markets or {}, fp_b, fp_a),
+        "markets": _markets(markets, fp_b, fp_a),
     }
 
 
@@ -231,42 +237,27 @@ def _base_root(root: Path, base: str) -> Iterator[Path]:
         yield t
 
 
-def _load_markets(root: Path) -> dict[str, Any]:
-    if not (root / "data" / "markets.yaml").is_file():
-        return {}
-    from cloudmap.world import load_markets
-
-    return load_markets(root)
-
-
 def diff(
-    root: Path, *, end: dt.date, start: dt.date | None = None, base: str | None = None
+    after: Catalog, *, end: dt.date, start: dt.date | None = None, base: str | None = None
 ) -> dict[str, Any]:
-    """Compare the catalog under ``root`` as of ``start`` with itself as of ``end``, or (with
-    ``base``) the catalog at ``base`` (a git revision or a project folder) as of ``start``
-    (default: ``end``) with the one under ``root`` as of ``end``."""
-    root = Path(root)
+    """Compare ``after`` (a validated catalog) as of ``start`` with itself as of ``end``, or
+    (with ``base``) the catalog at ``base`` (a git revision or a project folder) as of ``start``
+    (default: ``end``) with ``after`` as of ``end``."""
     if base is None and start is None:
         raise CloudmapError("give --from DATE, or --base REV|PATH to compare with another version")
     if start is not None and start > end:
         raise CloudmapError(f"--from {start} is after --to {end}")
-    after = load_catalog(root)
-    markets = _load_markets(root)
     if base is None:
-        return compare(after, after, before_on=start or end, after_on=end, markets=markets)
-    with _base_root(root, base) as base_root:
-        try:
-            before = load_catalog(base_root)
-        except ValidationError as exc:
-            raise ValidationError([_label(p, base) for p in exc.problems]) from None
-    return compare(
-        before,
-        after,
-        before_on=start or end,
-        after_on=end,
-        markets=markets,
-        labels=(base, "current"),
-    )
+        return compare(after, start or end, after, end)
+    from cloudmap.validate import validate
+
+    with _base_root(after.root, base) as base_root:
+        before, problems = read_catalog(base_root)
+        before, more = validate(before, full=False)
+        problems += more
+        if problems:
+            raise ValidationError([_label(p, base) for p in problems])
+    return compare(before, start or end, after, end, labels=(base, "current"))
 
 
 def _label(p: Problem, base: str) -> Problem:

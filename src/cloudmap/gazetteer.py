@@ -12,14 +12,14 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from cloudmap.errors import Problem
 
 if TYPE_CHECKING:
-    from cloudmap.catalog import Catalog, Region
+    from cloudmap.model import Catalog, Region
 
 EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius
 CITY_TOLERANCE_KM = 50.0
@@ -157,12 +157,45 @@ def _parse(raw: bytes) -> tuple[tuple[np.ndarray, ...], list[str], list[int]]:
     return (columns, *_name_index(columns[2], columns[1]))
 
 
+_NAMES = ("geonameid", "name", "country", "lat", "lon", "population")
+
+
+def _entry(parsed: tuple[tuple[np.ndarray, ...], list[str], list[int]]) -> Any:
+    """The parsed gazetteer as a data-only cache entry (text columns as NumPy unicode)."""
+    from cloudmap.cache import Entry
+
+    columns, keys, rows = parsed
+    arrays = {n: (c.astype(str) if c.dtype == object else c) for n, c in zip(_NAMES, columns, strict=True)}
+    arrays["keys"] = np.array(keys, dtype=str)
+    arrays["rows"] = np.array(rows, dtype=np.int64)
+    return Entry({"rows": len(columns[0])}, arrays)
+
+
+def _from_entry(entry: Any) -> tuple[tuple[np.ndarray, ...], list[str], list[int]]:
+    a = entry.arrays
+    cols = []
+    for n in _NAMES:
+        c = a[n]
+        if c.dtype.kind == "U":
+            obj = np.empty(len(c), dtype=object)
+            obj[:] = c.tolist()
+            c = obj
+        cols.append(c)
+    return tuple(cols), a["keys"].tolist(), a["rows"].tolist()
+
+
+def _valid(entry: Any) -> bool:
+    n = entry.meta["rows"]
+    return all(len(entry.arrays[k]) == n for k in (*_NAMES, "keys", "rows"))
+
+
 def _load() -> Cities:
     from cloudmap.cache import cached, code_key, file_key
 
     path = _data_file()
     key = f"{file_key(path)}|{code_key('cloudmap.gazetteer')}"
-    columns, keys, rows = cached("gazetteer", key, lambda: _parse(path.read_bytes()))
+    entry = cached("gazetteer", key, lambda: _entry(_parse(path.read_bytes())), valid=_valid)
+    columns, keys, rows = _from_entry(entry)
     starts: dict[int, int] = {}
     text: list[str] = []
     data: dict[int, tuple[str, ...]] = {}

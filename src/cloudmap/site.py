@@ -1,14 +1,8 @@
-"""Assemble site/ (map page, data downloads, extra pages) in a temporary folder, then swap it in."""
+"""Assemble site/ (map page, data downloads, changelog) in a temporary folder, then swap it in."""
 
 from __future__ import annotations
 
-__all__ = [
-    "MARKER",
-    "PAGES",
-    "build_site",
-    "route_offline",
-    "snapshot",
-]
+__all__ = ["MARKER", "BuildResult", "build_site"]
 
 import contextlib
 import ctypes
@@ -16,41 +10,42 @@ import datetime as dt
 import os
 import shutil
 import tempfile
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from cloudmap import changelog, export, render
-from cloudmap.assets import find_node_modules, local_path
-from cloudmap.catalog import Catalog
+from cloudmap.assets import find_node_modules
 from cloudmap.errors import CloudmapError
-from cloudmap.validate import load_validated
+from cloudmap.fsutil import check_output_dir, os_error
+
+if TYPE_CHECKING:
+    from cloudmap.project import Project
 
 # Written into every built site: only a folder holding it is ever replaced by a build.
 MARKER = ".cloudmap-site"
 _MARKER_TEXT = "Built by `cloudmap build`; the whole folder is replaced by the next build.\n"
-
-# Extra pages written beside index.html: each gets (catalog, on, site folder) and writes its file(s);
-# the header links every file among LINKED_PAGES that exists. The changelog writer goes here.
-Page = Callable[[Catalog, dt.date, Path], None]
-
-
-def _changelog(catalog: Catalog, on: dt.date, out: Path) -> None:
-    """changelog.html and changelog.json: every dated change in the catalog, with sources."""
-    evts = changelog.events(catalog)
-    (out / "changelog.html").write_text(changelog.to_html(evts), encoding="utf-8", newline="\n")
-    (out / "changelog.json").write_text(changelog.to_json(evts), encoding="utf-8", newline="\n")
-
-
-PAGES: tuple[Page, ...] = (_changelog,)
 LINKED_PAGES = (("Changelog", "changelog.html"),)
+# What the downloads menu says about each file (a word of explanation where one helps).
+DOWNLOAD_NOTES = {
+    "regions.csvt": "column types for regions.csv (GDAL/QGIS read it beside the CSV)",
+    "cloudmap.gpkg": "all layers in one GeoPackage (QGIS)",
+    "regions.kml": "Google Earth",
+    "countries.geojson": "1:10m polygons",
+    "markets.geojson": "1:10m polygons",
+}
 
-_BLANK_PNG = bytes.fromhex(  # 1x1 transparent PNG: offline stand-in for map tiles
-    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
-    "0000000b49444154789c6360000200000500017a5eab3f0000000049454e44ae426082"
-)
-_CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build wrote: the page, its size, the date it shows, and every file."""
+
+    index: Path
+    on: dt.date
+    bytes: int
+    files: tuple[Path, ...]
+    self_contained: bool
 
 
 # --------------------------------------------------------------------------- atomic folder swap
@@ -92,17 +87,22 @@ def _exchange(a: Path, b: Path) -> bool:
     except (OSError, AttributeError):
         return False
     at_fdcwd, rename_exchange = -100, 2
-    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+    return bool(
+        renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+    )
 
 
 @contextlib.contextmanager
-def _staging(out: Path) -> Iterator[Path]:
+def staging(out: Path) -> Iterator[Path]:
     """A fresh folder beside ``out``; on success it replaces ``out`` in one step, on any failure
     (or interruption) it is removed and ``out`` is left exactly as it was."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    _clean_stale(out)
-    _check_replaceable(out)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-{os.getpid()}-", dir=out.parent))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        _clean_stale(out)
+        _check_replaceable(out)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-{os.getpid()}-", dir=out.parent))
+    except OSError as exc:
+        raise os_error(exc, f"--out {out}: cannot prepare the folder") from None
     try:
         yield tmp
         tmp.chmod(0o755)
@@ -114,6 +114,8 @@ def _staging(out: Path) -> Iterator[Path]:
                 tmp = old
         else:
             os.rename(tmp, out)
+    except OSError as exc:
+        raise os_error(exc, f"--out {out}: the build could not be written; {out} is unchanged") from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -121,176 +123,55 @@ def _staging(out: Path) -> Iterator[Path]:
 # --------------------------------------------------------------------------- build
 
 
-def _warm(root: Path) -> None:
-    """Compute what depends on geo/ and data/markets.yaml alone (the map's simplified countries,
-    the market polygons): mostly GEOS work, which runs outside the GIL, so a thread does it
-    while the catalog is validated. The results are the same whoever computes them; errors are
-    left for the build itself to meet and report."""
-    with contextlib.suppress(Exception):  # only a head start
-        render.country_shapes(root)
-        export.warm(root)
-
-
 def build_site(
-    root: Path,
+    project: Project,
     *,
-    on: dt.date | None,
+    on: dt.date,
     out: Path,
     self_contained: bool = False,
     node_modules: Path | None = None,
-    catalog: Catalog | None = None,
-) -> Path:
-    """Write ``out``/index.html (the map), ``out``/data/ (GIS downloads) and the extra pages.
+) -> BuildResult:
+    """Write ``out``/index.html (the map), ``out``/data/ (GIS downloads) and the changelog.
 
     The folder is assembled beside ``out`` and swapped in whole, so a failing or killed build
     leaves the previous site untouched. ``self_contained`` inlines every asset (from
     ``node_modules``, default: found via find_node_modules) and uses no tiles or CDN.
-    ``catalog`` is the catalog of ``root`` already loaded with full validation
-    (``load_validated(root, full=True)``), to save loading it twice; by default it is loaded here.
-    ``on=None`` means the catalog's own date (``Catalog.default_as_of``).
     """
-    root, out = Path(root), Path(out)
-    head_start = threading.Thread(target=_warm, args=(root,), name="cloudmap-warm", daemon=True)
-    head_start.start()
-    try:
-        return _build(root, on, out, self_contained, node_modules, catalog)
-    finally:
-        head_start.join()
-
-
-def _build(
-    root: Path,
-    on: dt.date | None,
-    out: Path,
-    self_contained: bool,
-    node_modules: Path | None,
-    catalog: Catalog | None,
-) -> Path:
-    if catalog is None:
-        catalog = load_validated(root, full=True)
-    if on is None:
-        on = catalog.default_as_of
+    out = Path(out)
+    check_output_dir(out, project.root)
     if self_contained and node_modules is None:
-        node_modules = find_node_modules(root)
-    with _staging(out) as tmp:
+        node_modules = find_node_modules(project.root)
+    coverage = export.country_coverage_records(project.catalog, on)
+    with staging(out) as tmp:
         data = tmp / "data"
         data.mkdir()
-        files = export.write_exports(catalog, on=on, out=data, root=root)
+        files = export.write_exports(project, on=on, out=data, coverage=coverage)
         downloads = [
-            (p.name, p.relative_to(tmp).as_posix())
+            (p.name, p.relative_to(tmp).as_posix(), DOWNLOAD_NOTES.get(p.name, ""))
             for p in sorted(files, key=lambda p: p.relative_to(tmp).as_posix())
         ]
-        for page in PAGES:
-            page(catalog, on, tmp)
+        evts = changelog.events(project.catalog)
+        (tmp / "changelog.html").write_text(
+            render.render_changelog(project, evts), encoding="utf-8", newline="\n"
+        )
+        (tmp / "changelog.json").write_text(
+            changelog.to_json(evts), encoding="utf-8", newline="\n"
+        )
         links = [(label, href) for label, href in LINKED_PAGES if (tmp / href).is_file()]
         pages = render.render_site(
-            catalog,
+            project,
             on,
-            root=root,
             self_contained=self_contained,
             node_modules=node_modules,
             downloads=downloads,
             links=links,
+            coverage=coverage,
         )
         for name, text in sorted(pages.items()):
             (tmp / name).write_text(text, encoding="utf-8", newline="\n")
         (tmp / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
-    return out / "index.html"
-
-
-# --------------------------------------------------------------------------- snapshot
-
-
-def route_offline(page: Any, node_modules: Path | None, blocked: list[str] | None = None) -> None:
-    """Serve a Playwright page with no network: file:// loads, CDN assets come from
-    ``node_modules``, map tiles get a blank PNG, anything else is aborted (and listed in
-    ``blocked`` when given)."""
-
-    def handle(route: Any) -> None:
-        url = route.request.url
-        if url.startswith(("file:", "data:", "about:")):
-            route.continue_()
-            return
-        path = local_path(url, node_modules) if node_modules is not None else None
-        if path is not None:
-            mime = (
-                "text/css"
-                if path.suffix == ".css"
-                else (
-                    "image/svg+xml"
-                    if path.suffix == ".svg"
-                    else ("image/png" if path.suffix == ".png" else "application/javascript")
-                )
-            )
-            route.fulfill(
-                status=200,
-                body=path.read_bytes(),
-                content_type=mime,
-                headers={"access-control-allow-origin": "*"},
-            )
-        elif "tile.openstreetmap.org/" in url:
-            route.fulfill(status=200, body=_BLANK_PNG, content_type="image/png")
-        else:
-            if blocked is not None:
-                blocked.append(url)
-            route.abort()
-
-    page.route("**/*", handle)
-
-
-def chromium_path() -> str:
-    """Chromium to drive: $CLOUDMAP_CHROMIUM, else `chromium` on PATH (Debian's package)."""
-    path = os.environ.get("CLOUDMAP_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(path).is_file():
-        raise CloudmapError(
-            f"no Chromium at {path}: apt-get install chromium "
-            "(or set CLOUDMAP_CHROMIUM=/path/to/chromium)"
-        )
-    return path
-
-
-def snapshot(
-    root: Path,
-    *,
-    on: dt.date,
-    out: Path,
-    node_modules: Path | None = None,
-    size: tuple[int, int] = (1600, 900),
-) -> Path:
-    """A PNG of the self-contained map rendered by headless Chromium, with no network at all."""
-    try:
-        from playwright.sync_api import Error as PlaywrightError
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        raise CloudmapError(
-            "cloudmap snapshot drives Chromium through Playwright: "
-            "pip install playwright==1.65.2 (the browser: apt-get install "
-            "chromium)"
-        ) from None
-    root, out = Path(root), Path(out)
-    catalog = load_validated(root, full=False)
-    node_modules = node_modules or find_node_modules(root)
-    page_html = render.render_map(
-        catalog, on, root=root, self_contained=True, node_modules=node_modules
+        written = sorted(p.relative_to(tmp) for p in tmp.rglob("*") if p.is_file())
+        size = (tmp / "index.html").stat().st_size
+    return BuildResult(
+        out / "index.html", on, size, tuple(out / p for p in written), self_contained
     )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=out.parent, prefix=f".{out.name}.") as d:
-        index = Path(d) / "index.html"
-        index.write_text(page_html, encoding="utf-8")
-        png = Path(d) / "map.png"
-        try:
-            with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=chromium_path(), args=_CHROMIUM_ARGS)
-                try:
-                    page = browser.new_page(viewport={"width": size[0], "height": size[1]})
-                    route_offline(page, None)
-                    page.goto(index.resolve().as_uri())
-                    page.wait_for_function("window.cloudmap && window.cloudmap.ready")
-                    page.wait_for_timeout(500)  # marker cluster animation
-                    page.screenshot(path=str(png))
-                finally:
-                    browser.close()
-        except PlaywrightError as exc:
-            raise CloudmapError(f"snapshot: Chromium failed: {exc}") from None
-        os.replace(png, out)
-    return out

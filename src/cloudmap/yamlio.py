@@ -1,10 +1,15 @@
-"""Fast YAML reading that remembers the line of every mapping and key (for file:line messages)."""
+"""Safe, fast YAML reading that remembers the line of every mapping and key (for file:line messages).
+
+Catalog files are untrusted text: only plain data is built (PyYAML's safe loader), anchors and
+aliases are refused (an alias chain can expand to gigabytes: "billion laughs"), files are capped
+in size, and dates stay text for cloudmap.dates to read.
+"""
 
 from __future__ import annotations
 
-__all__ = ["LineMap", "load_yaml"]
+__all__ = ["MAX_BYTES", "LineMap", "load_yaml", "parse_yaml", "read_text"]
 
-import hashlib
+import errno
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +18,7 @@ import yaml
 from cloudmap.errors import Problem
 
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_BYTES = 64 * 1024 * 1024  # far above any real catalog file (10,000 synthetic sites: ~6 MB)
 
 
 class LineMap(dict):  # type: ignore[type-arg]
@@ -31,13 +37,20 @@ class _LineLoader(_Loader):  # type: ignore[misc,valid-type]
 
 
 def _construct_mapping(loader: Any, node: yaml.MappingNode) -> LineMap:
-    loader.flatten_mapping(node)
     out = LineMap()
     out.line = node.start_mark.line + 1
     out.key_lines = {}
     out.duplicates = []
     for key_node, value_node in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            raise yaml.constructor.ConstructorError(
+                None, None, "merge keys (<<) are not allowed in catalog files", key_node.start_mark
+            )
         key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str | int | float | bool) and key is not None:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a mapping key must be text", key_node.start_mark
+            )
         line = key_node.start_mark.line + 1
         if key in out:
             out.duplicates.append((str(key), line))
@@ -47,32 +60,68 @@ def _construct_mapping(loader: Any, node: yaml.MappingNode) -> LineMap:
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-# Dates stay text: cloudmap.schema.parse_date reads them (and reports impossible ones properly).
+# Dates stay text: cloudmap.dates.parse_date reads them (and reports impossible ones properly).
 _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: node.value)
 
 
-# Files at least this large are parsed once per content (see cloudmap.cache): PyYAML builds the
-# records in Python, which dominates builds of very large catalogs.
-CACHE_MIN_BYTES = 32 * 1024
+def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
+    """The file's text, or ``(None, [problem])`` saying why it cannot be read as UTF-8 text."""
 
+    def fail(message: str) -> tuple[None, list[Problem]]:
+        return None, [Problem(display, 1, "-", "file", message)]
 
-def load_yaml(path: Path, display: str) -> tuple[Any, list[Problem]]:
-    """Parse ``path``; on a syntax error return ``(None, [problem])`` naming the line."""
-    raw = path.read_bytes()
+    try:
+        if path.is_dir():
+            return fail("is a folder, not a file (remove it or rename it)")
+        if path.stat().st_size > MAX_BYTES:
+            return fail(f"is larger than {MAX_BYTES // 2**20} MiB; not a catalog file")
+        raw = path.read_bytes()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return fail("is a symbolic link that loops (fix or remove the link)")
+        return fail(f"cannot be read ({exc.strerror or exc})")
+    if b"\0" in raw:
+        return fail("is binary (it holds NUL bytes), not YAML text")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return None, [Problem(display, 1, "-", "file", f"not UTF-8 text ({exc.reason})")]
-    if len(raw) < CACHE_MIN_BYTES:
-        return _parse(text, display)
-    from cloudmap.cache import cached, code_key
-
-    key = hashlib.sha256(raw).hexdigest() + code_key("cloudmap.yamlio") + display
-    return cached("yaml", key, lambda: _parse(text, display))
+        return fail(f"not UTF-8 text ({exc.reason})")
+    return text, []
 
 
-def _parse(text: str, display: str) -> tuple[Any, list[Problem]]:
+def load_yaml(path: Path, display: str) -> tuple[Any, list[Problem]]:
+    """Read and parse ``path``; on any problem return ``(None, [problem])`` naming the line."""
+    text, problems = read_text(path, display)
+    if text is None:
+        return None, problems
+    return parse_yaml(text, display)
+
+
+def _alias_line(text: str) -> int | None:
+    """The line of the first anchor or alias in ``text``, if any (a cheap event scan)."""
+    if "&" not in text and "*" not in text:
+        return None
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            return int(event.start_mark.line) + 1
+    return None
+
+
+def parse_yaml(text: str, display: str) -> tuple[Any, list[Problem]]:
+    """Parse YAML text as a catalog file: plain data, no anchors or aliases."""
     try:
+        line = _alias_line(text)
+        if line is not None:
+            return None, [
+                Problem(
+                    display,
+                    line,
+                    "-",
+                    "yaml",
+                    "YAML anchors and aliases (&name, *name) are not allowed in catalog files; "
+                    "write the value out in full",
+                )
+            ]
         return yaml.load(text, Loader=_LineLoader), []
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -83,3 +132,5 @@ def _parse(text: str, display: str) -> tuple[Any, list[Problem]]:
         ]
     except yaml.YAMLError as exc:
         return None, [Problem(display, 1, "-", "yaml", f"unparseable YAML: {exc}")]
+    except RecursionError:
+        return None, [Problem(display, 1, "-", "yaml", "unparseable YAML: nested too deeply")]

@@ -32,23 +32,25 @@ __all__ = [
     "Value",
     "build_layers",
     "check_formats",
+    "country_coverage_records",
     "csv_text",
     "csvt_text",
     "geojson_geometry",
     "geojson_text",
     "kml_text",
+    "safe_cell",
+    "to_frame",
     "schema_markdown",
     "update_doc",
-    "warm",
     "write_exports",
 ]
 
-from cloudmap.export.csvkml import KML_COLORS, csv_text, csvt_text, kml_text
+from cloudmap.export.csvkml import KML_COLORS, csv_text, csvt_text, kml_text, safe_cell
 from cloudmap.export.docs import DOC_BEGIN, DOC_END, schema_markdown, update_doc
 from cloudmap.export.geojson import geojson_text
 from cloudmap.export.geometry import geojson_geometry
 from cloudmap.export.gpkg import GPKG_FILE, GPKG_VERSION
-from cloudmap.export.layers import build_layers, warm
+from cloudmap.export.layers import build_layers, country_coverage_records, to_frame
 from cloudmap.export.schema import (
     COUNTRY_FIELDS,
     COUNTRY_POINT_SOURCE,

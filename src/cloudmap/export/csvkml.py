@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
@@ -16,6 +17,7 @@ from cloudmap.schema import STATUS_LABELS, STATUSES
 
 
 _CSVT = {
+    "boolean": "Integer(Boolean)",
     "string": "String",
     "integer": "Integer",
     "number": "Real",
@@ -24,34 +26,37 @@ _CSVT = {
 }
 
 
+# OWASP's rule against CSV ("formula") injection: a text cell starting with one of these is
+# read as a formula by spreadsheets; it is written with a leading apostrophe, which they show as
+# text. Numbers (lon, lat, counts) are never touched.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(text: str) -> str:
+    """A text cell a spreadsheet will not run: ``'`` + text when it starts like a formula."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 def csv_text(layer: Layer) -> str:
     """The layer's properties plus ``lon``/``lat``, one row per feature (LF line ends)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow([*(f.name for f in layer.fields), "lon", "lat"])
-    lists = [fld.name for fld in layer.fields if fld.type == "string list"]
-    names = [fld.name for fld in layer.fields]
     for f in layer.features:
         p = f.properties
-        cells = {name: cell_text(p[name]) for name in lists}  # the rest are flat already
-        w.writerow(
-            [
-                *(
-                    cells[name]
-                    if name in cells
-                    else (
-                        ""
-                        if (v := p[name]) is None
-                        else repr(v)
-                        if isinstance(v, float)
-                        else str(v)
-                    )
-                    for name in names
-                ),
-                repr(round_coord(f.geometry.x)),
-                repr(round_coord(f.geometry.y)),
-            ]
-        )
+        row = []
+        for fld in layer.fields:
+            v = p[fld.name]
+            if v is None:
+                row.append("")
+            elif fld.type == "boolean":
+                row.append("true" if v else "false")
+            elif fld.type in ("integer", "number"):
+                row.append(repr(v) if isinstance(v, float) else str(v))
+            else:
+                row.append(safe_cell(cell_text(v)))
+        row += [repr(round_coord(f.geometry.x)), repr(round_coord(f.geometry.y))]
+        w.writerow(row)
     return buf.getvalue()
 
 
@@ -74,12 +79,14 @@ def write_csv(layers: dict[str, Layer], tmp: Path, on: dt.date) -> list[Path]:
 # KML colours are aabbggrr.
 KML_COLORS = {
     "new": "ff3cb44b",  # green
+    "expanded": "ff8cb01e",  # teal
     "live": "ffd88f1f",  # blue
     "closing": "ff0082f5",  # orange
     "announced": "ffb4469b",  # purple
     "closed": "ff808080",  # grey
 }
 _KML_TYPES = {
+    "boolean": "bool",
     "string": "string",
     "integer": "int",
     "number": "double",
@@ -114,7 +121,15 @@ def _kml_description(p: dict[str, Value]) -> str:
         )
     )
     lines += [f"Source: {u}" for u in p["source_urls"]]  # type: ignore[union-attr]
-    return "\n".join(lines)
+    # Google Earth renders a description as HTML: every line is HTML-escaped text (no markup
+    # from the catalog can reach it), joined by <br>; XML escaping then wraps the whole.
+    return "<br>".join(html.escape(line, quote=True) for line in lines)
+
+
+def _kml_value(v: object) -> str:
+    if isinstance(v, bool):
+        return "1" if v else "0"
+    return repr(v) if isinstance(v, float) else str(v)
 
 
 def kml_text(layer: Layer, on: dt.date) -> str:
@@ -142,7 +157,7 @@ def kml_text(layer: Layer, on: dt.date) -> str:
         p = feat.properties
         cells = ((tag, flat_value(p[name])) for name, tag in tags)
         data = "".join(
-            f"{tag}{escape(repr(v) if isinstance(v, float) else str(v))}</SimpleData>"
+            f"{tag}{escape(_kml_value(v))}</SimpleData>"
             for tag, v in cells
             if v is not None and v != ""
         )

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -90,40 +87,15 @@ def interior_point(geom: BaseGeometry) -> BaseGeometry:
     return point(pt.x, pt.y)
 
 
-_geom_lock = threading.Lock()
-_geom_cache: dict[tuple[Any, ...], tuple[BaseGeometry, str]] = {}
-
-
-def cached_polygons(
-    key: tuple[Any, ...], make: Callable[[], BaseGeometry]
-) -> tuple[BaseGeometry, str]:
-    """A polygon geometry and its GeoJSON text, made once per geo/ file version and key (they
-    do not depend on the export date)."""
-    with _geom_lock:
-        if key not in _geom_cache:
-            geom = make()
-            if crosses_antimeridian(geom):
-                raise CloudmapError(
-                    f"{key[1]} {key[2]}: a ring crosses the antimeridian; "
-                    "split it at ±180° (geo/ should already be split)"
-                )
-            if len(_geom_cache) > 4096:
-                _geom_cache.clear()
-            _geom_cache[key] = (geom, dumps(geojson_geometry(geom)))
-        return _geom_cache[key]
-
-
-def geo_ident(root: Path) -> tuple[str, int, int]:
-    from cloudmap.world import COUNTRIES_FILE
-
-    path = Path(root) / COUNTRIES_FILE
-    try:
-        st = path.stat()
-    except OSError:
+def polygon_json(geom: BaseGeometry, what: str) -> str:
+    """The GeoJSON text of a polygon geometry on the export grid; ``CloudmapError`` if a ring
+    crosses the antimeridian (geo/ is split at +-180 degrees)."""
+    if crosses_antimeridian(geom):
         raise CloudmapError(
-            f"{path}: missing (the country polygons; see geo/PROVENANCE.md)"
-        ) from None
-    return str(path.resolve()), st.st_mtime_ns, st.st_size
+            f"{what}: a ring crosses the antimeridian; split it at ±180° (geo/ should already be "
+            "split)"
+        )
+    return dumps(geojson_geometry(geom))
 
 
 def dissolve(parts: list[BaseGeometry]) -> BaseGeometry:

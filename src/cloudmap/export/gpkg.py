@@ -48,7 +48,10 @@ def _columns(layer: Layer) -> tuple[list[Any], list[Any]]:
             values = [flat_value(f.properties[name]) for f in feats]
         else:  # flat already
             values = [f.properties[name] for f in feats]
-        if fld.type in ("integer", "number"):
+        if fld.type == "boolean":
+            data.append(np.array([bool(v) for v in values], dtype=np.bool_))
+            masks.append(np.array([v is None for v in values], dtype=bool))
+        elif fld.type in ("integer", "number"):
             mask = np.array([v is None for v in values], dtype=bool)
             dtype = np.int32 if fld.type == "integer" else np.float64
             data.append(np.array([0 if v is None else v for v in values], dtype=dtype))

@@ -1,30 +1,26 @@
-"""Build the export layers (regions, sites, countries, markets) of the catalog as of a date."""
+"""Build the export layers (regions, sites, countries, markets) of a project as of a date."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
 import math
-import threading
+import weakref
 from collections import Counter
-from collections.abc import Iterable
-from functools import partial
-from pathlib import Path
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pycountry
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from cloudmap.catalog import Catalog, Region, Site
+from cloudmap.countries import country_name, iso3
+from cloudmap.dates import PartialDate
 from cloudmap.errors import CloudmapError
 from cloudmap.export.geometry import (
     DECIMALS,
-    cached_polygons,
     dissolve,
-    geo_ident,
+    polygon_json,
     interior_point,
     on_grid,
     point,
@@ -43,7 +39,12 @@ from cloudmap.export.schema import (
     Value,
     check_layer,
 )
-from cloudmap.schema import PartialDate
+from cloudmap.footprint import country_counts, market_stats, target_markets
+from cloudmap.model import Catalog, Region, Site
+
+if TYPE_CHECKING:
+    from cloudmap.geo import Countries
+    from cloudmap.project import Project
 
 
 def _pd(d: PartialDate | None, name: str) -> dict[str, Value]:
@@ -54,34 +55,32 @@ def _pd(d: PartialDate | None, name: str) -> dict[str, Value]:
     }
 
 
-def _country(code: str) -> dict[str, Value]:
-    return dict(_country_fields(code))
-
-
 @functools.cache
 def _country_fields(code: str) -> tuple[tuple[str, Value], ...]:
-    from cloudmap.world import country_name
+    return (("country", code), ("country_iso3", iso3(code)), ("country_name", country_name(code)))
 
-    c = pycountry.countries.get(alpha_2=code)
-    return (
-        ("country", code),
-        ("country_iso3", c.alpha_3 if c is not None else None),
-        ("country_name", country_name(code)),
-    )
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
 
 
 def _region_feature(
-    r: Region, status: str, on: dt.date, geom: BaseGeometry | None = None
+    catalog: Catalog, r: Region, status: str, on: dt.date, geom: BaseGeometry
 ) -> Feature:
     zones = r.live_zones(on)
+    as_region, _ = catalog.counted(r)
     props: dict[str, Value] = {
-        "id": f"{r.provider}:{r.id}",
+        "id": r.key,
         "provider": r.provider,
         "region": r.id,
         "name": r.name,
         "city": r.city,
-        **_country(r.country),
+        **dict(_country_fields(r.country)),
         "kind": r.kind,
+        "counted": as_region,
         "status": status,
         "live_zones": len(zones),
         "live_zone_ids": sorted(z.id for z in zones if z.id),
@@ -96,22 +95,20 @@ def _region_feature(
         "notes": _text(r.notes),
         "as_of": on.isoformat(),
     }
-    if geom is None:
-        geom = point(r.location.lon, r.location.lat)
-    return Feature(str(props["id"]), props, geom)
+    return Feature(r.key, props, geom)
 
 
-def _site_feature(s: Site, on: dt.date, root: Path) -> Feature:
+def _site_feature(s: Site, on: dt.date, layer: Countries) -> Feature:
     if s.location is not None:
         geom = point(s.location.lon, s.location.lat)
         precision, source = s.location.precision, s.location.source
     else:
-        geom, precision, source = _country_point(s, root), "country", COUNTRY_POINT_SOURCE
+        geom, precision, source = _country_point(s, layer), "country", COUNTRY_POINT_SOURCE
     props: dict[str, Value] = {
-        "id": f"{s.provider}:site:{s.id}",
+        "id": s.key,
         "provider": s.provider,
         "site": s.id,
-        **_country(s.country),
+        **dict(_country_fields(s.country)),
         "city": s.city,
         "status": "announced",
         **_pd(s.announced, "announced"),
@@ -123,85 +120,123 @@ def _site_feature(s: Site, on: dt.date, root: Path) -> Feature:
         "notes": _text(s.notes),
         "as_of": on.isoformat(),
     }
-    return Feature(str(props["id"]), props, geom)
+    return Feature(s.key, props, geom)
 
 
-def _text(value: object) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
+def _country_point(s: Site, layer: Countries) -> BaseGeometry:
+    """A point inside the site's country (for sites without a location)."""
+    row = layer.rows_of.get(s.country)
+    if row is None:
+        raise CloudmapError(
+            f"{s.file}:{s.line}: {s.id}: location: missing, and geo/ has no polygon for "
+            f"{s.country} to place the site on; give the site a location"
+        )
+    return interior_point(layer.geoms[row])
 
 
-_ready_lock = threading.Lock()
-_ready: dict[tuple[str, int, int], np.ndarray] = {}  # geo/ file version -> on_grid per row
+# --------------------------------------------------------------------------- polygons
 
 
-def _source_text(root: Path, layer: Any) -> np.ndarray:
-    """Per row of the world layer: whether its geo/ text is already the export's geometry."""
-    from cloudmap import world
-    from cloudmap.cache import cached, code_key, file_key
+class _Shapes:
+    """Per country layer: each polygon's export geometry and GeoJSON text, and dissolved markets.
+    Kept per layer object (weakly): they depend on nothing else."""
 
-    ident = geo_ident(root)
-    with _ready_lock:
-        if ident not in _ready:
-            if layer.coords_text is not None and DECIMALS >= 6:  # geo/ text: at most 6 decimals
-                key = f"{file_key(Path(root) / world.COUNTRIES_FILE)}|"
-                key += code_key("cloudmap.export.geometry", "cloudmap.world")
-                ok = cached("on-grid", key, lambda: on_grid(layer.geoms))
+    def __init__(self, layer: Countries) -> None:
+        self.layer = layer
+        self._ok: np.ndarray | None = None
+        self._rows: dict[int, tuple[BaseGeometry, str]] = {}
+        self._markets: dict[tuple[str, ...], tuple[BaseGeometry, str]] = {}
+
+    def row(self, i: int) -> tuple[BaseGeometry, str]:
+        if i not in self._rows:
+            layer = self.layer
+            if self._ok is None:
+                ready = layer.coords_text is not None and DECIMALS >= 6
+                self._ok = on_grid(layer.geoms) if ready else np.zeros(len(layer), dtype=bool)
+            if self._ok[i] and layer.coords_text is not None:  # geo/ text is already on the grid
+                text = '{"type":"MultiPolygon","coordinates":' + layer.coords_text[i] + "}"
+                self._rows[i] = (layer.geoms[i], text)
             else:
-                ok = np.zeros(len(layer.keys), dtype=bool)
-            _ready.clear()  # one geo/ version at a time
-            _ready[ident] = ok
-        return _ready[ident]
+                geom = polygons(layer.geoms[i])
+                self._rows[i] = (geom, polygon_json(geom, f"country {layer.keys[i]}"))
+        return self._rows[i]
+
+    def market(self, codes: tuple[str, ...]) -> tuple[BaseGeometry, str]:
+        if codes not in self._markets:
+            layer = self.layer
+            parts = [layer.geoms[layer.rows_of[c]] for c in codes if c in layer.rows_of]
+            geom = dissolve(parts)
+            self._markets[codes] = (geom, polygon_json(geom, f"market {','.join(codes)}"))
+        return self._markets[codes]
 
 
-def _country_features(catalog: Catalog, on: dt.date, root: Path) -> tuple[Feature, ...]:
-    from cloudmap import world
+_shapes: weakref.WeakKeyDictionary[Countries, _Shapes] = weakref.WeakKeyDictionary()
 
-    layer = world._layer(root)
-    ready = _source_text(root, layer)
-    coverage = _coverage(catalog, on)
-    ident = geo_ident(root)
+
+def shapes(layer: Countries) -> _Shapes:
+    """The export geometry of ``layer``'s polygons (made once per layer object)."""
+    found = _shapes.get(layer)
+    if found is None:
+        found = _shapes[layer] = _Shapes(layer)
+    return found
+
+
+# --------------------------------------------------------------------------- countries
+
+
+def _country_features(
+    project: Project, on: dt.date, coverage: Sequence[dict[str, Any]] | None
+) -> tuple[Feature, ...]:
+    catalog, layer = project.catalog, project.countries_layer
+    counts = country_counts(catalog, on)
+    targets = target_markets(catalog, on)
+    member: dict[str, list[str]] = {}
+    for m in catalog.markets.values():
+        for cc in m.countries:
+            member.setdefault(cc, []).append(m.name)
+    if coverage is None:
+        coverage = country_coverage_records(catalog, on)
+    by_cc = {row["iso_a2"]: row for row in coverage}
+    geo = shapes(layer)
     out = []
-    for row in world.country_rows(catalog, on, root):
-        cov = coverage.get(row.iso_a2 or "", {})
+    cols = layer.columns
+    for i, key in enumerate(layer.keys):
+        a2 = layer.iso_a2[i]
+        c = counts.get(a2) if a2 else None
+        live = c.regions if c else 0
+        target = targets.get(a2, []) if a2 else []
+        status = {(True, True): "both", (True, False): "hosts", (False, True): "target"}.get(
+            (live > 0, bool(target)), "neither"
+        )
         props: dict[str, Value] = {
-            "id": row.key,
-            "iso_a2": row.iso_a2,
-            "iso_a3": row.iso_a3,
-            "iso_n3": row.iso_n3,
-            "name": row.name,
-            "status": row.status,
-            "live_regions": row.live_regions,
-            "live_zones": row.live_zones,
-            "first_launch": row.first_launch,
-            "markets": list(row.markets),
-            "target_markets": list(row.target_markets),
-            **_coverage_props(cov),
+            "id": key,
+            "iso_a2": a2,
+            "iso_a3": cols["iso_a3"][i],
+            "iso_n3": cols["iso_n3"][i],
+            "name": str(cols["name"][i]),
+            "status": status,
+            "live_regions": live,
+            "live_zones": c.zones if c else 0,
+            "first_launch": c.first.iso if c and c.first else None,
+            "markets": sorted(member.get(a2, [])) if a2 else [],
+            "target_markets": list(target),
+            **_coverage_props(by_cc.get(a2 or "", {})),
             "as_of": on.isoformat(),
         }
-        if ready[row.row]:  # geo/ holds it on the grid already: its own text, no re-encoding
-            assert layer.coords_text is not None
-            geom = layer.geoms[row.row]
-            text = '{"type":"MultiPolygon","coordinates":' + layer.coords_text[row.row] + "}"
-        else:
-            geom, text = cached_polygons(
-                (ident, "country", row.key), partial(polygons, layer.geoms[row.row])
-            )
-        out.append(Feature(str(row.key), props, geom, text))
+        geom, text = geo.row(i)
+        out.append(Feature(key, props, geom, text))
     return tuple(sorted(out, key=lambda f: f.id))
 
 
-def _coverage(catalog: Catalog, on: dt.date) -> dict[str, dict[str, Any]]:
-    """Coverage per ISO alpha-2 (cloudmap.coverage), or {} when nothing is live to measure from."""
-    from cloudmap import coverage
+def country_coverage_records(catalog: Catalog, on: dt.date) -> list[dict[str, Any]]:
+    """Coverage per country from the nearest live region of the catalog's providers (any of
+    them when there are several), or [] when nothing is live to measure from."""
+    from cloudmap.coverage import country_records
+    from cloudmap.nearest import ALL_PROVIDERS
 
-    if len(catalog.providers) != 1 or not any(
-        r.is_live(on) and r.kind in coverage.COVERAGE_KINDS for r in catalog.regions
-    ):
-        return {}
-    return {row["iso_a2"]: row for row in coverage.country_records(catalog, on)}
+    if not catalog.providers:
+        return []
+    return country_records(catalog, on, provider=ALL_PROVIDERS)
 
 
 def _coverage_props(cov: dict[str, Any]) -> dict[str, Value]:
@@ -228,66 +263,12 @@ def _coverage_props(cov: dict[str, Any]) -> dict[str, Value]:
     }
 
 
-_bundle_lock = threading.Lock()
-_bundles: dict[tuple[Any, ...], dict[tuple[str, ...], tuple[BaseGeometry, str]]] = {}
-
-
-def _market_bundle(root: Path) -> dict[tuple[str, ...], tuple[BaseGeometry, str]]:
-    """Every market of data/markets.yaml dissolved, with its GeoJSON text: once per process per
-    geo/ and markets file, and from the disk cache when their contents were seen before."""
-    from cloudmap import world
-    from cloudmap.cache import cached, code_key, file_key
-
-    root = Path(root)
-    markets_file = root / world.MARKETS_FILE
-    ident = (geo_ident(root), str(markets_file.resolve()), markets_file.stat().st_mtime_ns)
-    with _bundle_lock:
-        if ident not in _bundles:
-            codes = sorted(set(world.market_countries(root)))
-            key = "|".join(
-                (
-                    file_key(root / world.COUNTRIES_FILE),
-                    code_key("cloudmap.export.geometry", "cloudmap.export.layers"),
-                    code_key("cloudmap.world"),
-                    repr(codes),
-                )
-            )
-            _bundles.clear()
-            _bundles[ident] = cached(
-                "markets", key, lambda: {c: _dissolved(root, c) for c in codes}
-            )
-        return _bundles[ident]
-
-
-def _dissolved(root: Path, codes: tuple[str, ...]) -> tuple[BaseGeometry, str]:
-    from cloudmap import world
-
-    layer = world._layer(root)
-    parts = [layer.geoms[layer.rows_of[c]] for c in codes if c in layer.rows_of]  # NO_POLYGON
-    return cached_polygons((geo_ident(root), "market", codes), partial(dissolve, parts))
-
-
-def _market_geometry(root: Path, codes: tuple[str, ...]) -> tuple[BaseGeometry, str]:
-    """The dissolved polygons of a market's countries and their GeoJSON text."""
-    found = _market_bundle(root).get(codes)
-    return found if found is not None else _dissolved(root, codes)
-
-
-def warm(root: Path) -> None:
-    """Dissolve every market of data/markets.yaml ahead of time (cloudmap build runs this in a
-    thread while it validates the catalog: GEOS works outside the GIL). Never raises: a broken
-    file is reported by validation."""
-    with contextlib.suppress(Exception):  # only a head start; the build reports problems
-        _market_bundle(root)
-
-
-def _market_features(catalog: Catalog, on: dt.date, root: Path) -> tuple[Feature, ...]:
-    from cloudmap import world
-
-    markets = world.load_markets(root, catalog=catalog)
-    stats = {s["name"]: s for s in world.market_stats(catalog, on, root)}
+def _market_features(project: Project, on: dt.date) -> tuple[Feature, ...]:
+    catalog = project.catalog
+    stats = {s["name"]: s for s in market_stats(catalog, on)}
+    geo = shapes(project.countries_layer)
     out = []
-    for name, m in markets.items():
+    for name, m in catalog.markets.items():
         st = stats[name]
         codes = tuple(sorted(m.countries))
         props: dict[str, Value] = {
@@ -303,24 +284,32 @@ def _market_features(catalog: Catalog, on: dt.date, root: Path) -> tuple[Feature
             "source_urls": [s.url for s in m.sources],
             "as_of": on.isoformat(),
         }
-        geom, text = _market_geometry(root, codes)
+        geom, text = geo.market(codes)
         out.append(Feature(m.id, props, geom, text))
     return tuple(sorted(out, key=lambda f: f.id))
 
 
+# --------------------------------------------------------------------------- entry point
+
+
 def build_layers(
-    catalog: Catalog, *, on: dt.date, root: Path, layers: Iterable[str] = LAYERS
+    project: Project,
+    *,
+    on: dt.date,
+    layers: Iterable[str] = LAYERS,
+    coverage: Sequence[dict[str, Any]] | None = None,
 ) -> dict[str, Layer]:
     """The export layers as of ``on``, features sorted by id, properties in schema order.
 
     Regions whose status on ``on`` is None (not announced yet) are left out; sites are those of
-    ``Catalog.sites_as_of``. Polygons come from ``root`` (geo/ and data/markets.yaml).
+    ``Catalog.sites_as_of``. ``coverage`` is the country coverage records if already computed
+    (cloudmap.coverage.country_records), to save computing them twice.
     """
     wanted = tuple(layers)
     unknown = sorted(set(wanted) - set(LAYERS))
     if unknown:
         raise ValueError(f"unknown layer {unknown[0]!r}; choose from {', '.join(LAYERS)}")
-    root = Path(root)
+    catalog = project.catalog
     out: dict[str, Layer] = {}
     if "regions" in wanted:
         shown = [(r, st) for r in catalog.regions for st in [r.status(on)] if st is not None]
@@ -329,18 +318,21 @@ def build_layers(
             dtype=np.float64,
         ).reshape(-1, 2)
         points = shapely.points(xy)  # every point at once (same grid as geometry.point)
-        feats = [_region_feature(r, st, on, g) for (r, st), g in zip(shown, points, strict=True)]
+        feats = [
+            _region_feature(catalog, r, st, on, g)
+            for (r, st), g in zip(shown, points, strict=True)
+        ]
         out["regions"] = Layer("regions", REGION_FIELDS, _sorted(feats), "Point")
     if "sites" in wanted:
-        feats = [_site_feature(s, on, root) for s in catalog.sites_as_of(on)]
+        feats = [_site_feature(s, on, project.countries_layer) for s in catalog.sites_as_of(on)]
         out["sites"] = Layer("sites", SITE_FIELDS, _sorted(feats), "Point")
     if "countries" in wanted:
         out["countries"] = Layer(
-            "countries", COUNTRY_FIELDS, _country_features(catalog, on, root), "MultiPolygon"
+            "countries", COUNTRY_FIELDS, _country_features(project, on, coverage), "MultiPolygon"
         )
     if "markets" in wanted:
         out["markets"] = Layer(
-            "markets", MARKET_FIELDS, _market_features(catalog, on, root), "MultiPolygon"
+            "markets", MARKET_FIELDS, _market_features(project, on), "MultiPolygon"
         )
     for layer in out.values():
         check_layer(layer)
@@ -356,15 +348,26 @@ def _sorted(features: list[Feature]) -> tuple[Feature, ...]:
     return tuple(sorted(features, key=lambda f: f.id))
 
 
-def _country_point(s: Site, root: Path) -> BaseGeometry:
-    """The representative point of the site's country polygon (for sites without a location)."""
-    from cloudmap import world
+def to_frame(layer: Layer) -> Any:
+    """A layer as a GeoDataFrame (EPSG:4326) with exactly the layer's fields, then geometry."""
+    import geopandas as gpd
+    import pandas as pd
 
-    layer = world._layer(root)
-    row = layer.rows_of.get(s.country)
-    if row is None:
-        raise CloudmapError(
-            f"{s.file}:{s.line}: {s.id}: location: missing, and geo/ has no polygon for "
-            f"{s.country} to place the site on; give the site a location"
-        )
-    return interior_point(layer.geoms[row])
+    from cloudmap.schema import CRS
+
+    data: dict[str, Any] = {}
+    for fld in layer.fields:
+        values = [f.properties[fld.name] for f in layer.features]
+        if fld.type == "integer":
+            data[fld.name] = pd.array(values, dtype="Int64")
+        elif fld.type == "number":
+            data[fld.name] = pd.array(values, dtype="Float64")
+        elif fld.type == "boolean":
+            data[fld.name] = pd.array(values, dtype="boolean")
+        else:
+            col = np.empty(len(values), dtype=object)
+            col[:] = values
+            data[fld.name] = pd.Series(col, dtype=object)
+    geoms = np.empty(len(layer.features), dtype=object)
+    geoms[:] = [f.geometry for f in layer.features]
+    return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(geoms, crs=CRS), crs=CRS)

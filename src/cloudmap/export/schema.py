@@ -12,8 +12,8 @@ DECIMALS = 6  # coordinate decimals (~0.1 m); RFC 7946 section 11.2 suggests 6 i
 LIST_SEPARATOR = ";"
 
 # The field types of docs/exports.md (its type table says how each format writes them).
-FieldType = Literal["string", "integer", "number", "date", "string list"]
-Value = str | int | float | list[str] | None
+FieldType = Literal["string", "integer", "number", "boolean", "date", "string list"]
+Value = str | int | float | bool | list[str] | None
 
 
 # --------------------------------------------------------------------------- the schema
@@ -48,7 +48,7 @@ _AS_OF = Field("as_of", "date", "The export date: statuses and counts describe t
 _COUNTRY = (
     Field("country", "string", "ISO 3166-1 alpha-2 code (Hong Kong is `HK`)."),
     Field("country_iso3", "string", "ISO 3166-1 alpha-3 code."),
-    Field("country_name", "string", "Short English country name (`cloudmap.world.country_name`)."),
+    Field("country_name", "string", "Short English country name (`cloudmap.countries.country_name`)."),
 )
 _PROVENANCE = (
     Field(
@@ -69,12 +69,23 @@ REGION_FIELDS: tuple[Field, ...] = (
     Field("name", "string", "Official English name, as in the provider's docs."),
     Field("city", "string", "City or metro the region is named after or located in."),
     *_COUNTRY,
-    Field("kind", "string", "`region`, `local-region`, `partner-region` or `industry-cloud`."),
+    Field(
+        "kind",
+        "string",
+        "`region`, `local-region`, `partner-region`, `government`, `sovereign` or "
+        "`industry-cloud` (docs/catalog-format.md).",
+    ),
+    Field(
+        "counted",
+        "boolean",
+        "Whether it counts in its provider's headline region total (`provider.counting`): "
+        "join the live, counted points to `countries` to get `live_regions`.",
+    ),
     Field(
         "status",
         "string",
-        "Status on `as_of`: `new` (opened in the last 12 months), `live`, `closing` "
-        "(closure announced), `announced` or `closed`.",
+        "Status on `as_of`: `new` (opened in the last 12 months), `expanded` (a zone opened in "
+        "the last 12 months), `live`, `closing` (closure announced), `announced` or `closed`.",
     ),
     Field("live_zones", "integer", "Number of zones live on `as_of`."),
     Field("live_zone_ids", "string list", "Ids of the zones live on `as_of`."),
@@ -104,7 +115,7 @@ SITE_FIELDS: tuple[Field, ...] = (
     _AS_OF,
 )
 # A site without a location sits on its country's representative point with this source.
-COUNTRY_POINT_SOURCE = "representative point of the country polygon (geo/countries-50m.geojson)"
+COUNTRY_POINT_SOURCE = "representative point of the country polygon (geo/countries-10m.geojson)"
 
 COUNTRY_FIELDS: tuple[Field, ...] = (
     Field(
@@ -226,6 +237,7 @@ class Layer:
 
 
 _PY_TYPES: dict[str, tuple[type, ...]] = {
+    "boolean": (bool,),
     "string": (str,),
     "integer": (int,),
     "number": (float,),
@@ -246,7 +258,9 @@ def check_layer(layer: Layer) -> None:
             v = feat.properties[fld.name]
             if v is None and fld.type != "string list":
                 continue
-            if isinstance(v, bool) or not isinstance(v, _PY_TYPES[fld.type]):
+            if (isinstance(v, bool) != (fld.type == "boolean")) or not isinstance(
+                v, _PY_TYPES[fld.type]
+            ):
                 raise TypeError(f"{layer.name} {feat.id}: {fld.name}={v!r} is not {fld.type}")
             if fld.type == "string list" and not all(isinstance(x, str) for x in v):  # type: ignore[union-attr]
                 raise TypeError(f"{layer.name} {feat.id}: {fld.name}={v!r} is not {fld.type}")

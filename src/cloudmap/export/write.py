@@ -9,13 +9,17 @@ import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from cloudmap.catalog import Catalog
+from typing import TYPE_CHECKING, Any
+
 from cloudmap.errors import CloudmapError
 from cloudmap.export.csvkml import write_csv, write_kml
 from cloudmap.export.geojson import write_geojson
 from cloudmap.export.gpkg import write_gpkg
 from cloudmap.export.layers import build_layers
 from cloudmap.export.schema import LAYERS, Layer
+
+if TYPE_CHECKING:
+    from cloudmap.project import Project
 
 FORMATS = ("geojson", "gpkg", "csv", "kml")
 ALL = FORMATS
@@ -43,7 +47,12 @@ def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
 
 
 def write_exports(
-    catalog: Catalog, *, on: dt.date, out: Path, root: Path, formats: Sequence[str] = ALL
+    project: Project,
+    *,
+    on: dt.date,
+    out: Path,
+    formats: Sequence[str] = ALL,
+    coverage: Sequence[dict[str, Any]] | None = None,
 ) -> list[Path]:
     """Write the export files for ``on`` into ``out`` and return their paths.
 
@@ -53,7 +62,7 @@ def write_exports(
     """
     fmts = check_formats(formats)
     names = [n for n in LAYERS if any(n in _WRITERS[f][0] for f in fmts)]
-    layers = build_layers(catalog, on=on, root=root, layers=names)
+    layers = build_layers(project, on=on, layers=names, coverage=coverage)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".export-", dir=out))

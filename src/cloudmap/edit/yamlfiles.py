@@ -1,14 +1,15 @@
-"""Round-trip YAML editing: keep comments, key order and style, change only the lines an edit
-touches, and write a set of files only once the project validates with them."""
+"""Round-trip YAML editing (ruamel.yaml): keep comments, key order and style, and change only
+the lines an edit touches."""
 
 from __future__ import annotations
 
 __all__ = [
     "Plain",
-    "Session",
-    "YamlFile",
     "append",
+    "dump",
     "make_yaml",
+    "merge",
+    "plain_load",
     "put",
     "quote_style",
     "styled",
@@ -17,20 +18,13 @@ __all__ = [
 import datetime as dt
 import difflib
 import io
-import os
-import shutil
-import stat
-import tempfile
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
 import yaml as pyyaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark
-from ruamel.yaml.error import YAMLError as RuamelYAMLError
 from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.scalarstring import (
     DoubleQuotedScalarString,
@@ -39,9 +33,6 @@ from ruamel.yaml.scalarstring import (
     SingleQuotedScalarString,
 )
 from ruamel.yaml.tokens import CommentToken
-
-from cloudmap.errors import CloudmapError, Problem, ValidationError
-from cloudmap.yamlio import load_yaml
 
 # --------------------------------------------------------------------------- YAML round trip
 
@@ -74,17 +65,17 @@ def make_yaml() -> YAML:
     return y
 
 
-def _plain_load(text: str) -> Any:
+def plain_load(text: str) -> Any:
     return pyyaml.load(text, Loader=getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader))
 
 
-def _dump(y: YAML, doc: Any) -> str:
+def dump(y: YAML, doc: Any) -> str:
     buf = io.StringIO()
     y.dump(doc, buf)
     return buf.getvalue()
 
 
-def _merge(original: str, noop: str, edited: str) -> str | None:
+def merge(original: str, noop: str, edited: str) -> str | None:
     """Apply the changes from ``noop`` (a plain round trip) to ``edited`` onto ``original``.
 
     Lines the YAML library would reformat stay as they are unless the edit touches them, so
@@ -246,159 +237,3 @@ def quote_style(*nodes: Any) -> type | None:
         if isinstance(node, str):
             return type(node) if type(node) is not str else None
     return None
-
-
-# --------------------------------------------------------------------------- files and commit
-
-
-@dataclass
-class YamlFile:
-    rel: str  # path relative to the project folder, as problems name it
-    path: Path
-    original: bytes | None  # None: a new file
-    doc: Any
-    noop: str = ""  # what a plain round trip writes
-
-    @property
-    def text(self) -> str:
-        return "" if self.original is None else self.original.decode("utf-8")
-
-
-class Session:
-    """The files one command reads and changes; ``commit`` validates and writes them."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = Path(root)
-        self.yaml = make_yaml()
-        self.files: dict[str, YamlFile] = {}
-
-    def open(self, rel: str) -> YamlFile:
-        if rel in self.files:
-            return self.files[rel]
-        path = self.root / rel
-        _, problems = load_yaml(path, rel)  # the messages `cloudmap validate` gives
-        if problems:
-            raise ValidationError(problems)
-        raw = path.read_bytes()
-        try:
-            doc = self.yaml.load(raw.decode("utf-8"))
-        except RuamelYAMLError as exc:
-            raise CloudmapError(
-                f"{rel}: cannot be edited safely ({exc}); nothing was written"
-            ) from None
-        f = YamlFile(rel, path, raw, doc)
-        f.noop = _dump(self.yaml, doc)
-        self.files[rel] = f
-        return f
-
-    def create(self, rel: str, doc: Any) -> YamlFile:
-        path = self.root / rel
-        if path.exists():
-            raise CloudmapError(f"{rel} already exists; pass another --id (or edit that file)")
-        f = YamlFile(rel, path, None, doc)
-        self.files[rel] = f
-        return f
-
-    def render(self, f: YamlFile) -> str:
-        edited = _dump(self.yaml, f.doc)
-        if f.original is None:
-            return edited
-        merged = _merge(f.text, f.noop, edited)
-        if merged == edited:
-            return edited
-        if merged is None or _plain_load(merged) != _plain_load(edited):
-            raise CloudmapError(
-                f"{f.rel}: the change touches lines that ruamel.yaml would reformat; nothing was "
-                "written (make this change by hand)"
-            )
-        return merged
-
-    def commit(self) -> None:
-        """Validate the whole catalog with the changes, then write the changed files atomically."""
-        changes = {}
-        for rel, f in self.files.items():
-            text = self.render(f)
-            if f.original is None or text.encode("utf-8") != f.original:
-                changes[rel] = text
-        if not changes:
-            return
-        _validate(self.root, changes)
-        _write(self.root, {rel: (changes[rel], self.files[rel].original) for rel in changes})
-
-
-def _validate(root: Path, changes: dict[str, str]) -> None:
-    """Run `cloudmap validate`'s checks on a temporary copy of ``root`` holding the changes."""
-    from cloudmap.validate import load_validated
-
-    with tempfile.TemporaryDirectory(prefix="cloudmap-edit-") as tmp:
-        t = Path(tmp)
-        for part in ("data", "seeds"):
-            if (root / part).is_dir():
-                shutil.copytree(root / part, t / part, symlinks=True)
-            else:
-                (t / part).mkdir()
-        if (root / "geo").is_dir():
-            (t / "geo").symlink_to((root / "geo").resolve(), target_is_directory=True)
-        else:
-            (t / "geo").mkdir()
-        for rel, text in changes.items():
-            (t / rel).write_bytes(text.encode("utf-8"))
-        prefixes = (f"{t.resolve()}/", f"{t}/")
-        try:
-            load_validated(t, full=True)
-        except ValidationError as exc:
-            raise ValidationError([_relocate(p, prefixes) for p in exc.problems]) from None
-        except CloudmapError as exc:  # e.g. a missing geo/ file: name the real folder
-            message = str(exc)
-            for prefix in prefixes:
-                message = message.replace(prefix, f"{root}/")
-            raise CloudmapError(message) from None
-
-
-def _relocate(p: Problem, prefixes: Iterable[str]) -> Problem:
-    for prefix in prefixes:
-        if p.file.startswith(prefix):
-            return Problem(p.file[len(prefix) :], p.line, p.id, p.field, p.message)
-    return p
-
-
-def _write(root: Path, changes: dict[str, tuple[str, bytes | None]]) -> None:
-    """Write every file through a temporary file in its folder: new files are linked into place
-    (never over a file that appeared meanwhile), existing ones replaced with ``os.replace``.
-
-    Refuses (writing nothing) if a file changed on disk since it was read."""
-    staged: list[tuple[str, Path, bool]] = []  # (temporary file, target, is new)
-    try:
-        for rel, (text, original) in changes.items():
-            path = root / rel
-            current = path.read_bytes() if path.exists() else None
-            if current != original:
-                what = "appeared" if original is None else "changed"
-                raise CloudmapError(
-                    f"{rel} {what} on disk while this edit was prepared; nothing was written "
-                    "(run the command again)"
-                )
-            like = path if original is not None else path.parent
-            mode = stat.S_IMODE(like.stat().st_mode) & 0o666
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-            staged.append((tmp, path, original is None))
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(text.encode("utf-8"))
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, mode)
-        staged.sort(key=lambda item: not item[2])  # new files first: linking them can fail
-        for tmp, path, new in staged:
-            if new:
-                try:
-                    os.link(tmp, path)
-                except FileExistsError:
-                    raise CloudmapError(
-                        f"{path.relative_to(root).as_posix()} appeared on disk while this edit "
-                        "was prepared; nothing was written (run the command again)"
-                    ) from None
-            else:
-                os.replace(tmp, path)
-    finally:
-        for tmp, _, _ in staged:
-            Path(tmp).unlink(missing_ok=True)

@@ -1,0 +1,94 @@
+"""Partial dates: a day, a month or a year, optionally only an upper bound ("no later than")."""
+
+from __future__ import annotations
+
+__all__ = ["PartialDate", "Precision", "parse_date"]
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Precision = Literal["day", "month", "year"]
+
+_DATE_RE = re.compile(r"^(<=)?(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A date known to a day, a month or a year, optionally only as an upper bound.
+
+    ``effective`` is the day used for as-of comparisons: the first day of the period for a plain
+    month or year, the last day of the period for a "no later than" bound.
+    """
+
+    effective: dt.date
+    text: str
+    precision: Precision
+    no_later_than: bool = False
+
+    @property
+    def start(self) -> dt.date:
+        """First day of the period the date denotes."""
+        d = self.effective
+        if self.precision == "year":
+            return dt.date(d.year, 1, 1)
+        if self.precision == "month":
+            return dt.date(d.year, d.month, 1)
+        return d
+
+    @property
+    def iso(self) -> str:
+        """The date as ISO 8601 at its precision (``2025``, ``2025-02``, ``2025-02-19``)."""
+        return self.text.removeprefix("<=")
+
+    @property
+    def qualifier(self) -> str | None:
+        """``"no later than"`` for bounds, else None."""
+        return "no later than" if self.no_later_than else None
+
+    def human(self) -> str:
+        """A reader-facing rendering, e.g. ``Feb 2025`` or ``no later than 30 Jun 2024``."""
+        d = self.effective if self.no_later_than else self.start
+        if self.precision == "year":
+            s = f"{d.year}"
+        elif self.precision == "month":
+            s = d.strftime("%b %Y")
+        else:
+            s = f"{d.day} {d.strftime('%b %Y')}"
+        return f"no later than {s}" if self.no_later_than else s
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def parse_date(value: object) -> PartialDate:
+    """Parse a catalog date (``YYYY[-MM[-DD]]``, optionally prefixed ``<=``).
+
+    Accepts what YAML loaders produce for those scalars too (``datetime.date``, ``int`` years).
+    Raises ``ValueError`` with a message that says what is accepted.
+    """
+    if isinstance(value, dt.datetime):
+        raise ValueError(f"{value!r} has a time of day; write a date like 2025-02-19")
+    if isinstance(value, dt.date):
+        return PartialDate(value, value.isoformat(), "day")
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValueError(f"{value!r} is not a date; write YYYY-MM-DD, YYYY-MM, YYYY or <=DATE")
+    text = str(value).strip()
+    m = _DATE_RE.match(text)
+    if not m:
+        raise ValueError(f"{text!r} is not a date; write YYYY-MM-DD, YYYY-MM, YYYY or <=DATE")
+    bound, y, mo, d = m.group(1) is not None, int(m.group(2)), m.group(3), m.group(4)
+    try:
+        if d is not None:
+            day = dt.date(y, int(mo), int(d))
+            return PartialDate(day, text, "day", bound)
+        if mo is not None:
+            month = int(mo)
+            last = calendar.monthrange(y, month)[1] if 1 <= month <= 12 else 1
+            day = dt.date(y, month, last if bound else 1)
+            return PartialDate(day, text, "month", bound)
+        return PartialDate(dt.date(y, 12, 31) if bound else dt.date(y, 1, 1), text, "year", bound)
+    except ValueError as exc:
+        raise ValueError(f"{text!r} is not a real date ({exc})") from None

@@ -1,0 +1,465 @@
+"""The map's data: one JSON-ready blob (places with their status history, countries, markets,
+estimated RTT) that the page's script draws. Sorted and rounded: deterministic."""
+
+from __future__ import annotations
+
+__all__ = [
+    "COORD_SCALE",
+    "DETAIL_FIELDS",
+    "PLACE_FIELDS",
+    "PROVIDER_STYLES",
+    "SIMPLIFY_TOLERANCE",
+    "STATUS_CODES",
+    "STATUS_COLORS",
+    "country_shapes",
+    "encode_countries",
+    "map_data",
+    "script_json",
+    "transitions",
+]
+
+import datetime as dt
+import json
+import weakref
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import shapely
+
+from cloudmap.countries import flag, get_name
+from cloudmap.dates import PartialDate
+from cloudmap.errors import CloudmapError
+from cloudmap.footprint import country_counts
+from cloudmap.model import NEW_WINDOW, Region, Site
+from cloudmap.schema import STATUS_LABELS, STATUSES
+
+if TYPE_CHECKING:
+    from cloudmap.geo import Countries
+    from cloudmap.project import Project
+
+# Countries: coverage simplification (degrees; shared borders stay shared), then coordinates on a
+# 1/COORD_SCALE degree grid (0.01 deg ~ 1 km), delta-encoded as integers per ring.
+SIMPLIFY_TOLERANCE = 0.05
+COORD_SCALE = 100
+STATUS_CODES = {
+    "new": "n",
+    "expanded": "e",
+    "live": "l",
+    "closing": "c",
+    "announced": "a",
+    "closed": "x",
+}
+# Marker fills; white text on each is at least 4.5:1 (WCAG AA), announced markers are outlined.
+STATUS_COLORS = {
+    "new": "#17783a",
+    "expanded": "#0b6e75",
+    "live": "#1f56b3",
+    "closing": "#b3245a",
+    "announced": "#7040b8",
+    "closed": "#5b6470",
+}
+# Providers: a marker shape and an outline colour each, so they stay apart in any status colour.
+PROVIDER_STYLES = {
+    "alibaba-cloud": ("circle", "#ff6a00"),
+    "aws": ("square", "#232f3e"),
+    "azure": ("diamond", "#0078d4"),
+    "google-cloud": ("hexagon", "#34a853"),
+    "huawei-cloud": ("triangle", "#c7000b"),
+    "tencent-cloud": ("pentagon", "#006eff"),
+}
+_DEFAULT_STYLE = ("circle", "#444444")
+# Countries shaded by live zones: (lowest count, colour); zero zones stay unshaded.
+ZONE_BINS = ((1, "#fdeccd"), (3, "#f9cf8f"), (6, "#efa954"), (11, "#d07c2e"), (21, "#9c5421"))
+RTT_COLORS = ("#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027")
+MARKET_COLORS = (
+    "#d6336c",
+    "#7048e8",
+    "#f08c00",
+    "#0c8599",
+    "#5c940d",
+    "#1864ab",
+    "#862e9c",
+    "#e8590c",
+    "#2b8a3e",
+    "#c2255c",
+)
+PLACE_FIELDS = ("id", "p", "site", "name", "city", "cc", "lat", "lon", "cnt", "tr", "b")
+DETAIL_FIELDS = ("kind", "loc", "approx", "zones", "dates", "src", "notes", "region")
+COUNTRY_FIELDS = ("key", "a2", "name", "flag", "first", "markets", "g")
+
+
+# --------------------------------------------------------------------------- status history
+
+
+def _candidates(dates: Sequence[PartialDate | None]) -> set[dt.date]:
+    """Days a status can change: each event's day, and a year later when "new" wears off."""
+    out: set[dt.date] = set()
+    for d in dates:
+        if d is None:
+            continue
+        out.add(d.effective)
+        if not d.no_later_than:
+            out.add(d.effective + NEW_WINDOW)
+    return out
+
+
+def transitions(r: Region, on: dt.date) -> list[list[Any]]:
+    """The region's status history up to ``on``: ``[[day, status code, live zones], ...]``, one
+    entry per change (status on a day = the last entry on or before it)."""
+    days = _candidates(
+        [r.announced, r.launched, r.closure_announced, r.closed]
+        + [d for z in r.zones for d in (z.opened, z.closed)]
+    )
+    out: list[list[Any]] = []
+    last: tuple[str, int] | None = None
+    for day in sorted(d for d in days if d <= on):
+        st = r.status(day)
+        state = (STATUS_CODES[st] if st else ".", len(r.live_zones(day)))
+        if state != last and not (last is None and state[0] == "."):
+            out.append([day.isoformat(), *state])
+            last = state
+    return out
+
+
+def _site_transitions(s: Site, region: Region | None, on: dt.date) -> list[list[Any]]:
+    if s.announced.effective > on:
+        return []
+    out: list[list[Any]] = [[s.announced.effective.isoformat(), "a", 0]]
+    if region is not None:  # shown until its region appears on the map
+        first = next((t for t in transitions(region, on)), None)
+        if first is not None and first[0] >= out[0][0]:
+            out.append([first[0], ".", 0])
+    return out
+
+
+# --------------------------------------------------------------------------- places
+
+
+def _dates(items: Sequence[tuple[str, PartialDate | None]]) -> list[list[str]]:
+    return [[label, d.human(), d.iso, "b" if d.no_later_than else ""] for label, d in items if d]
+
+
+def _region_row(project: Project, r: Region, on: dt.date, provider: int) -> list[Any]:
+    counted = project.catalog.counted(r)
+    zones = [[z.id, _human(z.opened), _human(z.closed), z.notes] for z in r.zones if z.id]
+    if r.zones_by_count:
+        zones = [[f"{len(r.zones)} zones (ids not published)", None, None, None]]
+    loc = r.location
+    place = [
+        r.id,
+        provider,
+        0,
+        r.name,
+        r.city,
+        r.country,
+        round(loc.lat, 4),
+        round(loc.lon, 4),
+        int(counted[0]) + 2 * int(counted[1]),
+        transitions(r, on),
+        1 if r.bounded() else 0,
+    ]
+    dates = _dates(
+        [
+            ("Announced", r.announced),
+            ("Launched", r.launched),
+            ("Closure announced", r.closure_announced),
+            ("Closed", r.closed),
+        ]
+    )
+    detail = [r.kind, loc.precision, 0, zones, dates, list(r.sources), r.notes, None]
+    return [place, detail]
+
+
+def _human(d: PartialDate | None) -> str | None:
+    return d.human() if d is not None else None
+
+
+def _site_row(
+    project: Project, s: Site, on: dt.date, provider: int, points: dict[str, tuple[float, float]]
+) -> list[Any]:
+    name = get_name(s.country, s.country) or s.country
+    if s.location is not None:
+        lat, lon, loc, approx = s.location.lat, s.location.lon, s.location.precision, 0
+    elif s.country in points:
+        (lon, lat), loc, approx = points[s.country], "country", 1
+    else:
+        raise CloudmapError(
+            f"{s.file}:{s.line}: {s.id}: location: no location and no polygon "
+            f"for {s.country} to place it at; add location: {{lat, lon, ...}}"
+        )
+    region = project.catalog.get(f"{s.provider}:{s.region}") if s.region else None
+    title = f"{s.city}, {name}" if s.city else name
+    place = [
+        s.id,
+        provider,
+        1,
+        f"Announced site: {title}",
+        s.city,
+        s.country,
+        round(lat, 4),
+        round(lon, 4),
+        0,
+        _site_transitions(s, region, on),
+        0,
+    ]
+    dates = _dates([("Announced", s.announced)])
+    detail = ["announced site", loc, approx, [], dates, list(s.sources), s.notes, s.region]
+    return [place, detail]
+
+
+def _share_sources(details: list[list[Any]]) -> list[list[str]]:
+    """Replace each row's sources by indices into one sorted table (many records cite the same
+    page: at 10,000 sites this keeps the page small)."""
+    col = DETAIL_FIELDS.index("src")
+    table = sorted({(src.url, src.supports) for row in details for src in row[col]})
+    index = {entry: i for i, entry in enumerate(table)}
+    for row in details:
+        row[col] = [index[(src.url, src.supports)] for src in row[col]]
+    return [list(entry) for entry in table]
+
+
+# --------------------------------------------------------------------------- countries
+
+
+def encode_countries(geoms: np.ndarray) -> list[list[list[list[int]]]]:
+    """Each (multi)polygon as parts of rings of integer deltas on the 1/COORD_SCALE grid:
+    ``[x0, y0, dx1, dy1, ...]`` without the closing point. Repeated points are dropped, then
+    rings of fewer than three distinct points, and a part whose exterior ring went goes whole.
+    Vectorised over every ring of every polygon at once."""
+    out: list[list[list[list[int]]]] = [[] for _ in range(len(geoms))]
+    parts, geom_of = shapely.get_parts(geoms, return_index=True)
+    full = ~shapely.is_empty(parts)
+    parts, geom_of = parts[full], geom_of[full]
+    rings, part_of = shapely.get_rings(parts, return_index=True)
+    if not len(rings):
+        return out
+    xy, ring_of = shapely.get_coordinates(rings, return_index=True)
+    q = np.round(xy * COORD_SCALE).astype(np.int64)
+    first = np.ones(len(q), dtype=bool)
+    first[1:] = ring_of[1:] != ring_of[:-1]
+    keep = first.copy()
+    keep[1:] |= np.any(q[1:] != q[:-1], axis=1)
+    q, ring_of = q[keep], ring_of[keep]
+    n = np.bincount(ring_of, minlength=len(rings))
+    order = np.lexsort((q[:, 1], q[:, 0], ring_of))  # distinct points per ring
+    qs, rs = q[order], ring_of[order]
+    new = np.ones(len(qs), dtype=bool)
+    new[1:] = (rs[1:] != rs[:-1]) | np.any(qs[1:] != qs[:-1], axis=1)
+    distinct = np.bincount(rs[new], minlength=len(rings))
+    good = ((n >= 4) & (distinct >= 3)).tolist()
+    closing = np.zeros(len(q), dtype=bool)  # the ring closes implicitly
+    closing[(np.cumsum(n) - 1)[n > 0]] = True
+    q, ring_of = q[~closing], ring_of[~closing]
+    start = np.ones(len(q), dtype=bool)
+    start[1:] = ring_of[1:] != ring_of[:-1]
+    deltas = q.copy()
+    deltas[1:] -= q[:-1]
+    deltas[start] = q[start]
+    flat = deltas.ravel().tolist()
+    ends = np.cumsum(np.bincount(ring_of, minlength=len(rings)) * 2).tolist()
+    exterior = np.ones(len(rings), dtype=bool)
+    exterior[1:] = part_of[1:] != part_of[:-1]
+    owner = geom_of[part_of].tolist()
+    current: list[list[int]] | None = None
+    begin = 0
+    for k, (ext, end) in enumerate(zip(exterior.tolist(), ends, strict=True)):
+        if ext:
+            current = None
+            if good[k]:
+                current = [flat[begin:end]]
+                out[owner[k]].append(current)
+        elif current is not None and good[k]:
+            current.append(flat[begin:end])
+        begin = end
+    return out
+
+
+Shapes = tuple[list[Any], dict[str, tuple[float, float]]]
+_shapes: weakref.WeakKeyDictionary[Countries, Shapes] = weakref.WeakKeyDictionary()
+
+
+def country_shapes(layer: Countries) -> Shapes:
+    """The map's country geometry (coverage-simplified, shared borders stay shared; encoded as in
+    encode_countries, in layer row order) and each country's label point (where country-only
+    sites are drawn). Made once per layer object, and kept in the disk cache."""
+    found = _shapes.get(layer)
+    if found is None:
+        from cloudmap.cache import Entry, cached, code_key
+
+        def make() -> Entry:
+            simple = shapely.coverage_simplify(layer.geoms, SIMPLIFY_TOLERANCE, simplify_boundary=True)
+            return Entry({"shapes": encode_countries(simple), "points": _label_points(layer)})
+
+        wkb = shapely.to_wkb(layer.geoms)
+        import hashlib
+
+        digest = hashlib.sha256(b"".join(wkb)).hexdigest()
+        entry = cached(
+            "map-countries",
+            f"{digest}|{code_key('cloudmap.mapdata')}",
+            make,
+            valid=lambda e: len(e.meta["shapes"]) == len(layer),
+        )
+        points = {k: (float(v[0]), float(v[1])) for k, v in entry.meta["points"].items()}
+        found = _shapes[layer] = (entry.meta["shapes"], points)
+    return found
+
+
+def _label_points(layer: Countries) -> dict[str, list[float]]:
+    """A point inside each country's largest polygon (where country-only sites are drawn)."""
+    out = {}
+    for a2, geom in zip(layer.iso_a2, layer.geoms, strict=True):
+        if a2 is None or geom is None or geom.is_empty:
+            continue
+        largest = max(getattr(geom, "geoms", [geom]), key=lambda g: (g.area, g.bounds))
+        p = largest.representative_point()
+        out[a2] = [round(p.x, 4), round(p.y, 4)]
+    return out
+
+
+def _countries(project: Project, on: dt.date, market_index: dict[str, int]) -> list[list[Any]]:
+    layer = project.map_countries
+    shapes, _ = country_shapes(layer)
+    counts = country_counts(project.catalog, on)
+    member: dict[str, list[int]] = {}
+    for m in project.catalog.markets.values():
+        for cc in m.countries:
+            member.setdefault(cc, []).append(market_index[m.name])
+    out = []
+    for i, a2 in enumerate(layer.iso_a2):
+        c = counts.get(a2) if a2 else None
+        out.append(
+            [
+                layer.keys[i],
+                a2,
+                (get_name(a2) if a2 else None) or str(layer.columns["name"][i]),
+                flag(a2) if a2 else "",
+                c.first.human() if c and c.first else None,
+                sorted(member.get(a2, [])) if a2 else [],
+                shapes[i],
+            ]
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- RTT
+
+
+def _rtt(project: Project, on: dt.date, coverage: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    from cloudmap.coverage import RTT_BANDS, RTT_NOTE, country_rtt_band
+
+    bands = [label for _, label in RTT_BANDS]
+    rows = {}
+    for rec in coverage:
+        band = country_rtt_band(rec["rtt_est_ms"])
+        if band not in bands:
+            continue
+        rows[rec["iso_a2"]] = [
+            rec["rtt_est_ms"],
+            bands.index(band),
+            rec["share_20ms"],
+            rec["share_50ms"],
+            rec["share_100ms"],
+            rec["nearest_region"],
+        ]
+    return {
+        "note": RTT_NOTE,
+        "bands": [[label, color] for label, color in zip(bands, RTT_COLORS, strict=True)],
+        "rows": dict(sorted(rows.items())),
+    }
+
+
+# --------------------------------------------------------------------------- the blob
+
+
+def map_data(
+    project: Project, on: dt.date, *, coverage: Sequence[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """Everything the page draws, as plain JSON-ready data (sorted, rounded: deterministic).
+
+    ``coverage`` is the per-country coverage records (cloudmap.coverage.country_records) the
+    RTT layer shows; None leaves the layer out."""
+    catalog = project.catalog
+    pids = sorted(catalog.providers)
+    pindex = {p: i for i, p in enumerate(pids)}
+    _, points = country_shapes(project.map_countries)
+    rows = [
+        _region_row(project, r, on, pindex[r.provider])
+        for r in sorted(catalog.regions, key=lambda r: r.key)
+    ]
+    rows += [
+        _site_row(project, s, on, pindex[s.provider], points)
+        for s in sorted(catalog.sites, key=lambda s: s.key)
+    ]
+    tr = PLACE_FIELDS.index("tr")
+    rows = [row for row in rows if row[0][tr]]  # never on the map by ``on``: no date known
+    details = [detail for _, detail in rows]
+    sources = _share_sources(details)
+    cc = PLACE_FIELDS.index("cc")
+    codes = sorted({place[cc] for place, _ in rows})
+    cc_names = {code: [get_name(code, code), flag(code)] for code in codes}
+    steps = sorted({t[0] for place, _ in rows for t in place[tr]} | {on.isoformat()})
+    names = sorted(catalog.markets)
+    market_index = {name: i for i, name in enumerate(names)}
+    layer = project.map_countries
+    providers = []
+    for pid in pids:
+        p = catalog.providers[pid]
+        shape, color = PROVIDER_STYLES.get(pid, _DEFAULT_STYLE)
+        providers.append(
+            {
+                "id": pid,
+                "name": p.name,
+                "shape": shape,
+                "color": color,
+                "counting": p.counting_note,
+            }
+        )
+    return {
+        "asOf": on.isoformat(),
+        "steps": steps,
+        "providers": providers,
+        "statuses": [[s, STATUS_CODES[s], STATUS_LABELS[s], STATUS_COLORS[s]] for s in STATUSES],
+        "ccNames": cc_names,
+        "placeFields": list(PLACE_FIELDS),
+        "places": [place for place, _ in rows],
+        "details": {"fields": list(DETAIL_FIELDS), "rows": details, "sources": sources},
+        "detailsSrc": None,
+        "countryFields": list(COUNTRY_FIELDS),
+        "countries": _countries(project, on, market_index),
+        "coordScale": COORD_SCALE,
+        "zoneBins": [list(b) for b in ZONE_BINS],
+        "markets": [
+            {
+                "name": m.name,
+                "id": m.id,
+                "definition": m.definition,
+                "color": MARKET_COLORS[i % len(MARKET_COLORS)],
+                "countries": [row for row, a2 in enumerate(layer.iso_a2) if a2 in m.countries],
+                "named": sorted(
+                    catalog.announcements[a].date.effective.isoformat()
+                    for a in m.announcements
+                    if a in catalog.announcements
+                )[:1],
+            }
+            for i, m in enumerate(catalog.markets[n] for n in names)
+        ],
+        "rtt": _rtt(project, on, coverage) if coverage else None,
+    }
+
+
+def script_json(data: Any) -> str:
+    """Canonical JSON that is safe inside <script>: no <, >, & or line separators appear raw."""
+    text = json.dumps(
+        data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
+    for raw, esc in (
+        ("&", "\\u0026"),
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(raw, esc)
+    return text
