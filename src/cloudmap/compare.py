@@ -1,0 +1,202 @@
+"""Providers side by side in a market, a country or the world: live regions, zones, countries
+covered, first and latest launch, announced sites, and for each country the nearest region of
+each provider with its distance and estimated round-trip time."""
+
+from __future__ import annotations
+
+__all__ = ["compare_csv", "compare_providers", "compare_text"]
+
+import csv
+import datetime as dt
+import io
+from typing import TYPE_CHECKING, Any
+
+from cloudmap.countries import get_name
+from cloudmap.errors import CloudmapError
+from cloudmap.nearest import COVERAGE_KINDS
+
+if TYPE_CHECKING:
+    from cloudmap.project import Project
+
+RTT_NOTE = "estimated from distance"
+
+
+def _scope(project: Project, market: str | None, country: str | None) -> dict[str, Any]:
+    if market and country:
+        raise CloudmapError("give --market or --country, not both")
+    if market:
+        try:
+            m = project.market(market)
+        except LookupError as exc:
+            raise CloudmapError(str(exc).strip('"')) from None
+        return {"market": m.name, "country": None, "countries": sorted(m.countries)}
+    if country:
+        cc = country.strip().upper()
+        if get_name(cc) is None:
+            raise CloudmapError(f"{country!r} is not an ISO 3166-1 alpha-2 country code (e.g. AE)")
+        return {"market": None, "country": cc, "countries": [cc]}
+    return {"market": None, "country": None, "countries": None}
+
+
+def _provider_row(project: Project, pid: str, on: dt.date, countries: set[str] | None) -> dict:
+    catalog = project.catalog
+    mine = [r for r in catalog.regions if r.provider == pid and r.kind in COVERAGE_KINDS]
+    here = [r for r in mine if countries is None or r.country in countries]
+    live = [r for r in here if r.is_live(on)]
+    launches = sorted(
+        (r.launched for r in here if r.launched is not None and r.launched.effective <= on),
+        key=lambda d: (d.effective, d.text),
+    )
+    announced_regions = [r.id for r in here if r.status(on) == "announced"]
+    sites = [
+        s.id
+        for s in catalog.sites_as_of(on)
+        if s.provider == pid and (countries is None or s.country in countries)
+    ]
+    return {
+        "provider": pid,
+        "name": catalog.providers[pid].name,
+        "live_regions": len(live),
+        "live_zones": sum(len(r.live_zones(on)) for r in live),
+        "countries_covered": sorted({r.country for r in live}),
+        "first_launch": launches[0].iso if launches else None,
+        "first_launch_qualifier": launches[0].qualifier if launches else None,
+        "latest_launch": launches[-1].iso if launches else None,
+        "latest_launch_qualifier": launches[-1].qualifier if launches else None,
+        "announced": sorted(announced_regions + sites),
+    }
+
+
+def compare_providers(
+    project: Project, on: dt.date, *, market: str | None = None, country: str | None = None
+) -> dict[str, Any]:
+    """The comparison as plain data (``cloudmap compare --json``).
+
+    Regions are those serving the public (kinds region, local-region, partner-region), live on
+    ``on``, located in the scope's countries. ``countries`` gives, per country of the scope (or
+    none when the scope is the world), each provider's nearest live region to the country's
+    city population, the population-weighted median distance and the estimated RTT.
+    """
+    from cloudmap.coverage import country_coverage
+
+    scope = _scope(project, market, country)
+    wanted = set(scope["countries"]) if scope["countries"] is not None else None
+    pids = sorted(project.catalog.providers)
+    rows = [_provider_row(project, pid, on, wanted) for pid in pids]
+    for row in rows:
+        row["countries_covered"] = len(row["countries_covered"])
+    out: dict[str, Any] = {
+        "as_of": on.isoformat(),
+        "scope": scope,
+        "rtt": RTT_NOTE,
+        "kinds": list(COVERAGE_KINDS),
+        "providers": rows,
+        "countries": [],
+    }
+    if wanted is None:
+        return out
+    from cloudmap.gazetteer import cities
+
+    with_cities = set(cities().country.tolist())
+    measured = sorted(c for c in wanted if c in with_cities)
+    per: dict[str, dict[str, Any]] = {cc: {} for cc in measured}
+    for pid in pids:
+        if not any(
+            r.provider == pid and r.kind in COVERAGE_KINDS and r.is_live(on)
+            for r in project.catalog.regions
+        ):
+            continue
+        df = country_coverage(project.catalog, on, provider=pid, countries=measured)
+        for rec in df.to_dict(orient="records"):
+            region = project.catalog.get(f"{pid}:{rec['nearest_region']}")
+            per[rec["iso_a2"]][pid] = {
+                "region": rec["nearest_region"],
+                "city": region.city if region is not None else None,
+                "region_country": region.country if region is not None else None,
+                "median_km": int(rec["median_km"]),
+                "rtt_est_ms": float(rec["rtt_est_ms"]),
+            }
+    out["countries"] = [
+        {"iso_a2": cc, "name": get_name(cc, cc), "nearest": per[cc]} for cc in measured
+    ]
+    out["without_cities"] = sorted(wanted - set(measured))
+    return out
+
+
+def compare_text(result: dict[str, Any]) -> str:
+    """The comparison for people: a table of providers, then one of nearest regions."""
+    scope = result["scope"]
+    where = scope["market"] or (get_name(scope["country"], scope["country"]) if scope["country"]
+                                else "the world")  # fmt: skip
+    lines = [f"Providers in {where} as of {result['as_of']} (public regions: "
+             f"{', '.join(result['kinds'])})", ""]  # fmt: skip
+    head = ["provider", "regions", "zones", "countries", "first launch", "latest launch",
+            "announced"]  # fmt: skip
+    body = []
+    for p in result["providers"]:
+        first = _date(p["first_launch"], p["first_launch_qualifier"])
+        latest = _date(p["latest_launch"], p["latest_launch_qualifier"])
+        body.append([p["name"], str(p["live_regions"]), str(p["live_zones"]),
+                     str(p["countries_covered"]), first, latest, str(len(p["announced"]))])  # fmt: skip
+    lines += _table(head, body, right={1, 2, 3, 6})
+    if result["countries"]:
+        names = {p["provider"]: p["name"] for p in result["providers"]}
+        pids = [p["provider"] for p in result["providers"]]
+        lines += ["", "Nearest live region from each country's cities (km, RTT ms*):"]
+        head = ["country", *(names[p] for p in pids)]
+        body = []
+        for c in result["countries"]:
+            cells = [f"{c['name']} ({c['iso_a2']})"]
+            for pid in pids:
+                n = c["nearest"].get(pid)
+                cells.append(f"{n['region']} {n['median_km']:,} km {n['rtt_est_ms']:.0f} ms"
+                             if n else "-")  # fmt: skip
+            body.append(cells)
+        lines += _table(head, body)
+        lines.append(f"* {RTT_NOTE}: population-weighted over GeoNames cities of 15,000+ people; "
+                     "not measured (see docs/latency-model.md)")  # fmt: skip
+    if result.get("without_cities"):
+        lines.append("No city of 15,000+ people to measure from in: "
+                     + ", ".join(result["without_cities"]))  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+def _date(iso: str | None, qualifier: str | None) -> str:
+    if iso is None:
+        return "-"
+    return f"<={iso}" if qualifier else iso
+
+
+def _table(head: list[str], body: list[list[str]], right: set[int] | None = None) -> list[str]:
+    right = right or set()
+    widths = [max(len(r[i]) for r in [head, *body]) for i in range(len(head))]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(
+            c.rjust(w) if i in right else c.ljust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
+
+    return [line(head), line(["-" * w for w in widths]), *(line(r) for r in body)]
+
+
+def compare_csv(result: dict[str, Any]) -> str:
+    """One row per (country, provider) nearest region, or per provider without countries."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    if not result["countries"]:
+        w.writerow(["provider", "live_regions", "live_zones", "countries_covered",
+                    "first_launch", "latest_launch", "announced"])  # fmt: skip
+        for p in result["providers"]:
+            w.writerow([p["provider"], p["live_regions"], p["live_zones"],
+                        p["countries_covered"], _date(p["first_launch"],
+                        p["first_launch_qualifier"]), _date(p["latest_launch"],
+                        p["latest_launch_qualifier"]), len(p["announced"])])  # fmt: skip
+        return buf.getvalue()
+    w.writerow(["iso_a2", "country", "provider", "nearest_region", "region_country",
+                "median_km", "rtt_est_ms"])  # fmt: skip
+    for c in result["countries"]:
+        for pid, n in sorted(c["nearest"].items()):
+            w.writerow([c["iso_a2"], c["name"], pid, n["region"], n["region_country"],
+                        n["median_km"], n["rtt_est_ms"]])  # fmt: skip
+    return buf.getvalue()
