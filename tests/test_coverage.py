@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import gc
 import hashlib
 import importlib.resources
 import importlib.util
 import json
 import math
+import shutil
 import tracemalloc
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ from cloudmap import coverage, latency
 from cloudmap.catalog import load_catalog
 from cloudmap.errors import CloudmapError
 from cloudmap.gazetteer import cities, haversine_km
+from cloudmap.report import coverage_text
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "coverage"
@@ -479,7 +479,7 @@ def test_all_providers_measures_from_the_nearest_region_of_any(two_providers):
     assert testcloud.set_index("iso_a2").loc["MX", "nearest_region"] == "a-1"
     cities_all = coverage.city_coverage(two_providers, AFTER, provider=" ALL ")
     assert set(cities_all["nearest_region"]) <= {"othercloud:b-2", "othercloud:b-1"}
-    text = coverage.format_text(df.head(3))
+    text = coverage_text(df.head(3))
     assert text.startswith("Coverage by all providers as of 2025-05-15 (3 live regions)\n")
     cmp = coverage.compare(two_providers, BEFORE, AFTER, provider="all", countries=["MX"])
     assert cmp.attrs["provider"] == "all"
@@ -495,51 +495,25 @@ def test_all_providers_on_a_one_provider_catalog_is_the_default(fixture_catalog)
     assert every.attrs["provider"] == "fixturecloud"
 
 
-# --------------------------------------------------------------------------- memo
+# --------------------------------------------------------------------------- computed once
 
 
-def test_country_coverage_is_memoised_per_catalog(mexico_catalog, monkeypatch):
+def test_a_build_measures_coverage_once_for_the_map_and_the_exports(monkeypatch, tmp_path):
+    from cloudmap.project import load_project
+
     calls = []
-    real = coverage._nearest
+    real = coverage.country_coverage
 
-    def counting(*args):
-        calls.append(args[1:])
-        return real(*args)
+    def counting(*args, **kwargs):
+        calls.append(args[1])
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(coverage, "_nearest", counting)
-    first = coverage.country_coverage(mexico_catalog, AFTER)
-    assert coverage.country_coverage(mexico_catalog, AFTER).equals(first)
-    assert calls == [(AFTER, "testcloud")]  # the map and the exports share one computation
-    # The same countries, however asked for, share an entry; other dates get their own.
-    coverage.country_coverage(mexico_catalog, AFTER, countries=["mx", "US"])
-    coverage.country_coverage(mexico_catalog, AFTER, countries=("US", " MX", "us"))
-    coverage.country_coverage(mexico_catalog, BEFORE, provider="testcloud")
-    assert len(calls) == 3
-    # Callers get copies: changing one changes nothing for the next caller.
-    first.loc[0, "rtt_est_ms"] = -1.0
-    first.attrs["provider"] = "changed"
-    again = coverage.country_coverage(mexico_catalog, AFTER)
-    assert again.loc[0, "rtt_est_ms"] != -1.0 and again.attrs["provider"] == "testcloud"
-    # Another catalog object (other regions) never sees this one's results.
-    gone = dataclasses.replace(mexico_catalog, regions=mexico_catalog.regions[:1])
-    assert coverage.country_coverage(gone, AFTER).attrs["live_regions"] == 1
-    assert len(calls) == 4
-    coverage.clear_memo(mexico_catalog)
-    coverage.country_coverage(mexico_catalog, AFTER)
-    assert len(calls) == 5
-
-
-def test_the_memo_goes_with_its_catalog(tmp_path):
-    root = write_catalog(
-        tmp_path / "gc", [region_yaml("a-1", "Bangkok", "TH", 13.75, 100.5, "2020")]
-    )
-    catalog = load_catalog(root)
-    coverage.country_coverage(catalog, AFTER, countries=["TH"])
-    key = id(catalog)
-    assert key in coverage._memos
-    del catalog
-    gc.collect()
-    assert key not in coverage._memos
+    monkeypatch.setattr(coverage, "country_coverage", counting)
+    root = tmp_path / "repo"
+    for part in ("data", "seeds", "geo"):
+        shutil.copytree(REPO / part, root / part)
+    load_project(root).build(tmp_path / "site")
+    assert len(calls) == 1
 
 
 # --------------------------------------------------------------------------- markets, compare
@@ -628,17 +602,17 @@ def test_country_rtt_band(rtt, band):
 
 def test_format_text_and_records(fixture_catalog):
     df = coverage.country_coverage(fixture_catalog, AFTER, countries=["TH", "MX", "ZA"])
-    text = coverage.format_text(df)
+    text = coverage_text(df)
     lines = text.splitlines()
     assert lines[0] == "Coverage by fixturecloud as of 2025-05-15 (8 live regions)"
     assert "RTT ms*" in lines[1] and "≤50 ms*" in lines[1]
     assert [ln.split()[0] for ln in lines[3:6]] == ["MX", "TH", "ZA"]
     assert lines[-1].startswith("* estimated from distance")
-    assert text == coverage.format_text(df)  # deterministic
-    plain = coverage.format_text(df, columns=["iso_a2", "cities"], title="t")
+    assert text == coverage_text(df)  # deterministic
+    plain = coverage_text(df, columns=["iso_a2", "cities"], title="t")
     assert "estimated" not in plain  # no RTT column, no footnote
     cmp = coverage.compare(fixture_catalog, BEFORE, AFTER, countries=["MX", "TH"])
-    assert "RTT ms* from" in coverage.format_text(cmp)
+    assert "RTT ms* from" in coverage_text(cmp)
     rows = coverage.records(df)
     assert json.loads(json.dumps(rows)) == rows
     assert list(rows[0]) == list(df.columns)

@@ -57,11 +57,12 @@ def _num(x: float) -> str:
     return str(int(x)) if x == int(x) and abs(x) < 1e15 and "." not in repr(x) else repr(x)
 
 
-def _zones(rd: Reader, c: Clean, rid: str) -> tuple[tuple[Zone, ...], bool]:
+def _zones(rd: Reader, c: Clean, rid: str) -> tuple[tuple[Zone, ...], bool, bool]:
+    """(zones, given by zone_count, count unknown)."""
     zones = [Zone(z["id"], z["opened"], z["closed"], z["notes"], z.line) for z in c.get("zones", [])]
     count = c["zone_count"]
     if count is None:
-        return tuple(zones), False
+        return tuple(zones), False, False
     if c.values.get("zones"):
         rd.add(
             c.line_of("zone_count"),
@@ -69,15 +70,17 @@ def _zones(rd: Reader, c: Clean, rid: str) -> tuple[tuple[Zone, ...], bool]:
             "zone_count",
             "give either zones (with their ids) or zone_count (ids not public), not both",
         )
-        return tuple(zones), False
-    return (Zone(None, None, None, None, c.line_of("zone_count")),) * count, True
+        return tuple(zones), False, False
+    if count == "unknown":
+        return (), True, True
+    return (Zone(None, None, None, None, c.line_of("zone_count")),) * count, True, False
 
 
 def _region(rd: Reader, c: Clean, provider: str, file: str) -> Region | None:
     rid = c["id"] or "-"
     before = len(rd.problems)
     location = _location(rd, c["location"], rid)
-    zones, by_count = _zones(rd, c, rid)
+    zones, by_count, unknown = _zones(rd, c, rid)
     if not c.ok or len(rd.problems) > before or location is None:
         return None
     return Region(
@@ -100,6 +103,7 @@ def _region(rd: Reader, c: Clean, provider: str, file: str) -> Region | None:
         c.line,
         c.key_lines,
         by_count,
+        unknown,
     )
 
 
@@ -143,6 +147,23 @@ def _provider(c: Clean | None, file: str) -> Provider | None:
         c.line,
         c.key_lines,
     )
+
+
+def _declared(doc: Any, stem: str) -> tuple[str, set[tuple[str, str]]]:
+    """The provider id (or the file stem) and every (provider, id) a provider file declares,
+    read leniently from the parsed YAML (valid or not)."""
+    top = doc if isinstance(doc, dict) else {}
+    prov = top.get("provider")
+    pid = prov.get("id") if isinstance(prov, dict) else None
+    pid = pid.strip() if isinstance(pid, str) and pid.strip() else stem
+    ids = set()
+    for key in ("regions", "sites"):
+        items = top.get(key)
+        for item in items if isinstance(items, list) else []:
+            rid = item.get("id") if isinstance(item, dict) else None
+            if isinstance(rid, str):
+                ids.add((pid, rid.strip()))
+    return pid, ids
 
 
 def read_provider_file(
@@ -214,9 +235,8 @@ def read_markets(root: Path) -> tuple[dict[str, Market], list[Problem], dict[str
     """data/markets.yaml: markets by name (without their announcements), problems, and the line
     of each market name's ``claims.markets`` key is the caller's (see cloudmap.validate)."""
     path = root / MARKETS_FILE
-    if not path.exists():
-        return {}, [Problem(MARKETS_FILE, 0, "-", "file", "missing: define the markets that "
-                            "seeds/ name in this file")], {}  # fmt: skip
+    if not path.exists() and not path.is_symlink():
+        return {}, [], {}  # no markets: a seed naming one is reported by validation
     doc, problems = load_yaml(path, MARKETS_FILE)
     if problems:
         return {}, problems, {}
@@ -270,6 +290,8 @@ def read_catalog(root: Path) -> tuple[Catalog, list[Problem]]:
     sites: list[Site] = []
     announcements: dict[str, Announcement] = {}
     data_files, seed_files = project_files(root)
+    declared: set[tuple[str, str]] = set()
+    declared_providers: set[str] = set()
     for path in seed_files:
         ann, probs = read_seed(path, _display(root, path))
         problems += probs
@@ -278,6 +300,14 @@ def read_catalog(root: Path) -> tuple[Catalog, list[Problem]]:
     for path in data_files:
         provider, regs, sts, probs = read_provider_file(path, _display(root, path))
         problems += probs
+        raw, _ = load_yaml(path, _display(root, path)) if probs else (None, [])
+        if provider is not None:
+            declared_providers.add(provider.id)
+        if probs:
+            pid, ids = _declared(raw, path.stem)
+            declared_providers.add(pid)
+            declared |= ids
+        declared |= {(r.provider, r.id) for r in regs} | {(s.provider, s.id) for s in sts}
         if provider is not None:
             if provider.id in providers:
                 problems.append(
@@ -306,17 +336,20 @@ def read_catalog(root: Path) -> tuple[Catalog, list[Problem]]:
         announcements,
         markets,
         frozenset(p.stem for p in seed_files),
+        frozenset(declared),
+        frozenset(declared_providers),
     )
     return catalog, problems
 
 
 def load_catalog(
-    root: Path | str, *, strict: bool = True, full: bool = True, extra: Iterable[Any] = ()
+    root: Path | str, *, strict: bool = True, full: bool = False, extra: Iterable[Any] = ()
 ) -> Catalog:
-    """Read and validate everything under ``root`` (see cloudmap.validate.validate).
+    """Read and validate the catalog under ``root`` (data/ and seeds/; see cloudmap.validate).
 
-    ``full`` adds the gazetteer and point-in-country checks. Collects every problem, then raises
-    one ``ValidationError`` (when ``strict``).
+    ``full`` adds the gazetteer and point-in-country checks (which need geo/), as
+    ``cloudmap.load_project`` always does. Collects every problem, then raises one
+    ``ValidationError`` (when ``strict``).
     """
     from cloudmap.validate import validate
 

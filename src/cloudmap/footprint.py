@@ -33,6 +33,7 @@ class Footprint:
     regions: tuple[Region, ...]  # live regions counted as regions
     zones: tuple[tuple[Region, str | None], ...]  # (region, zone id) for counted live zones
     uncounted_regions: tuple[Region, ...]  # live, but left out by the rules
+    zones_unknown: tuple[Region, ...] = ()  # counted live regions whose zone count is unknown
 
     @property
     def countries(self) -> tuple[str, ...]:
@@ -41,7 +42,7 @@ class Footprint:
 
 def footprint(catalog: Catalog, on: dt.date, *, provider: str | None = None) -> Footprint:
     """Live regions and zones on ``on`` as the counting rules in data/ define them."""
-    regions, zones, uncounted = [], [], []
+    regions, zones, uncounted, unknown = [], [], [], []
     for r in catalog.regions:
         if provider is not None and r.provider != provider:
             continue
@@ -51,7 +52,9 @@ def footprint(catalog: Catalog, on: dt.date, *, provider: str | None = None) -> 
         (regions if count_region else uncounted).append(r)
         if count_zones:
             zones += [(r, z.id) for z in r.live_zones(on)]
-    return Footprint(on, tuple(regions), tuple(zones), tuple(uncounted))
+            if r.zones_unknown:
+                unknown.append(r)
+    return Footprint(on, tuple(regions), tuple(zones), tuple(uncounted), tuple(unknown))
 
 
 @dataclass(frozen=True)
@@ -190,7 +193,9 @@ def _uncertain_events(catalog: Catalog, ann: Announcement, on: dt.date) -> list[
 def reconcile(catalog: Catalog, *, provider: str | None = None) -> list[dict[str, Any]]:
     """For each announcement with headline totals: claimed vs catalog as of its date, and why.
 
-    ``result`` is ``match``, ``differs`` or ``target`` (the totals are a plan, not a count)."""
+    ``result`` is ``match``, ``differs``, ``target`` (the totals are a plan, not a count) or
+    ``incomplete`` (fewer zones than claimed, and some counted regions have no known zone
+    count: the catalog cannot tell)."""
     rows = []
     for ann in sorted(catalog.announcements.values(), key=lambda a: (a.date.effective, a.id)):
         totals = ann.claims.get("totals")
@@ -216,6 +221,11 @@ def reconcile(catalog: Catalog, *, provider: str | None = None) -> list[dict[str
                     "difference": diff,
                 }
             )
+        incomplete = False
+        for c in checks:
+            if c["what"] == "zones" and fp.zones_unknown and c["difference"] < 0:
+                c["unknown_zone_counts"] = [r.id for r in fp.zones_unknown]
+                incomplete = True
         match = all(c["difference"] == 0 for c in checks)
         target = ann.claims.get("target") is True
         row: dict[str, Any] = {
@@ -223,7 +233,9 @@ def reconcile(catalog: Catalog, *, provider: str | None = None) -> list[dict[str
             "provider": ann.provider,
             "date": ann.date.iso,
             "as_of": on.isoformat(),
-            "result": "target" if target else ("match" if match else "differs"),
+            "result": "target"
+            if target
+            else ("match" if match else "incomplete" if incomplete else "differs"),
             "checks": checks,
             "note": ann.notes,
         }

@@ -89,6 +89,7 @@ class Region:
     line: int
     key_lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
     zones_by_count: bool = False  # zones given as zone_count (anonymous), not listed by id
+    zones_unknown: bool = False  # zone_count: unknown (the provider publishes no count)
 
     @property
     def key(self) -> str:
@@ -229,6 +230,11 @@ class Catalog:
     announcements: Mapping[str, Announcement]
     markets: Mapping[str, Market] = field(default_factory=dict)
     seed_files: frozenset[str] = frozenset()  # every seeds/*.yaml stem, valid or not
+    # (provider, id) of every region and site record found, valid or not, and every provider id
+    # (or provider file stem): references are checked against these, so one bad record does not
+    # cascade into "no such region" problems elsewhere
+    declared: frozenset[tuple[str, str]] = frozenset()
+    declared_providers: frozenset[str] = frozenset()
 
     @cached_property
     def _by_id(self) -> dict[str, Region]:
@@ -302,4 +308,6 @@ class Catalog:
             {k: a for k, a in self.announcements.items() if a.provider in keep},
             self.markets,
             self.seed_files,
+            self.declared,
+            self.declared_providers,
         )

@@ -245,6 +245,14 @@ class Reader:
                 add(line, id_, fld, f"expected true or false, got {describe(raw)}")
                 return None
             return raw
+        if t == "zonecount":
+            if raw == "unknown":
+                return raw
+            if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
+                add(line, id_, fld, f"expected a whole number (0 or more) or unknown, got "
+                    f"{describe(raw)}")  # fmt: skip
+                return None
+            return raw
         if t == "total":
             total = parse_total(raw)
             if total is None:

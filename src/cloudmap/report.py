@@ -60,6 +60,11 @@ def reconcile_text(rows: list[dict[str, Any]]) -> str:
             if row.get("note"):
                 out.append(f"  why: {row['note']}")
             out += [f"  nearby dated event: {ev}" for ev in row.get("nearby_events", [])]
+            for c in row["checks"]:
+                if c.get("unknown_zone_counts"):
+                    n = len(c["unknown_zone_counts"])
+                    out.append(f"  zone counts unknown for {n} counted live region"
+                               f"{'s' if n != 1 else ''}: {', '.join(c['unknown_zone_counts'])}")  # fmt: skip
     return "".join(line + "\n" for line in out)
 
 

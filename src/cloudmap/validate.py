@@ -91,7 +91,7 @@ def _check_records(catalog: Catalog, problems: list[Problem]) -> None:
             if z.opened and r.closed and z.opened.effective > r.closed.effective:
                 add(r, "zones", f"zone {z.id} opened ({z.opened}) after its region closed "
                     f"({r.closed})", z.line)  # fmt: skip
-        if r.launched is not None and not r.zones and not r.zones_by_count:
+        if r.launched is not None and not r.zones and not r.zones_by_count:  # incl. unknown
             add(r, "zones", "a launched region needs at least one zone (or zone_count: N when "
                 "the zone ids are not public, 0 for a region without availability zones)")  # fmt: skip
     for p in catalog.providers.values():
@@ -100,10 +100,12 @@ def _check_records(catalog: Catalog, problems: list[Problem]) -> None:
                 problems.append(Problem(p.file, p.key_lines.get("counting", p.line), p.id,
                     "counting.exclude", f"no region {rid!r} in this provider's catalog"))  # fmt: skip
     for s in catalog.sites:
-        if s.region is not None and s.region not in region_ids.get(s.provider, set()):
+        if s.region is not None and (s.provider, s.region) not in catalog.declared | {
+            (r.provider, r.id) for r in catalog.regions
+        }:
             add(s, "region", f"no region {s.region!r} in the catalog")
     for rec in (*catalog.regions, *catalog.sites):
-        if rec.provider not in catalog.providers:
+        if rec.provider not in catalog.providers and rec.provider not in catalog.declared_providers:
             add(rec, "provider", f"unknown provider {rec.provider!r}")
 
 
@@ -184,11 +186,11 @@ def _norm(text: str) -> str:
 
 def _check_seeds(catalog: Catalog, problems: list[Problem]) -> None:
     seen: dict[tuple[str, str, str], str] = {}
-    sites = {(s.provider, s.id) for s in catalog.sites}
-    regions = {(r.provider, r.id) for r in catalog.regions}
+    known = catalog.declared | {(r.provider, r.id) for r in catalog.regions}
+    known |= {(s.provider, s.id) for s in catalog.sites}
     for aid in sorted(catalog.announcements):
         a = catalog.announcements[aid]
-        if a.provider not in catalog.providers:
+        if a.provider not in catalog.providers and a.provider not in catalog.declared_providers:
             known = ", ".join(sorted(catalog.providers)) or "none"
             problems.append(Problem(a.file, a.line_of("provider"), a.id, "provider",
                 f"unknown provider {a.provider!r} (known: {known})"))  # fmt: skip
@@ -198,14 +200,16 @@ def _check_seeds(catalog: Catalog, problems: list[Problem]) -> None:
                 f"same date and title as seeds/{seen[key]}.yaml: record an announcement once"))  # fmt: skip
         else:
             seen[key] = a.id
+        if a.provider not in catalog.providers:
+            continue  # its provider file has problems of its own: no reference to check against
         for what in ("opened", "expanding", "closing", "closed", "planned"):
             for place in a.claims.get(what, []):
                 site = place.get("site")
                 region = place.get("region")
-                if site is not None and (a.provider, site) not in sites:
+                if site is not None and (a.provider, site) not in known:
                     problems.append(Problem(a.file, a.line_of(f"claims.{what}"), a.id,
                         f"claims.{what}", f"no site {site!r} in data/ for {a.provider}"))  # fmt: skip
-                if region is not None and (a.provider, region) not in regions:
+                if region is not None and (a.provider, region) not in known:
                     problems.append(Problem(a.file, a.line_of(f"claims.{what}"), a.id,
                         f"claims.{what}", f"no region {region!r} in data/ for {a.provider}"))  # fmt: skip
 
@@ -242,7 +246,8 @@ def _link_markets(catalog: Catalog, problems: list[Problem]) -> Catalog:
                 links[known[_norm(raw)]].add(aid)
                 continue
             close = difflib.get_close_matches(raw, list(markets), n=1, cutoff=0.6)
-            hint = f"did you mean {close[0]!r}?" if close else f"defined: {', '.join(sorted(markets))}"
+            defined = ", ".join(sorted(markets)) or "none"
+            hint = f"did you mean {close[0]!r}?" if close else f"defined: {defined}"
             problems.append(Problem(a.file, a.line_of("claims.markets"), a.id, "claims.markets",
                 f"unknown market {raw!r} ({hint}; markets are defined in {MARKETS_FILE})"))  # fmt: skip
     linked = {n: dataclasses.replace(m, announcements=tuple(sorted(links[n]))) for n, m in markets.items()}
