@@ -352,12 +352,12 @@ def _edit_options(p: argparse.ArgumentParser, *, announcement: bool = True) -> N
 
 
 def cmd_geo_rebuild(args: argparse.Namespace) -> int:
-    from cloudmap.geobuild import rebuild
-    from cloudmap.world import COUNTRIES_FILE
+    from cloudmap.geobuild import rebuild, source_scale
 
-    out = _root(args) / COUNTRIES_FILE
-    info = rebuild(Path(args.source), out)
-    print(f"Wrote {COUNTRIES_FILE}: {info['features']} features, sha256 {info['sha256']}")
+    # The source's sha256 picks the scale: geo/countries-50m.geojson or geo/countries-10m.geojson
+    name = f"geo/{source_scale(Path(args.source))[0].output_name}"
+    info = rebuild(Path(args.source), _root(args) / name)
+    print(f"Wrote {name}: {info['features']} features, sha256 {info['sha256']}")
     return EXIT_OK
 
 
@@ -616,13 +616,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = _command(
         sub,
         "geo",
-        "rebuild geo/countries-50m.geojson from world-atlas (see geo/PROVENANCE.md)",
+        "rebuild geo/countries-50m.geojson or geo/countries-10m.geojson from world-atlas "
+        "(see geo/PROVENANCE.md)",
         "cloudmap geo rebuild --source node_modules/world-atlas/countries-50m.json",
         cmd_geo_rebuild,
     )
     p.add_argument("action", choices=["rebuild"], help="what to do (rebuild)")
     p.add_argument(
-        "--source", required=True, metavar="PATH", help="world-atlas@2.0.2's countries-50m.json"
+        "--source",
+        required=True,
+        metavar="PATH",
+        help="world-atlas@2.0.2's countries-50m.json or countries-10m.json (the output follows)",
     )
 
     p = _command(
