@@ -140,8 +140,9 @@ def _to_world(polygon: shapely.Geometry) -> list[Polygon]:
     """Cut a polygon drawn on unwrapped longitudes at +-180 and shift each piece into -180..180."""
     west, _, east, _ = polygon.bounds
     if (west < -180 or east > 180) and not polygon.is_valid:
-        # At 1:10m quantization makes a few such rings touch themselves (Chukotka, Wrangel I.,
-        # Fiji), which GEOS cannot clip; repaired first, nothing dropped (none at 1:50m)
+        # At 1:10m quantization makes four such rings touch themselves (Russia's mainland,
+        # Wrangel I., two in Fiji), which GEOS cannot clip; repaired first, nothing dropped
+        # (none at 1:50m)
         polygon = shapely.make_valid(polygon)
     pieces = []
     for k in range(math.floor((west + 180.0) / 360.0), math.floor((east + 180.0) / 360.0) + 1):
