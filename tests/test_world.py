@@ -71,6 +71,9 @@ def _world_atlas_source() -> Path | None:
     env = os.environ.get("CLOUDMAP_WORLD_ATLAS")
     if env:
         return Path(env)
+    folder = os.environ.get("CLOUDMAP_WORLD_ATLAS_DIR")  # as tests/test_geobuild.py
+    if folder:
+        return Path(folder) / geobuild.SOURCE_FILE
     local = REPO / "node_modules" / "world-atlas" / geobuild.SOURCE_FILE
     return local if local.is_file() else None
 
@@ -79,8 +82,8 @@ def test_rebuild_reproduces_committed_file(tmp_path):
     source = _world_atlas_source()
     if source is None:
         reason = (
-            "set CLOUDMAP_WORLD_ATLAS to world-atlas@2.0.2's countries-50m.json "
-            "(npm pack world-atlas@2.0.2; see geo/PROVENANCE.md)"
+            "set CLOUDMAP_WORLD_ATLAS_DIR to the folder holding world-atlas@2.0.2's "
+            "countries-50m.json (npm pack world-atlas@2.0.2; see geo/PROVENANCE.md)"
         )
         if os.environ.get("CI"):
             pytest.fail(f"CI must run the rebuild test: {reason}")

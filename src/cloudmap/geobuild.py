@@ -1,16 +1,20 @@
-"""Rebuild geo/countries-50m.geojson, byte for byte, from world-atlas's countries-50m.json."""
+"""Rebuild geo/countries-50m.geojson and geo/countries-10m.geojson, byte for byte, from
+world-atlas's countries-50m.json and countries-10m.json (the ISO rules: geobuild_rules)."""
 
 from __future__ import annotations
 
 __all__ = [
     "OUTPUT_NAME",
     "PRECISION",
+    "SCALES",
     "SOURCE_FILE",
     "SOURCE_SHA256",
     "WORLD_ATLAS_VERSION",
+    "Scale",
     "decode_topojson",
     "planar_polygons",
     "rebuild",
+    "source_scale",
 ]
 
 import hashlib
@@ -20,6 +24,7 @@ import math
 import os
 import tempfile
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,48 +33,45 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon, box
 
 from cloudmap.errors import CloudmapError
+from cloudmap.geobuild_rules import EMPTY, MERGE, NO_ID, SPLITS, BBox
 
-# The pinned input (see geo/PROVENANCE.md): world-atlas 2.0.2 = Natural Earth 4.1.0, 1:50m.
+# The pinned inputs (see geo/PROVENANCE.md): world-atlas 2.0.2 = Natural Earth 4.1.0.
 WORLD_ATLAS_VERSION = "2.0.2"
-SOURCE_FILE = "countries-50m.json"
-SOURCE_SHA256 = "04342cdc1e3016bcd7db1630de95684d67b79fe3c8c460321e87aef469502394"
-OUTPUT_NAME = "countries-50m.geojson"
+
+
+@dataclass(frozen=True)
+class Scale:
+    """One pinned world-atlas file and the geo/ file made from it."""
+
+    name: str  # "50m", "10m"
+    source_file: str
+    source_sha256: str
+    output_name: str
+
+
+SCALES = {
+    "50m": Scale(
+        "50m",
+        "countries-50m.json",
+        "04342cdc1e3016bcd7db1630de95684d67b79fe3c8c460321e87aef469502394",
+        "countries-50m.geojson",
+    ),
+    "10m": Scale(
+        "10m",
+        "countries-10m.json",
+        "3bc6f1d367a9bcec479841bae0e76092f512838411d0cef124e92eec4db45f79",
+        "countries-10m.geojson",
+    ),
+}
+# The 1:50m pins under their original names (the web map's layer; 1:10m is for point checks).
+SOURCE_FILE = SCALES["50m"].source_file
+SOURCE_SHA256 = SCALES["50m"].source_sha256
+OUTPUT_NAME = SCALES["50m"].output_name
 DECIMALS = 5
 PRECISION = 10.0**-DECIMALS  # grid of the committed coordinates (about 1 m; the source's is ~400 m)
 POLE_CAP = 89.99  # geoStitch's polar cap rings sit at +-89.999: dropped, the pole closes the ring
 
 Ring = list[tuple[float, float]]
-BBox = tuple[float, float, float, float]  # west, south, east, north
-
-# Features world-atlas leaves without an ISO numeric id: (iso_a2, iso_a3, iso_n3, key) or None to
-# split by part (see _SPLITS). Kosovo gets the user-assigned code XK/XKX used by the EU, the IMF and
-# Unicode CLDR; the others keep their name and carry no code (see geo/README.md).
-_NO_ID: dict[str, tuple[str | None, str | None, str | None, str] | None] = {
-    "Kosovo": ("XK", "XKX", None, "XKX"),
-    "N. Cyprus": (None, None, None, "northern-cyprus"),
-    "Somaliland": (None, None, None, "somaliland"),
-    "Siachen Glacier": (None, None, None, "siachen-glacier"),
-    "Indian Ocean Ter.": None,
-}
-
-# Natural Earth admin-0 parts that ISO 3166-1 codes separately: (source ISO alpha-2 or NE name,
-# ISO alpha-2 of the part, name, boxes the whole part lies in). A part is moved when its bounds
-# lie inside one of the boxes; every box must catch at least one part (checked).
-_SPLITS: tuple[tuple[str, str, str, tuple[BBox, ...]], ...] = (
-    ("FR", "GF", "French Guiana", ((-55.0, 1.5, -51.0, 6.0),)),
-    ("FR", "GP", "Guadeloupe", ((-62.0, 15.7, -61.0, 16.6),)),
-    ("FR", "MQ", "Martinique", ((-61.4, 14.3, -60.7, 15.0),)),
-    ("FR", "RE", "Réunion", ((55.0, -21.5, 56.0, -20.7),)),
-    ("FR", "YT", "Mayotte", ((44.9, -13.1, 45.4, -12.5),)),
-    ("NL", "BQ", "Caribbean Netherlands", ((-68.5, 11.9, -68.0, 12.4), (-63.4, 17.4, -62.9, 17.7))),
-    ("NO", "SJ", "Svalbard and Jan Mayen", ((-9.5, 70.5, -7.5, 71.5), (10.0, 74.0, 35.0, 81.0))),
-    ("NZ", "TK", "Tokelau", ((-173.0, -9.5, -171.0, -8.0),)),
-    ("Indian Ocean Ter.", "CX", "Christmas I.", ((105.4, -10.7, 105.9, -10.3),)),
-    ("Indian Ocean Ter.", "CC", "Cocos (Keeling) Is.", ((96.7, -12.3, 97.0, -12.0),)),
-)
-
-# Features merged into another feature with the same ISO code (world-atlas gives both id 036).
-_MERGE = {"Ashmore and Cartier Is.": "AU"}
 
 
 # --------------------------------------------------------------------------- TopoJSON decoding
@@ -134,9 +136,14 @@ def _jumps(ring: Ring) -> bool:
     return any(abs(b[0] - a[0]) > 180.0 for a, b in itertools.pairwise(ring))
 
 
-def _to_world(polygon: Polygon) -> list[Polygon]:
+def _to_world(polygon: shapely.Geometry) -> list[Polygon]:
     """Cut a polygon drawn on unwrapped longitudes at +-180 and shift each piece into -180..180."""
     west, _, east, _ = polygon.bounds
+    if (west < -180 or east > 180) and not polygon.is_valid:
+        # At 1:10m quantization makes four such rings touch themselves (Russia's mainland,
+        # Wrangel I., two in Fiji), which GEOS cannot clip; repaired first, nothing dropped
+        # (none at 1:50m)
+        polygon = shapely.make_valid(polygon)
     pieces = []
     for k in range(math.floor((west + 180.0) / 360.0), math.floor((east + 180.0) / 360.0) + 1):
         window = box(k * 360.0 - 180.0, -90.0, k * 360.0 + 180.0, 90.0)
@@ -155,6 +162,10 @@ def planar_polygons(rings: list[Ring]) -> list[Polygon]:
     """
     kept = []
     for ring in rings:
+        if len(ring) < 4:  # quantization flattened it to a point or a line (1:10m): no area
+            if not kept:
+                return []  # the shell: its holes go with it
+            continue
         unwrapped = _unwrap(ring) if _jumps(ring) else ring
         turns = round((unwrapped[-1][0] - unwrapped[0][0]) / 360.0)
         if turns:
@@ -194,8 +205,9 @@ def _inside(bounds: Iterable[float], boxes: tuple[BBox, ...]) -> bool:
     return any(bw <= w and bs <= s and e <= be and n <= bn for bw, bs, be, bn in boxes)
 
 
-def _features(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """ISO-coded features (``key``, codes, ``name``, ``polygons``) with splits and merges done."""
+def _features(records: list[dict[str, Any]], scale: str = "50m") -> list[dict[str, Any]]:
+    """ISO-coded features (``key``, codes, ``name``, ``polygons``) with splits and merges done,
+    by the rules of cloudmap.geobuild_rules for ``scale``."""
     features: dict[str, dict[str, Any]] = {}
     by_a2: dict[str, str] = {}
     pending: list[tuple[str, list[Polygon]]] = []
@@ -207,20 +219,20 @@ def _features(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         n3: str | None
         if rec["id"] is not None:
             a2, a3, n3 = _iso(numeric=rec["id"])
-            if name in _MERGE:
-                if _MERGE[name] != a2:
-                    raise CloudmapError(f"{name}: expected ISO {_MERGE[name]}, got {a2}")
+            if name in MERGE:
+                if MERGE[name] != a2:
+                    raise CloudmapError(f"{name}: expected ISO {MERGE[name]}, got {a2}")
                 pending.append((a2, polygons))
                 continue
             key = a3
-        elif name in _NO_ID:
-            coded = _NO_ID[name]
-            if coded is None:
-                pending.append((name, polygons))
+        elif name in NO_ID:
+            rule = NO_ID[name]
+            if isinstance(rule, str):  # "split" (by part, below) or the ISO code to merge into
+                pending.append((name if rule == "split" else rule, polygons))
                 continue
-            a2, a3, n3, key = coded
+            a2, a3, n3, key = rule
         else:
-            raise CloudmapError(f"feature {name!r} has no ISO id and no rule in geobuild._NO_ID")
+            raise CloudmapError(f"feature {name!r} has no ISO id and no rule in geobuild_rules")
         if key in features:
             raise CloudmapError(f"two features for {key}: {features[key]['name']!r} and {name!r}")
         features[key] = {
@@ -237,15 +249,21 @@ def _features(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for owner, polygons in pending:
         if owner in by_a2:  # a merge into an existing ISO feature
             features[by_a2[owner]]["polygons"] += polygons
-        else:
+        elif owner in NO_ID:
             parts_of[owner] = polygons
-    for owner, a2, name, boxes in _SPLITS:
+        else:
+            raise CloudmapError(f"merge into {owner}: no feature has that ISO code")
+    for owner, a2, name, boxes, scales in SPLITS:
+        if scale not in scales:
+            continue
         source = features[by_a2[owner]]["polygons"] if owner in by_a2 else parts_of.get(owner, [])
         moved = [p for p in source if _inside(p.bounds, boxes)]
         if not moved:
             raise CloudmapError(f"split {a2}: no part of {owner} lies in {boxes}")
         source[:] = [p for p in source if not _inside(p.bounds, boxes)]
         _, alpha_3, numeric = _iso(alpha_2=a2)
+        if alpha_3 in features:
+            raise CloudmapError(f"split {a2}: the source already has a feature for it")
         features[alpha_3] = {
             "key": alpha_3,
             "iso_a2": a2,
@@ -262,7 +280,13 @@ def _features(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _finish(polygons: list[Polygon]) -> MultiPolygon:
     """Snap to the output grid (valid result), canonical part/ring order, RFC 7946 winding."""
-    geom = shapely.set_precision(MultiPolygon(polygons), PRECISION)
+    geom = MultiPolygon(polygons)
+    if not geom.is_valid:
+        # 1:10m only (every 1:50m input is valid): quantization makes some rings touch or cross
+        # themselves or a neighbour, which GEOS cannot snap; repaired keeping every area (shells
+        # unioned, holes subtracted)
+        geom = shapely.make_valid(geom, method="structure", keep_collapsed=False)
+    geom = shapely.set_precision(geom, PRECISION)
     parts = [g for g in shapely.get_parts(geom) if isinstance(g, Polygon) and not g.is_empty]
     geom = shapely.normalize(MultiPolygon(parts))
     geom = shapely.orient_polygons(geom, exterior_cw=False)
@@ -302,34 +326,71 @@ def _render(features: list[dict[str, Any]]) -> bytes:
     return ('{"type":"FeatureCollection","features":[\n' + body + "\n]}\n").encode("utf-8")
 
 
-def rebuild(source: Path, out: Path, *, check_source: bool = True) -> dict[str, Any]:
-    """Regenerate ``out`` (geo/countries-50m.geojson) from world-atlas's ``countries-50m.json``.
+def source_scale(source: Path, *, scale: str | None = None) -> tuple[Scale, bytes]:
+    """The pinned scale of ``source`` (by its sha256, or ``scale`` when given) and its bytes.
 
-    The output is byte-identical on every run: ISO codes from pycountry, antimeridian-split rings,
-    coordinates snapped to 1e-5 degrees, features sorted by ``key``, canonical JSON (one feature a
-    line). ``check_source`` refuses any input but the pinned one (its sha256 is SOURCE_SHA256).
-    Returns ``{"path", "sha256", "features", "source_sha256"}`` for geo/PROVENANCE.md.
+    Raises CloudmapError if the file cannot be read, matches no pinned sha256 (or not that of
+    ``scale``), or ``scale`` is not one of SCALES.
     """
-    source, out = Path(source), Path(out)
+    if scale is not None and scale not in SCALES:
+        raise CloudmapError(f"unknown scale {scale!r} (expected one of {', '.join(SCALES)})")
     try:
-        raw = source.read_bytes()
+        raw = Path(source).read_bytes()
     except OSError as exc:
         raise CloudmapError(f"--source {source}: cannot read it ({exc.strerror})") from None
     digest = hashlib.sha256(raw).hexdigest()
-    if check_source and digest != SOURCE_SHA256:
+    found = next((s for s in SCALES.values() if s.source_sha256 == digest), None)
+    wanted = [SCALES[scale]] if scale else list(SCALES.values())
+    if found is None or found not in wanted:
+        pins = " or ".join(f"{s.source_file} ({s.source_sha256})" for s in wanted)
+        files = " or ".join(f"package/{s.source_file}" for s in wanted)
         raise CloudmapError(
             f"--source {source}: sha256 {digest} is not world-atlas@{WORLD_ATLAS_VERSION}'s "
-            f"{SOURCE_FILE} ({SOURCE_SHA256}); fetch it with `npm pack world-atlas@"
-            f"{WORLD_ATLAS_VERSION}` and pass package/{SOURCE_FILE}"
+            f"{pins}; fetch it with `npm pack world-atlas@{WORLD_ATLAS_VERSION}` and pass {files}"
         )
+    return found, raw
+
+
+def rebuild(
+    source: Path, out: Path, *, scale: str | None = None, check_source: bool = True
+) -> dict[str, Any]:
+    """Regenerate ``out`` (geo/countries-50m.geojson or geo/countries-10m.geojson) from
+    world-atlas's ``countries-50m.json`` or ``countries-10m.json``.
+
+    The scale (its rules, see cloudmap.geobuild_rules) is the one whose pinned sha256 the source
+    has, or ``scale`` ("50m", "10m"); ``check_source=False`` skips the sha256 check (then
+    ``scale`` is required). The output is byte-identical on every run: ISO codes from pycountry,
+    antimeridian-split rings, coordinates snapped to 1e-5 degrees, features sorted by ``key``,
+    canonical JSON (one feature a line). Returns ``{"path", "sha256", "features",
+    "source_sha256", "scale"}`` for geo/PROVENANCE.md.
+    """
+    source, out = Path(source), Path(out)
+    if check_source:
+        pinned, raw = source_scale(source, scale=scale)
+    else:
+        if scale not in SCALES:
+            raise CloudmapError(f"rebuild without check_source needs scale= one of {list(SCALES)}")
+        pinned = SCALES[scale]
+        try:
+            raw = source.read_bytes()
+        except OSError as exc:
+            raise CloudmapError(f"--source {source}: cannot read it ({exc.strerror})") from None
+    digest = hashlib.sha256(raw).hexdigest()
     try:
         topology = json.loads(raw)
         records = decode_topojson(topology)
     except (ValueError, KeyError, TypeError) as exc:
         raise CloudmapError(f"--source {source}: not a world-atlas TopoJSON file ({exc})") from None
-    features = _features(records)
+    features = _features(records, pinned.name)
     for f in features:
         f["geometry"] = _finish(f.pop("polygons"))
+    empty = {f["name"] for f in features if f["geometry"].is_empty}
+    if empty != EMPTY[pinned.name]:
+        raise CloudmapError(
+            f"features with no area at {pinned.name}: {sorted(empty)} "
+            f"(geobuild_rules.EMPTY expects {sorted(EMPTY[pinned.name])})"
+        )
+    features = [f for f in features if not f["geometry"].is_empty]
     data = _render(features)
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
@@ -346,4 +407,5 @@ def rebuild(source: Path, out: Path, *, check_source: bool = True) -> dict[str, 
         "sha256": hashlib.sha256(data).hexdigest(),
         "features": len(features),
         "source_sha256": digest,
+        "scale": pinned.name,
     }
