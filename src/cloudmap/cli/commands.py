@@ -192,13 +192,13 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
 
 
 def cmd_geo_rebuild(args: argparse.Namespace) -> int:
-    from cloudmap.geobuild import rebuild
+    from cloudmap.geobuild import rebuild, source_scale
     from cloudmap.paths import resolve_root
 
     root = resolve_root(args.root)
-    info = rebuild(Path(args.source), root / "geo" / "countries-50m.geojson")
-    rel = Path(info["path"]).relative_to(root).as_posix()
-    print(f"Wrote {rel}: {info['features']} features, sha256 {info['sha256']}")
+    name = f"geo/{source_scale(Path(args.source))[0].output_name}"
+    info = rebuild(Path(args.source), root / name)
+    print(f"Wrote {name}: {info['features']} features, sha256 {info['sha256']}")
     return EXIT_OK
 
 

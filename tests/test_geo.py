@@ -17,9 +17,14 @@ import shapely
 from pyproj import Geod
 from shapely.geometry import box
 
-from cloudmap import geobuild, world
+from cloudmap import geobuild
 from cloudmap.catalog import load_catalog
-from cloudmap.errors import CloudmapError, Problem, ValidationError
+from cloudmap.countries import country_name, flag
+from cloudmap.errors import CloudmapError, ValidationError
+from cloudmap.footprint import market_stats
+from cloudmap.geo import MAP_FILE, check_points, distance_km, read_countries
+from cloudmap.project import load_project
+from cloudmap.validate import validate
 
 REPO = Path(__file__).resolve().parents[1]
 GEO = REPO / "geo" / "countries-50m.geojson"
@@ -44,9 +49,17 @@ def provenance(label: str) -> str:
     return m.group(1).strip()
 
 
+# Codes with no polygon at 1:50m (the map's layer; at 1:10m only VA has none, see geo.NO_POLYGON)
+NO_POLYGON_50M = frozenset({"BV", "GI", "TV", "UM"})
+
+
+def markets_of(root: Path) -> dict:
+    return load_catalog(root).markets
+
+
 @pytest.fixture(scope="module")
 def countries():
-    return world.load_countries(REPO)
+    return read_countries(REPO, MAP_FILE).frame()
 
 
 def rings(geom: shapely.Geometry):
@@ -212,7 +225,7 @@ def test_features_without_iso_codes_are_the_documented_ones(countries):
 def test_every_iso_code_but_the_tiny_ones_has_a_polygon(countries):
     codes = {c.alpha_2 for c in pycountry.countries}
     present = set(countries["iso_a2"].dropna())
-    assert codes - present == world.NO_POLYGON
+    assert codes - present == NO_POLYGON_50M
     assert present - codes == {"XK"}
     assert countries["iso_a2"].dropna().is_unique
 
@@ -223,7 +236,7 @@ def test_small_places_are_their_own_polygon(countries, cc):
 
 
 def test_market_countries_have_polygons(countries):
-    markets = world.load_markets(REPO)
+    markets = markets_of(REPO)
     listed = {cc for m in markets.values() for cc in m.countries}
     assert listed - set(countries["iso_a2"].dropna()) == {"BV", "GI"}  # documented in markets.yaml
 
@@ -231,7 +244,7 @@ def test_market_countries_have_polygons(countries):
 def test_locate(countries):
     lons = [103.82, 114.2, 50.55, 0.0, 179.99, -179.99, 21.17, 44.06]
     lats = [1.35, 22.4, 26.05, 0.0, -16.52, -16.5, 42.67, 9.56]
-    assert world.locate(REPO, lons, lats) == [
+    assert read_countries(REPO, MAP_FILE).locate(lons, lats) == [
         "SGP",
         "HKG",
         "BHR",
@@ -243,16 +256,15 @@ def test_locate(countries):
     ]
 
 
-def test_load_countries_is_cached_and_returns_copies():
-    first = world.load_countries(REPO)
+def test_a_layer_frame_is_a_copy():
+    layer = read_countries(REPO, MAP_FILE)
+    first = layer.frame()
     first.loc[0, "name"] = "changed"
-    again = world.load_countries(REPO)
-    assert again.loc[0, "name"] != "changed"
-    assert world._layer(REPO) is world._layer(REPO)
+    assert layer.frame().loc[0, "name"] != "changed"
 
 
 def test_country_name_and_flag():
-    assert [world.country_name(c) for c in ("KR", " kr ", "RU", "TW", "VN", "HK", "XK", "JP")] == [
+    assert [country_name(c) for c in ("KR", " kr ", "RU", "TW", "VN", "HK", "XK", "JP")] == [
         "South Korea",
         "South Korea",
         "Russia",
@@ -263,19 +275,19 @@ def test_country_name_and_flag():
         "Japan",
     ]
     with pytest.raises(LookupError, match="'XX' is not an ISO 3166-1 alpha-2 code"):
-        world.country_name("XX")
-    assert world.flag("jp") == "\U0001f1ef\U0001f1f5"
-    assert world.flag("XK") == "\U0001f1fd\U0001f1f0"
+        country_name("XX")
+    assert flag("jp") == "\U0001f1ef\U0001f1f5"
+    assert flag("XK") == "\U0001f1fd\U0001f1f0"
     with pytest.raises(ValueError, match="not a two-letter"):
-        world.flag("JPN")
+        flag("JPN")
 
 
 def test_distance_km_is_geodesic():
     square = box(-1.0, -1.0, 1.0, 1.0)
-    assert world.distance_km(square, 0.0, 0.5) == 0.0
-    near = world.distance_km(square, 0.0, 2.0)  # one degree of latitude north of the edge
+    assert distance_km(square, 0.0, 0.5) == 0.0
+    near = distance_km(square, 0.0, 2.0)  # one degree of latitude north of the edge
     assert near == pytest.approx(110.6, abs=0.2)
-    far = world.distance_km(square, 0.0, 10.0)  # nine degrees: densified-boundary estimate
+    far = distance_km(square, 0.0, 10.0)  # nine degrees: densified-boundary estimate
     assert far == pytest.approx(995.3, abs=6)
 
 
@@ -284,7 +296,7 @@ def test_distance_km_is_geodesic():
 
 @pytest.mark.parametrize(("name", "size"), sorted(MARKET_SIZES.items()))
 def test_market_definition(name, size):
-    market = world.load_markets(REPO)[name]
+    market = markets_of(REPO)[name]
     assert len(market.countries) == size
     assert list(market.countries) == sorted(set(market.countries))
     assert all(pycountry.countries.get(alpha_2=cc) for cc in market.countries)
@@ -293,7 +305,7 @@ def test_market_definition(name, size):
 
 
 def test_markets_pinned():
-    markets = world.load_markets(REPO)
+    markets = markets_of(REPO)
     assert set(MARKET_SIZES) <= set(markets)
     assert markets["Southeast Asia"].countries == (
         "BN",
@@ -422,7 +434,7 @@ def make_project(
 
 def problems_for(tmp_path: Path, *regions: str, sites: str = "") -> list[str]:
     catalog = load_catalog(make_project(tmp_path / "p", list(regions), sites=sites))
-    return [str(p) for p in world.check_regions(catalog)]
+    return [str(p) for p in check_points(catalog, read_countries(catalog.root))]
 
 
 F = "data/testcloud.yaml"
@@ -433,9 +445,11 @@ def test_regions_in_their_countries_pass(tmp_path):
         problems_for(
             tmp_path,
             region("mx-1", "MX", 20.5888, -100.3899),
-            region("sg-1", "SG", 1.2, 103.85),  # at sea, 8 km off Singapore's 1:50m coast
-            region("rs-1", "RS", 42.67, 21.17),  # Pristina: Kosovo is part of RS for ISO 3166-1
-            region("so-1", "SO", 9.56, 44.06),  # Hargeisa (Somaliland)
+            region("sg-1", "SG", 1.29, 103.85),  # Singapore's city centre, 1:10m coast
+            region("hk-1", "HK", 22.2783, 114.1747),  # Hong Kong
+            region("cn-1", "CN", 22.5455, 114.0683),  # Shenzhen: CN at 1:10m (HK at 1:50m)
+            region("cn-2", "CN", 26.0614, 119.3061),  # Fuzhou: land at 1:10m (sea at 1:50m)
+            region("xk-1", "XK", 42.67, 21.17),  # Pristina, declared Kosovo (XK)
             region("fj-1", "FJ", -16.48, -179.99),  # east of the antimeridian
         )
         == []
@@ -444,31 +458,34 @@ def test_regions_in_their_countries_pass(tmp_path):
 
 def test_region_in_the_wrong_country_fails(tmp_path):
     assert problems_for(tmp_path, region("mx-1", "MX", -23.55, -46.63)) == [
-        f"{F}:14: mx-1: location: point (lat -23.55, lon -46.63) lies in Brazil (BR), 6,439 km "
-        "from Mexico (MX); it must be inside MX or within 25 km of it (check the signs of "
-        "lat/lon and the country code)"
+        f"{F}:14: mx-1: location: point (lat -23.55, lon -46.63) lies in Brazil (BR), 6,414 km "
+        "from Mexico (MX): check the signs of lat/lon and the country code"
     ]
 
 
 def test_region_with_lat_lon_swapped_fails(tmp_path):
     assert problems_for(tmp_path, region("de-1", "DE", 8.68, 50.11)) == [
         f"{F}:14: de-1: location: point (lat 8.68, lon 50.11) lies in Somalia (SO), 5,542 km "
-        "from Germany (DE); it must be inside DE or within 25 km of it (lat/lon swapped? "
-        "(lat 50.11, lon 8.68) is in Germany (DE))"
+        "from Germany (DE): lat/lon swapped? (lat 50.11, lon 8.68) is in Germany (DE)"
     ]
 
 
 def test_region_with_a_sign_flipped_fails(tmp_path):
     [problem] = problems_for(tmp_path, region("mx-1", "MX", 20.59, 100.39))
     assert "lies in Laos (LA)" in problem
-    assert problem.endswith("(sign of lon flipped? (lat 20.59, lon -100.39) is in Mexico (MX))")
+    assert problem.endswith(": sign of lon flipped? (lat 20.59, lon -100.39) is in Mexico (MX)")
 
 
-def test_coastal_tolerance_is_25_km(tmp_path):
-    assert problems_for(tmp_path, region("jp-1", "JP", 34.7, 140.5)) == [
-        f"{F}:14: jp-1: location: point (lat 34.7, lon 140.5) lies in the sea, 53 km from Japan "
-        "(JP); it must be inside JP or within 25 km of it (check the signs of lat/lon and the "
-        "country code)"
+def test_no_coastal_tolerance_and_the_message_says_how_far_and_what_to_do(tmp_path):
+    # Copenhagen's GeoNames centre lies 45 m off the 1:10m coast: a GIS join would miss it
+    assert problems_for(tmp_path, region("dk-1", "DK", 55.6759, 12.5655)) == [
+        f"{F}:14: dk-1: location: point (lat 55.6759, lon 12.5655) lies in the sea, 45 m from "
+        "Denmark (DK): move the point inland, inside DK's polygon in geo/countries-10m.geojson "
+        "(a GIS join must put it in its country)"
+    ]
+    assert problems_for(tmp_path / "far", region("jp-1", "JP", 34.7, 140.5)) == [
+        f"{F}:14: jp-1: location: point (lat 34.7, lon 140.5) lies in the sea, 50 km from Japan "
+        "(JP): check the signs of lat/lon and the country code"
     ]
 
 
@@ -497,10 +514,10 @@ def test_sites_with_a_location_are_checked(tmp_path):
     )
 
 
-def test_check_regions_works_as_a_catalog_check(tmp_path):
+def test_the_point_check_runs_when_a_project_loads(tmp_path):
     root = make_project(tmp_path / "p", [region("de-1", "DE", 8.68, 50.11)])
     with pytest.raises(ValidationError, match="de-1: location: point"):
-        load_catalog(root, extra_checks=[world.check_regions])
+        load_project(root)
 
 
 def test_market_links_come_from_seeds(tmp_path):
@@ -512,12 +529,10 @@ def test_market_links_come_from_seeds(tmp_path):
             "2025-02-19-mexico": ("2025-02-19", ["Americas"]),
         },
     )
-    catalog = load_catalog(root)
-    assert world.check_markets(root, catalog) == []
-    for markets in (world.load_markets(root), world.load_markets(root, catalog=catalog)):
-        assert markets["Americas"].announcements == ("2025-02-19-mexico", "2025-05-15-results")
-        assert markets["Japan"].announcements == ("2025-05-15-results",)
-        assert markets["Europe"].announcements == ()
+    markets = load_catalog(root).markets
+    assert markets["Americas"].announcements == ("2025-02-19-mexico", "2025-05-15-results")
+    assert markets["Japan"].announcements == ("2025-05-15-results",)
+    assert markets["Europe"].announcements == ()
 
 
 def test_unknown_market_names_are_problems(tmp_path):
@@ -528,17 +543,16 @@ def test_unknown_market_names_are_problems(tmp_path):
             "2025-05-15-results": ("2025-05-15", ["South East Asia", "Atlantis"]),
         },
     )
-    catalog = load_catalog(root)
     s = "seeds/2025-05-15-results.yaml"
-    assert [str(p) for p in world.check_markets(root, catalog)] == [
+    with pytest.raises(ValidationError) as err:
+        load_catalog(root)
+    assert [str(p) for p in err.value.problems] == [
         f"{s}:10: 2025-05-15-results: claims.markets: unknown market 'Atlantis' (defined: "
         "Americas, China, Europe, Japan, Middle East, South Korea, Southeast Asia; markets are "
         "defined in data/markets.yaml)",
         f"{s}:10: 2025-05-15-results: claims.markets: unknown market 'South East Asia' (did you "
         "mean 'Southeast Asia'?; markets are defined in data/markets.yaml)",
     ]
-    with pytest.raises(ValidationError, match="2 problems found"):
-        world.load_markets(root, catalog=catalog)
 
 
 def test_bad_market_codes_are_problems(tmp_path):
@@ -561,29 +575,13 @@ def test_bad_market_codes_are_problems(tmp_path):
     """),
         encoding="utf-8",
     )
-    assert world.check_markets(root, load_catalog(root)) == [
-        Problem(
-            "data/markets.yaml",
-            5,
-            "nordics",
-            "countries",
-            "expected ISO 3166-1 alpha-2 codes, got False (quote 'NO': unquoted, YAML reads "
-            "Norway's code as false)",
-        ),
-        Problem(
-            "data/markets.yaml",
-            11,
-            "iberia",
-            "countries",
-            "'Spain' is not an ISO 3166-1 alpha-2 code (did you mean ES, Spain?)",
-        ),
-        Problem(
-            "data/markets.yaml",
-            11,
-            "iberia",
-            "countries",
-            "not sorted; write them in alphabetical order",
-        ),
+    with pytest.raises(ValidationError) as err:
+        load_catalog(root)
+    assert [str(p) for p in err.value.problems] == [
+        "data/markets.yaml:5: nordics: countries: expected non-empty text, got bool False (quote "
+        "it: YAML reads NO, no, yes, on, off as true/false)",
+        "data/markets.yaml:11: iberia: countries: 'Spain' is not an ISO 3166-1 alpha-2 code (did "
+        "you mean ES, Spain?)",
     ]
 
 
@@ -605,24 +603,23 @@ def layer_project(tmp_path: Path) -> Path:
 
 def test_country_layer(tmp_path):
     root = layer_project(tmp_path)
-    catalog = load_catalog(root)
-    before = world.country_layer(catalog, dt.date(2025, 3, 1), root)
-    assert list(before.columns) == [
-        "key",
+    project = load_project(root, full=False)  # "Somewhere" is in no gazetteer
+    before = project.countries(dt.date(2025, 3, 1))
+    assert list(before.columns)[:11] == [
+        "id",
         "iso_a2",
         "iso_a3",
         "iso_n3",
         "name",
+        "status",
         "live_regions",
         "live_zones",
         "first_launch",
         "markets",
         "target_markets",
-        "status",
-        "geometry",
     ]
-    assert len(before) == int(provenance("Output features"))
-    row = before.set_index("key").loc
+    assert len(before) == len(read_countries(REPO))
+    row = before.set_index("id").loc
     assert (row["MEX", "live_regions"], row["MEX", "live_zones"]) == (1, 2)
     assert row["MEX", "first_launch"] == "2025-02"
     assert row["MEX", "markets"] == ["Americas"] and row["MEX", "target_markets"] == []
@@ -632,7 +629,7 @@ def test_country_layer(tmp_path):
     assert row["SGP", "status"] == "neither"
     assert row["somaliland", "markets"] == [] and row["somaliland", "status"] == "neither"
 
-    after = world.country_layer(catalog, dt.date(2026, 2, 1), root).set_index("key").loc
+    after = project.countries(dt.date(2026, 2, 1)).set_index("id").loc
     assert (after["MEX", "live_regions"], after["MEX", "status"]) == (2, "both")
     assert after["JPN", "status"] == "target" and after["JPN", "live_regions"] == 0
     assert after["BRA", "status"] == "target" and after["FRA", "status"] == "neither"
@@ -643,7 +640,7 @@ def test_country_layer(tmp_path):
 def test_market_stats(tmp_path):
     root = layer_project(tmp_path)
     stats = {
-        s["name"]: s for s in world.market_stats(load_catalog(root), dt.date(2026, 2, 1), root)
+        s["name"]: s for s in market_stats(load_catalog(root), dt.date(2026, 2, 1))
     }
     assert list(stats) == sorted(stats)
     assert stats["Americas"] == {
@@ -668,6 +665,7 @@ def test_market_stats(tmp_path):
 )
 def test_real_catalog_regions_and_markets():
     catalog = load_catalog(REPO, strict=False)
-    assert [str(p) for p in world.check_regions(catalog)] == []
-    assert [str(p) for p in world.check_markets(REPO, catalog)] == []
-    assert {r.country for r in catalog.regions} <= set(world.load_countries(REPO)["iso_a2"])
+    layer = read_countries(REPO)
+    assert [str(p) for p in check_points(catalog, layer)] == []
+    assert validate(catalog)[1] == []
+    assert {r.country for r in catalog.regions} <= set(layer.iso_a2)
