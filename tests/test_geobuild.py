@@ -15,7 +15,7 @@ import shapely
 from pyproj import Geod
 from shapely.geometry import Point, box
 
-from cloudmap import geobuild, geobuild_rules, world
+from cloudmap import geo, geobuild, geobuild_rules
 from cloudmap.catalog import load_catalog
 from cloudmap.errors import CloudmapError
 from cloudmap.gazetteer import cities
@@ -63,9 +63,9 @@ def provenance(label: str) -> str:
 
 
 def parse(path: Path):
-    """(columns, geometries) read by the loader world uses (its fast path must accept the file)."""
-    parsed = world._parse_lines(path.read_text(encoding="utf-8"))
-    assert parsed is not None, f"{path.name}: not in the layout world._parse_lines reads"
+    """(columns, geometries) read by the loader cloudmap.geo uses (its fast path must accept the file)."""
+    parsed = geo._parse_lines(path.read_text(encoding="utf-8"))
+    assert parsed is not None, f"{path.name}: not in the layout geo._parse_lines reads"
     columns, geoms, _ = parsed
     return columns, geoms
 
@@ -204,13 +204,11 @@ def test_features_without_iso_codes_are_documented(layer10):
     assert none == {"northern-cyprus", "siachen-glacier", "somaliland"} | SLUGS_10M
     for text in (*none, *geobuild_rules.NO_ID):
         assert text in README, f"geo/README.md does not document {text!r}"
-    # every slug says which ISO codes a point there may be declared with; world.DE_JURE (the
-    # 1:50m consumer) agrees for the keys it knows
+    # every slug says which ISO codes count it as theirs (cloudmap.geo names them in messages)
     assert set(geobuild_rules.DE_JURE) == none | {"XKX"}
     assert all(
         pycountry.countries.get(alpha_2=cc) for v in geobuild_rules.DE_JURE.values() for cc in v
     )
-    assert {k: geobuild_rules.DE_JURE[k] for k in world.DE_JURE} == world.DE_JURE
 
 
 def test_every_iso_code_but_the_vatican_has_a_polygon(layer10):

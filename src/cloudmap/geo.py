@@ -32,6 +32,7 @@ from shapely.geometry import Point
 
 from cloudmap.countries import get_name
 from cloudmap.errors import CloudmapError, Problem
+from cloudmap.geobuild_rules import DE_JURE
 from cloudmap.schema import CRS
 
 if TYPE_CHECKING:
@@ -361,6 +362,8 @@ def _check_point(
     lon, lat = loc.lon, loc.lat
     km = distance_km(layer.geoms[row], lon, lat)
     where = layer.label(at) if at >= 0 else "the sea"
+    if at >= 0 and declared in DE_JURE.get(layer.keys[at], ()):
+        where += f", which ISO 3166-1 counts as part of {declared} (a GIS join will not)"
     if km < 1:
         dist = f"{km * 1000:,.0f} m"
     else:
