@@ -20,7 +20,9 @@ import pytest
 import shapely
 
 from cloudmap import export
-from cloudmap.catalog import load_catalog
+from cloudmap.geo import read_countries
+from cloudmap.model import Catalog
+from cloudmap.project import Project, load_project
 from cloudmap.errors import CloudmapError
 from cloudmap.export import geometry as export_geometry
 from cloudmap.export import write as export_write
@@ -67,7 +69,8 @@ markets:
 def make_fixture_root(dest: Path) -> Path:
     """tests/fixtures/mini plus the project's country polygons and a small markets.yaml."""
     shutil.copytree(FIXTURES / "mini", dest)
-    shutil.copy(REPO / "geo" / "countries-50m.geojson", dest / "geo" / "countries-50m.geojson")
+    for name in ("countries-50m.geojson", "countries-10m.geojson"):
+        shutil.copy(REPO / "geo" / name, dest / "geo" / name)
     (dest / "data" / "markets.yaml").write_text(MARKETS_YAML, encoding="utf-8")
     return dest
 
@@ -78,26 +81,38 @@ def fixture_root(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def fixture_catalog(fixture_root):
-    return load_catalog(fixture_root)
+def fixture_project(fixture_root):
+    return load_project(fixture_root)
 
 
 @pytest.fixture(scope="module")
-def exported(fixture_root, fixture_catalog, tmp_path_factory) -> dict[dt.date, Path]:
+def fixture_catalog(fixture_project):
+    return fixture_project.catalog
+
+
+def with_catalog(project: Project, catalog: Catalog) -> Project:
+    return Project(project.root, catalog, project.countries_layer)
+
+
+@pytest.fixture(scope="module")
+def exported(fixture_project, tmp_path_factory) -> dict[dt.date, Path]:
     """Every format for three dates: before Mexico is announced, in May 2025, after Brazil."""
     out = {}
     for on in (MID_2024, MAY_2025, OCT_2025):
         folder = tmp_path_factory.mktemp(f"out-{on}")
-        export.write_exports(fixture_catalog, on=on, out=folder, root=fixture_root)
+        export.write_exports(fixture_project, on=on, out=folder)
         out[on] = folder
     return out
 
 
 @pytest.fixture(scope="module")
-def real_catalog():
-    if not (REPO / "data" / "alibaba-cloud.yaml").is_file():
-        pytest.skip("no data/alibaba-cloud.yaml yet")
-    return load_catalog(REPO)
+def real_project():
+    return load_project(REPO)
+
+
+@pytest.fixture(scope="module")
+def real_catalog(real_project):
+    return real_project.catalog
 
 
 _parsed: dict[tuple[Path, int], dict[str, Any]] = {}
@@ -155,7 +170,9 @@ def test_doc_tables_are_generated_from_the_schema():
 
 def test_doc_type_table_covers_every_type():
     text = DOC.read_text(encoding="utf-8")
-    documented = set(re.findall(r"^\| (string|integer|number|date|string list) \|", text, re.M))
+    documented = set(
+        re.findall(r"^\| (string|integer|number|boolean|date|string list) \|", text, re.M)
+    )
     used = {f.type for fields in export.SCHEMA.values() for f in fields}
     assert used <= documented
 
@@ -187,7 +204,14 @@ def test_the_doc_regenerate_command_runs(tmp_path):
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, f"{path}: up to date\n", "")
 
 
-_JSON_TYPES = {"string": str, "integer": int, "number": float, "date": str, "string list": list}
+_JSON_TYPES = {
+    "string": str,
+    "integer": int,
+    "number": float,
+    "boolean": bool,
+    "date": str,
+    "string list": list,
+}
 
 
 def test_geojson_properties_match_the_doc(exported, doc_schema):
@@ -205,7 +229,8 @@ def test_geojson_properties_match_the_doc(exported, doc_schema):
                     if v is None:
                         assert type_ != "string list", (layer, name)
                         continue
-                    assert isinstance(v, _JSON_TYPES[type_]) and not isinstance(v, bool), (
+                    assert isinstance(v, _JSON_TYPES[type_]), (layer, feat["id"], name, v)
+                    assert isinstance(v, bool) == (type_ == "boolean"), (
                         layer,
                         feat["id"],
                         name,
@@ -218,6 +243,7 @@ def test_geojson_properties_match_the_doc(exported, doc_schema):
 
 
 _OGR_TYPES = {
+    "boolean": "OFTInteger",  # with the boolean subtype (checked below)
     "string": "OFTString",
     "integer": "OFTInteger",
     "number": "OFTReal",
@@ -234,6 +260,9 @@ def test_gpkg_and_csv_and_kml_columns_match_the_doc(exported, doc_schema):
         info = pyogrio.read_info(gpkg, layer=layer)
         assert list(info["fields"]) == [n for n, _ in doc_schema[layer]]
         assert info["ogr_types"] == [_OGR_TYPES[t] for _, t in doc_schema[layer]]
+        subtypes = info.get("ogr_subtypes") or []
+        for (_, t), sub in zip(doc_schema[layer], subtypes, strict=False):
+            assert (sub == "OFSTBoolean") == (t == "boolean")
         assert info["crs"] == "EPSG:4326"
     info = pyogrio.read_info(folder / "regions.csv")
     csv_fields = doc_schema["regions"] + doc_schema["regions.csv"]
@@ -244,6 +273,7 @@ def test_gpkg_and_csv_and_kml_columns_match_the_doc(exported, doc_schema):
     kml = (folder / "regions.kml").read_text(encoding="utf-8")
     simple = re.findall(r'<SimpleField type="(\w+)" name="(\w+)"/>', kml)
     kml_types = {
+        "boolean": "bool",
         "string": "string",
         "date": "string",
         "string list": "string",
@@ -443,38 +473,37 @@ def test_sites_without_location_sit_on_their_country(exported, fixture_root):
         None,
         None,
     )
-    from cloudmap import world
-
     point = shapely.geometry.shape(feats[0]["geometry"])
-    assert world.locate(fixture_root, [point.x], [point.y]) == ["BRA"]
+    assert read_countries(fixture_root).locate([point.x], [point.y]) == ["BRA"]
 
 
 def test_located_sites_keep_their_point_and_unplaceable_ones_are_an_error(
-    fixture_catalog, fixture_root
+    fixture_catalog, fixture_project
 ):
     import dataclasses
 
-    from cloudmap.catalog import Location
+    from cloudmap.model import Location
 
     site = fixture_catalog.sites[0]
     here = Location(-23.5505, -46.6333, "metro", "GeoNames 3448439 (São Paulo)")
     located = dataclasses.replace(
         fixture_catalog, sites=(dataclasses.replace(site, location=here),)
     )
-    layer = export.build_layers(located, on=OCT_2025, root=fixture_root, layers=["sites"])["sites"]
+    layer = export.build_layers(with_catalog(fixture_project, located), on=OCT_2025,
+                                layers=["sites"])["sites"]  # fmt: skip
     feat = layer.features[0]
     assert (feat.geometry.x, feat.geometry.y) == (-46.6333, -23.5505)
     assert feat.properties["location_precision"] == "metro"
     assert feat.properties["location_source"] == "GeoNames 3448439 (São Paulo)"
-    nowhere = dataclasses.replace(fixture_catalog, sites=(dataclasses.replace(site, country="GI"),))
+    nowhere = dataclasses.replace(fixture_catalog, sites=(dataclasses.replace(site, country="VA"),))
     with pytest.raises(
         CloudmapError,
         match=r": br-2025: location: missing, and geo/ has no "
-        r"polygon for GI to place the site on; give the site a location$",
+        r"polygon for VA to place the site on; give the site a location$",
     ):
-        export.build_layers(nowhere, on=OCT_2025, root=fixture_root, layers=["sites"])
+        export.build_layers(with_catalog(fixture_project, nowhere), on=OCT_2025, layers=["sites"])
     with pytest.raises(ValueError, match="unknown layer 'zones'"):
-        export.build_layers(fixture_catalog, on=OCT_2025, root=fixture_root, layers=["zones"])
+        export.build_layers(fixture_project, on=OCT_2025, layers=["zones"])
 
 
 def test_country_and_market_properties(exported):
@@ -508,10 +537,10 @@ def test_country_and_market_properties(exported):
     assert before["americas"]["live_regions"] == 0 and before["americas"]["announcements"] == []
 
 
-def test_no_live_region_means_null_coverage(fixture_root, fixture_catalog, tmp_path):
+def test_no_live_region_means_null_coverage(fixture_project, tmp_path):
     on = dt.date(2015, 1, 1)  # before any launch
     export.write_exports(
-        fixture_catalog, on=on, out=tmp_path, root=fixture_root, formats=["geojson"]
+        fixture_project, on=on, out=tmp_path, formats=["geojson"]
     )
     assert _props(tmp_path, "regions") == {}
     c = _props(tmp_path, "countries")
@@ -531,6 +560,8 @@ def _norm(value: Any, type_: str) -> Any:
         return [str(x) for x in value]
     if type_ == "integer":
         return int(value)
+    if type_ == "boolean":
+        return value in (True, 1, "1", "true", "True")
     if type_ == "number":
         return float(value)
     if hasattr(value, "isoformat"):
@@ -601,16 +632,14 @@ def test_csv_lists_and_nulls(exported):
     )
 
 
-def test_kml_has_a_style_per_status_and_escapes_text(fixture_catalog, fixture_root):
-    layer = export.build_layers(
-        fixture_catalog, on=MAY_2025, root=fixture_root, layers=["regions"]
-    )["regions"]
+def test_kml_has_a_style_per_status_and_escapes_text(fixture_project):
+    layer = export.build_layers(fixture_project, on=MAY_2025, layers=["regions"])["regions"]
     props = dict(layer.features[0].properties, name="A & B <C>", notes='say "hi"')
     feat = export.Feature(layer.features[0].id, props, layer.features[0].geometry)
     text = export.kml_text(export.Layer("regions", layer.fields, (feat,), "Point"), MAY_2025)
     assert "<name>A &amp; B &lt;C&gt;</name>" in text
     assert '<SimpleData name="notes">say "hi"</SimpleData>' in text
-    for status in ("new", "live", "closing", "announced", "closed"):
+    for status in ("new", "expanded", "live", "closing", "announced", "closed"):
         assert f'<Style id="status-{status}">' in text
     assert "<styleUrl>#status-closed</styleUrl>" in text
     import xml.etree.ElementTree as ET
@@ -628,10 +657,9 @@ def test_list_items_with_the_separator_are_escaped():
 
 def test_two_runs_give_identical_bytes(fixture_root, tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
-    export.write_exports(load_catalog(fixture_root), on=MAY_2025, out=a, root=fixture_root)
-    export_geometry._geom_cache.clear()  # nothing carried over from the first run
+    export.write_exports(load_project(fixture_root), on=MAY_2025, out=a)
     time.sleep(1.1)  # the GeoPackage must not record the wall clock
-    export.write_exports(load_catalog(fixture_root), on=MAY_2025, out=b, root=fixture_root)
+    export.write_exports(load_project(fixture_root), on=MAY_2025, out=b)
     assert sorted(os.listdir(a)) == sorted(FILES)
     assert tree_digest(a) == tree_digest(b)
 
@@ -657,12 +685,11 @@ def test_gpkg_timestamps_are_the_export_date(exported):
 # --------------------------------------------------------------------------- writing
 
 
-def test_write_exports_returns_paths_in_order(fixture_catalog, fixture_root, tmp_path):
+def test_write_exports_returns_paths_in_order(fixture_project, tmp_path):
     paths = export.write_exports(
-        fixture_catalog,
+        fixture_project,
         on=MAY_2025,
         out=tmp_path / "new" / "dir",
-        root=fixture_root,
         formats=["kml", "csv"],
     )
     assert [p.name for p in paths] == ["regions.csv", "regions.csvt", "regions.kml"]
@@ -673,26 +700,25 @@ def test_write_exports_returns_paths_in_order(fixture_catalog, fixture_root, tmp
     ]
 
 
-def test_unknown_format_is_an_error(fixture_catalog, fixture_root, tmp_path):
+def test_unknown_format_is_an_error(fixture_project, tmp_path):
     with pytest.raises(
         CloudmapError,
         match=r"^unknown export format 'shp'; choose from geojson, gpkg, csv, "
         r"kml$",
     ):
         export.write_exports(
-            fixture_catalog,
+            fixture_project,
             on=MAY_2025,
             out=tmp_path,
-            root=fixture_root,
             formats=["geojson", "shp"],
         )
     assert os.listdir(tmp_path) == []
 
 
 def test_a_failing_writer_leaves_the_folder_unchanged(
-    fixture_catalog, fixture_root, tmp_path, monkeypatch
+    fixture_project, tmp_path, monkeypatch
 ):
-    export.write_exports(fixture_catalog, on=MID_2024, out=tmp_path, root=fixture_root)
+    export.write_exports(fixture_project, on=MID_2024, out=tmp_path)
     before = tree_digest(tmp_path)
 
     def boom(*args: Any) -> list[Path]:
@@ -700,7 +726,7 @@ def test_a_failing_writer_leaves_the_folder_unchanged(
 
     monkeypatch.setitem(export_write._WRITERS, "kml", (("regions",), boom))
     with pytest.raises(OSError, match="disk full"):
-        export.write_exports(fixture_catalog, on=MAY_2025, out=tmp_path, root=fixture_root)
+        export.write_exports(fixture_project, on=MAY_2025, out=tmp_path)
     assert tree_digest(tmp_path) == before
     assert sorted(os.listdir(tmp_path)) == sorted(FILES)  # no temporary folder left behind
 
@@ -719,15 +745,16 @@ def test_a_failing_writer_leaves_the_folder_unchanged(
         (MAY_2025, "na-south-1", {"live", "new"}),
     ],
 )
-def test_real_catalog_statuses_as_of(real_catalog, on, region, allowed):
-    layer = export.build_layers(real_catalog, on=on, root=REPO, layers=["regions"])["regions"]
-    status = {f.properties["region"]: f.properties["status"] for f in layer.features}
-    assert status.get(region) in allowed
+def test_real_catalog_statuses_as_of(real_project, on, region, allowed):
+    layer = export.build_layers(real_project, on=on, layers=["regions"])["regions"]
+    status = {f.id: f.properties["status"] for f in layer.features}
+    assert status.get(f"alibaba-cloud:{region}") in allowed
+    real_catalog = real_project.catalog
     assert len(layer.features) == sum(r.status(on) is not None for r in real_catalog.regions)
 
 
-def test_real_catalog_exports_every_format(real_catalog, tmp_path):
-    paths = export.write_exports(real_catalog, on=MAY_2025, out=tmp_path, root=REPO)
+def test_real_catalog_exports_every_format(real_project, real_catalog, tmp_path):
+    paths = export.write_exports(real_project, on=MAY_2025, out=tmp_path)
     assert [p.name for p in paths] == FILES
     geojson_validator.configure_logging(enabled=False)
     for layer in export.LAYERS:
@@ -735,7 +762,7 @@ def test_real_catalog_exports_every_format(real_catalog, tmp_path):
         assert geojson_validator.validate_structure(data, check_crs=True) == {}
         assert geojson_validator.validate_geometries(data)["invalid"] == {}
     regions = _props(tmp_path, "regions")
-    live = [p for p in regions.values() if p["status"] in ("new", "live", "closing")]
+    live = [p for p in regions.values() if p["status"] in ("new", "expanded", "live", "closing")]
     assert sum(p["live_zones"] for p in live) == sum(
         len(r.live_zones(MAY_2025)) for r in real_catalog.regions
     )
@@ -758,16 +785,20 @@ def test_cli_export_writes_every_format(fixture_root, run, tmp_path):
 def test_cli_export_some_formats_into_site_data_as_of_the_catalog_date(
     fixture_root, fixture_catalog, run, tmp_path, monkeypatch
 ):
-    # Without --as-of the export is as of the catalog's own date (never the clock).
+    # Without --as-of the export is as of the catalog's own date (never the clock); without
+    # --out it goes to site/data of the project folder (--root's, not the current folder's).
+    root = tmp_path / "root"
+    shutil.copytree(fixture_root, root)
     monkeypatch.chdir(tmp_path)
-    result = run("export", "--root", str(fixture_root), "--format", "kml,csv")
+    result = run("export", "--root", str(root), "--format", "kml,csv")
     assert (result.code, result.err) == (0, "")
     on = fixture_catalog.default_as_of.isoformat()
     assert result.out == (
-        f"Wrote 3 files to site/data (as of {on}):\n"
+        f"Wrote 3 files to {root / 'site' / 'data'} (as of {on}):\n"
         "  regions.csv\n  regions.csvt\n  regions.kml\n"
     )
-    assert sorted(os.listdir(tmp_path / "site" / "data")) == [
+    assert not (tmp_path / "site").exists()
+    assert sorted(os.listdir(root / "site" / "data")) == [
         "regions.csv",
         "regions.csvt",
         "regions.kml",
@@ -812,10 +843,13 @@ def test_cli_bad_catalog_exits_1_and_writes_nothing(fixture_root, run, tmp_path)
 def test_cli_missing_polygons_is_an_error(fixture_root, run, tmp_path):
     root = tmp_path / "root"
     shutil.copytree(fixture_root, root)
-    (root / "geo" / "countries-50m.geojson").unlink()
+    (root / "geo" / "countries-10m.geojson").unlink()
     result = run(
         "export", "--root", str(root), "--as-of", "2025-05-15", "--out", str(tmp_path / "out")
     )
     assert result.code == 1
-    assert result.err.startswith(f"Error: {root / 'geo' / 'countries-50m.geojson'}: missing")
+    assert result.err == (
+        "Error: geo/countries-10m.geojson: cannot be read (No such file or directory); restore it "
+        "(git checkout -- geo/countries-10m.geojson) or rebuild it: see geo/PROVENANCE.md\n"
+    )
     assert not (tmp_path / "out").exists()
