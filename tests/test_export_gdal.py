@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from cloudmap import export
-from cloudmap.catalog import load_catalog
+from cloudmap.project import load_project
 from conftest import REPO
 from test_export import make_fixture_root
 
@@ -41,6 +41,7 @@ LIBKML_FIELDS = [
 _OGR = {
     "string": "String",
     "integer": "Integer",
+    "boolean": "Integer(Boolean)",
     "number": "Real",
     "date": "String",
     "string list": "String",
@@ -156,7 +157,8 @@ def check_folder(folder: Path) -> dict[str, dict[str, Any]]:
     assert (info["geometry"], info["count"]) == ("Unknown (any)", counts["regions"])
     names = [n for n, _ in info["fields"]]
     assert names[: len(LIBKML_FIELDS)] == LIBKML_FIELDS
-    kml_fields = [(f.name, _OGR[f.type]) for f in export.SCHEMA["regions"] if f.name != "name"]
+    kml_types = {**_OGR, "boolean": "Integer"}  # LIBKML reads a KML bool as a plain 0/1 Integer
+    kml_fields = [(f.name, kml_types[f.type]) for f in export.SCHEMA["regions"] if f.name != "name"]
     assert info["fields"][len(LIBKML_FIELDS) :] == kml_fields
     reports["regions.kml"] = layers
     return reports
@@ -174,13 +176,13 @@ def fixture_root(tmp_path_factory) -> Path:
 @pytest.mark.parametrize("on", DATES, ids=str)
 def test_ogrinfo_reads_the_fixture_exports(fixture_root, tmp_path, on):
     _require_ogrinfo()
-    export.write_exports(load_catalog(fixture_root), on=on, out=tmp_path, root=fixture_root)
+    export.write_exports(load_project(fixture_root), on=on, out=tmp_path)
     reports = check_folder(tmp_path)
     assert (
         reports["cloudmap.gpkg"]["regions"]["count"] == {DATES[0]: 2, DATES[1]: 3, DATES[2]: 3}[on]
     )
     assert reports["cloudmap.gpkg"]["sites"]["count"] == (1 if on == DATES[2] else 0)
-    assert reports["cloudmap.gpkg"]["countries"]["count"] == 249
+    assert reports["cloudmap.gpkg"]["countries"]["count"] == 261  # geo/PROVENANCE.md, 1:10m
     assert reports["cloudmap.gpkg"]["markets"]["count"] == 2
 
 
@@ -188,7 +190,7 @@ def test_ogrinfo_reads_the_real_exports(tmp_path):
     _require_ogrinfo()
     if not (REPO / "data" / "alibaba-cloud.yaml").is_file():
         pytest.skip("no data/alibaba-cloud.yaml yet")
-    export.write_exports(load_catalog(REPO), on=DATES[1], out=tmp_path, root=REPO)
+    export.write_exports(load_project(REPO), on=DATES[1], out=tmp_path)
     check_folder(tmp_path)
 
 
@@ -212,3 +214,23 @@ def test_gpkg_version_1_4_would_warn(tmp_path):
         [_require_ogrinfo(), "-ro", "-so", str(path)], capture_output=True, text=True, check=False
     )
     assert "may only be partially supported" in proc.stderr
+
+
+def test_a_plain_gis_join_gives_every_countrys_live_regions(tmp_path):
+    """Load regions.geojson and countries.geojson as a GIS user would (geopandas/pyogrio), join
+    the live, counted points to the polygons with `within`, and count per country: it must equal
+    the catalog's `live_regions` column for every country (Shenzhen in China, not Hong Kong)."""
+    import geopandas as gpd
+
+    export.write_exports(load_project(REPO), on=DATES[2], out=tmp_path, formats=["geojson"])
+    regions = gpd.read_file(tmp_path / "regions.geojson")
+    countries = gpd.read_file(tmp_path / "countries.geojson")
+    live = regions[regions["status"].isin(["new", "expanded", "live", "closing"]) & regions["counted"]]
+    joined = gpd.sjoin(live, countries[["id", "geometry"]], predicate="within", how="left")
+    assert joined["id_right"].notna().all(), joined[joined["id_right"].isna()]["id_left"].tolist()
+    counts = joined.groupby("id_right").size()
+    expected = countries.set_index("id")["live_regions"]
+    got = counts.reindex(expected.index, fill_value=0)
+    differ = expected[expected != got]
+    assert differ.empty, {k: (int(expected[k]), int(got[k])) for k in differ.index}
+    assert int(expected.loc["CHN"]) >= 15 and int(expected.loc["HKG"]) >= 1
