@@ -390,7 +390,7 @@ def test_real_catalog_round_trip(repo_copy, run):
     text = (repo_copy / rel).read_text(encoding="utf-8")
     region = "ap-southeast-7"
     assert f'- id: "{region}"' in text
-    _, diff = edited(run, repo_copy, rel, "region", "add-zone", region, "--zone", "z",
+    _, diff = edited(run, repo_copy, rel, "region", "add-zone", f"alibaba-cloud:{region}", "--zone", "z",
                      "--opened", "2027-01", "--source", URL)  # fmt: skip
     assert [ln for ln in diff if not ln.startswith("@@")] == [
         f'+  - {{id: "{region}z", opened: 2027-01, closed: null}}',

@@ -45,7 +45,6 @@ def _order(d: PartialDate | None) -> dt.date:
 def _region_row(r: Region, d: PartialDate | None) -> dict[str, Any]:
     return {
         "id": r.id,
-        "key": r.key,
         "name": r.name,
         "country": r.country,
         "provider": r.provider,
