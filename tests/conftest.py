@@ -15,6 +15,18 @@ REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Never touch the user's own cache (~/.cache/cloudmap): one private cache folder for the
+    whole run, inherited by the subprocesses tests start."""
+    import os
+    import tempfile
+
+    from cloudmap.cache import ENV
+
+    if ENV not in os.environ or os.environ.get("CLOUDMAP_TEST_OWN_CACHE") != "1":
+        os.environ[ENV] = tempfile.mkdtemp(prefix="cloudmap-test-cache-")
+
+
 @dataclass
 class Result:
     code: int

@@ -1,16 +1,25 @@
-"""The content-keyed disk cache: a hit gives what the computation gives, anything else recomputes."""
+"""The content-keyed disk cache: data only (it can never run code), a hit gives what the
+computation gives, and anything odd (a planted pickle, a wrong shape, someone else's folder) is a
+miss."""
 
 from __future__ import annotations
 
+import io
+import json
 import os
+import pickle
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
-from browser_support import hostile_root
 from cloudmap import cache
 from conftest import tree_digest
+
+
+def entry(value: int) -> cache.Entry:
+    return cache.Entry({"value": value}, {"xs": np.arange(value, dtype=np.int64)})
 
 
 def test_cached_computes_once_per_key_and_recomputes_otherwise(tmp_path, monkeypatch):
@@ -20,18 +29,91 @@ def test_cached_computes_once_per_key_and_recomputes_otherwise(tmp_path, monkeyp
     def make(value):
         def run():
             calls.append(value)
-            return {"value": value}
+            return entry(value)
 
         return run
 
-    assert cache.cached("kind", "k1", make(1)) == {"value": 1}
-    assert cache.cached("kind", "k1", make(2)) == {"value": 1}  # a hit: not recomputed
-    assert cache.cached("kind", "k2", make(3)) == {"value": 3}  # another key
+    assert cache.cached("kind", "k1", make(1)).meta == {"value": 1}
+    hit = cache.cached("kind", "k1", make(2))  # a hit: not recomputed
+    assert hit.meta == {"value": 1} and hit.arrays["xs"].tolist() == [0]
+    assert cache.cached("kind", "k2", make(3)).meta == {"value": 3}  # another key
     assert calls == [1, 3]
-    for entry in (tmp_path / "c").glob("kind-*.pickle"):
-        entry.write_bytes(b"not a pickle")
-    assert cache.cached("kind", "k1", make(4)) == {"value": 4}  # unreadable: made again
+    for path in (tmp_path / "c").glob("kind-*.npz"):
+        path.write_bytes(b"not an npz")
+    assert cache.cached("kind", "k1", make(4)).meta == {"value": 4}  # unreadable: made again
     assert calls == [1, 3, 4]
+
+
+def test_the_folder_is_private(tmp_path, monkeypatch):
+    folder = tmp_path / "c"
+    monkeypatch.setenv(cache.ENV, str(folder))
+    cache.cached("kind", "k", lambda: entry(1))
+    assert (folder.stat().st_mode & 0o777) == 0o700
+
+
+class Boom:
+    def __reduce__(self):  # unpickling this would create a file: it must never happen
+        return (os.system, ("touch pwned",))
+
+
+def test_a_planted_pickle_never_runs(tmp_path, monkeypatch):
+    folder = tmp_path / "c"
+    monkeypatch.setenv(cache.ENV, str(folder))
+    monkeypatch.chdir(tmp_path)
+    cache.cached("kind", "k", lambda: entry(1))
+    [path] = folder.glob("kind-*.npz")
+    # A pickle under the entry's name, and an .npz whose array is an object (pickled) array
+    path.write_bytes(pickle.dumps(Boom()))
+    assert cache.cached("kind", "k", lambda: entry(2)).meta == {"value": 2}
+    buf = io.BytesIO()
+    bad = np.empty(1, dtype=object)
+    bad[0] = Boom()
+    meta = json.dumps({"format": 2, "meta": {"value": 9}}).encode()
+    np.savez(buf, __meta__=np.frombuffer(meta, dtype=np.uint8), xs=bad)
+    path.write_bytes(buf.getvalue())
+    assert cache.cached("kind", "k", lambda: entry(3)).meta == {"value": 3}
+    assert not (tmp_path / "pwned").exists()
+
+
+@pytest.mark.parametrize("meta", [None, {}, [], "x", {"format": 2}, {"format": 1, "meta": 1}])
+def test_wrong_shape_entries_are_misses(tmp_path, monkeypatch, meta):
+    folder = tmp_path / "c"
+    monkeypatch.setenv(cache.ENV, str(folder))
+    cache.cached("kind", "k", lambda: entry(1))
+    [path] = folder.glob("kind-*.npz")
+    buf = io.BytesIO()
+    np.savez(buf, __meta__=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8))
+    path.write_bytes(buf.getvalue())
+    assert cache.cached("kind", "k", lambda: entry(5)).meta == {"value": 5}
+
+
+def test_a_valid_entry_of_the_wrong_shape_for_its_reader_is_a_miss(tmp_path, monkeypatch):
+    monkeypatch.setenv(cache.ENV, str(tmp_path / "c"))
+    cache.cached("kind", "k", lambda: cache.Entry({"rows": 3}, {}))
+    got = cache.cached("kind", "k", lambda: entry(7), valid=lambda e: e.arrays["xs"].size > 0)
+    assert got.meta == {"value": 7}
+
+
+def test_a_folder_writable_by_others_is_not_used(tmp_path, monkeypatch):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    folder.chmod(0o777)
+    monkeypatch.setenv(cache.ENV, str(folder))
+    calls = []
+    for _ in range(2):
+        cache.cached("kind", "k", lambda: calls.append(1) or entry(1))
+    assert calls == [1, 1] and not list(folder.iterdir())
+
+
+def test_a_symlinked_folder_is_not_used(tmp_path, monkeypatch):
+    real = tmp_path / "real"
+    real.mkdir(mode=0o700)
+    (tmp_path / "link").symlink_to(real)
+    monkeypatch.setenv(cache.ENV, str(tmp_path / "link"))
+    calls = []
+    for _ in range(2):
+        cache.cached("kind", "k", lambda: calls.append(1) or entry(1))
+    assert calls == [1, 1] and not list(real.iterdir())
 
 
 @pytest.mark.parametrize("off", ["off", "", "0"])
@@ -40,16 +122,26 @@ def test_cache_off_always_computes(tmp_path, monkeypatch, off):
     assert cache.cache_dir() is None
     calls = []
     for _ in range(2):
-        cache.cached("kind", "k", lambda: calls.append(1) or len(calls))
+        cache.cached("kind", "k", lambda: calls.append(1) or entry(len(calls)))
     assert calls == [1, 1]
 
 
 def test_entries_per_kind_are_bounded(tmp_path, monkeypatch):
     monkeypatch.setenv(cache.ENV, str(tmp_path))
+    tmp_path.chmod(0o700)
     for i in range(cache._KEEP + 5):
-        cache.cached("kind", f"k{i}", lambda i=i: i)
-    assert len(list(tmp_path.glob("kind-*.pickle"))) == cache._KEEP
+        cache.cached("kind", f"k{i}", lambda i=i: entry(i))
+    assert len(list(tmp_path.glob("kind-*.npz"))) == cache._KEEP
     assert not list(tmp_path.glob(".*.tmp"))  # no temporary file left
+
+
+def test_object_arrays_are_refused_on_write(tmp_path, monkeypatch):
+    monkeypatch.setenv(cache.ENV, str(tmp_path / "c"))
+    obj = np.empty(1, dtype=object)
+    obj[0] = "x"
+    got = cache.cached("kind", "k", lambda: cache.Entry({}, {"o": obj}))
+    assert got.arrays["o"][0] == "x"  # computed, but not stored
+    assert not list((tmp_path / "c").glob("kind-*.npz"))
 
 
 def test_keys_follow_content_and_code(tmp_path):
@@ -59,16 +151,15 @@ def test_keys_follow_content_and_code(tmp_path):
     assert cache.file_key(a) == cache.file_key(b)
     b.write_text("other")
     assert cache.file_key(a) != cache.file_key(b)
-    assert cache.code_key("cloudmap.world") != cache.code_key("cloudmap.render")
+    assert cache.code_key("cloudmap.geo") != cache.code_key("cloudmap.mapdata")
 
 
-def test_builds_are_byte_identical_with_the_cache_off_missing_and_hit(tmp_path):
-    root = hostile_root(tmp_path / "evil")
+def test_builds_are_byte_identical_with_the_cache_off_missing_and_hit(tmp_path, mini):
     digests = []
     for run, where in (("off", "off"), ("miss", str(tmp_path / "c")), ("hit", str(tmp_path / "c"))):
         out = tmp_path / f"site-{run}"
         subprocess.run(
-            [sys.executable, "-m", "cloudmap", "build", "--root", str(root), "--out", str(out),
+            [sys.executable, "-m", "cloudmap", "build", "--root", str(mini), "--out", str(out),
              "--as-of", "2025-11-26"],
             check=True,
             capture_output=True,
@@ -76,5 +167,5 @@ def test_builds_are_byte_identical_with_the_cache_off_missing_and_hit(tmp_path):
         )  # fmt: skip
         digests.append(tree_digest(out))
     assert digests[0] == digests[1] == digests[2]
-    kinds = {p.name.split("-")[0] for p in (tmp_path / "c").glob("*.pickle")}
-    assert {"gazetteer", "countries", "map", "markets", "on", "coverage"} <= kinds
+    kinds = {p.name.split("-")[0] for p in (tmp_path / "c").glob("*.npz")}
+    assert {"gazetteer", "countries", "map"} <= kinds

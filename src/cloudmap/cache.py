@@ -162,7 +162,7 @@ def cached(
         except Exception:  # noqa: BLE001 - any surprise in a stored entry is a miss
             pass
     entry = make()
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(OSError, TypeError, ValueError):  # not storable: just not cached
         _write(folder, path, kind, entry)
         _prune(folder, kind)
     return entry
