@@ -232,18 +232,25 @@ def read_seed(path: Path, display: str) -> tuple[Announcement | None, list[Probl
 
 
 def read_markets(root: Path) -> tuple[dict[str, Market], list[Problem], dict[str, int]]:
-    """data/markets.yaml: markets by name (without their announcements), problems, and the line
-    of each market name's ``claims.markets`` key is the caller's (see cloudmap.validate)."""
+    """data/markets.yaml: markets by name (without their announcements), the problems found,
+    and the line of each market's country list. Names of markets with problems map to line 0
+    (they exist, so seeds naming them are not reported again); an unreadable file gives a
+    ``"*"`` entry (no name can be checked)."""
     path = root / MARKETS_FILE
     if not path.exists() and not path.is_symlink():
         return {}, [], {}  # no markets: a seed naming one is reported by validation
     doc, problems = load_yaml(path, MARKETS_FILE)
     if problems:
-        return {}, problems, {}
+        return {}, problems, {"*": 0}
     rd = Reader(MARKETS_FILE)
     top = rd.record(doc, MARKETS_SPEC, line=1, id_="-", where="file")
     out: dict[str, Market] = {}
     lines: dict[str, int] = {}
+    items = doc.get("markets") if isinstance(doc, dict) else None
+    for item in items if isinstance(items, list) else []:
+        name = item.get("name") if isinstance(item, dict) else None
+        if isinstance(name, str) and name.strip():
+            lines[name.strip()] = 0
     for c in top.get("markets", []) if top else []:
         countries = tuple(c.get("countries", []))
         m = Market(
@@ -326,7 +333,7 @@ def read_catalog(root: Path) -> tuple[Catalog, list[Problem]]:
         problems.append(
             Problem("data", 0, "-", "file", "no provider file (data/<provider>.yaml) found")
         )
-    markets, market_problems, _ = read_markets(root)
+    markets, market_problems, market_lines = read_markets(root)
     problems += market_problems
     catalog = Catalog(
         root,
@@ -338,6 +345,7 @@ def read_catalog(root: Path) -> tuple[Catalog, list[Problem]]:
         frozenset(p.stem for p in seed_files),
         frozenset(declared),
         frozenset(declared_providers),
+        frozenset(market_lines),
     )
     return catalog, problems
 

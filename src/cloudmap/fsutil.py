@@ -86,7 +86,10 @@ def check_output_file(out: Path, root: Path | None, *, option: str = "--out") ->
     out = Path(out)
     if out.is_dir() or str(out).endswith(("/", os.sep)):
         raise CloudmapError(f"{option} {out}: is a folder; give a file name such as map.png")
-    check_output_dir(out.parent if str(out.parent) else Path("."), root, option=option)
+    try:
+        check_output_dir(out.parent if str(out.parent) else Path("."), root, option=option)
+    except CloudmapError as exc:
+        raise CloudmapError(str(exc).replace(f"{option} {out.parent}:", f"{option} {out}:", 1)) from None
     return out.resolve()
 
 

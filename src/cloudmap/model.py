@@ -235,6 +235,7 @@ class Catalog:
     # cascade into "no such region" problems elsewhere
     declared: frozenset[tuple[str, str]] = frozenset()
     declared_providers: frozenset[str] = frozenset()
+    declared_markets: frozenset[str] = frozenset()  # "*": data/markets.yaml is unreadable
 
     @cached_property
     def _by_id(self) -> dict[str, Region]:
@@ -310,4 +311,5 @@ class Catalog:
             self.seed_files,
             self.declared,
             self.declared_providers,
+            self.declared_markets,
         )

@@ -234,7 +234,11 @@ def _link_markets(catalog: Catalog, problems: list[Problem]) -> Catalog:
         elif list(m.countries) != sorted(m.countries):
             problems.append(Problem(MARKETS_FILE, line, m.id, "countries",
                 "not sorted; write them in alphabetical order"))  # fmt: skip
+    if "*" in catalog.declared_markets:
+        return catalog  # data/markets.yaml is unreadable (reported): no name can be checked
     known = {_norm(name): name for name in markets}
+    for name in catalog.declared_markets:
+        known.setdefault(_norm(name), name)  # defined, with problems of its own (reported)
     for alias_owner in markets.values():
         for alias in alias_owner.aliases:
             known.setdefault(_norm(alias), alias_owner.name)
@@ -243,7 +247,8 @@ def _link_markets(catalog: Catalog, problems: list[Problem]) -> Catalog:
         a = catalog.announcements[aid]
         for raw in a.claims.get("markets", []):
             if _norm(raw) in known:
-                links[known[_norm(raw)]].add(aid)
+                if known[_norm(raw)] in links:
+                    links[known[_norm(raw)]].add(aid)
                 continue
             close = difflib.get_close_matches(raw, list(markets), n=1, cutoff=0.6)
             defined = ", ".join(sorted(markets)) or "none"

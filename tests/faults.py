@@ -1,0 +1,705 @@
+"""The fault corpus: bad inputs and broken environments, each with what the user must see.
+
+Every case runs on a fresh copy of the small test project (tests/fixtures/mini with the real
+geo/) and states the command, its exit code, its exact stderr and which files may change
+(none, for every failing case). tests/test_faults.py replays them; README's "Under faults"
+section says what they guarantee.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+F = "data/testcloud.yaml"
+S = "seeds/2025-02-19-mexico.yaml"
+M = "data/markets.yaml"
+URL = "https://example.com/news"
+NOTHING = "Error: 1 problem found; nothing was written"
+
+
+def nothing(n: int) -> str:
+    return f"Error: {n} problem{'s' if n != 1 else ''} found; nothing was written"
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    prepare: Callable[[Path], None]
+    argv: tuple[str, ...]
+    err: tuple[str, ...]  # stderr lines, exactly
+    code: int = 1
+    may_change: frozenset[str] = field(default_factory=frozenset)  # relative paths
+
+
+# --------------------------------------------------------------------------- editing helpers
+
+
+def replace(rel: str, old: str, new: str, count: int = 1) -> Callable[[Path], None]:
+    def prepare(root: Path) -> None:
+        path = root / rel
+        text = path.read_text(encoding="utf-8")
+        assert old in text, (rel, old)
+        path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+    return prepare
+
+
+def write(rel: str, data: bytes | str) -> Callable[[Path], None]:
+    def prepare(root: Path) -> None:
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+
+    return prepare
+
+
+def both(*steps: Callable[[Path], None]) -> Callable[[Path], None]:
+    def prepare(root: Path) -> None:
+        for step in steps:
+            step(root)
+
+    return prepare
+
+
+def reviewed(root: Path) -> None:
+    """Give the fixture provider a review date (the future-date rule measures from it)."""
+    replace(F, "  name: Test Cloud\n", "  name: Test Cloud\n  reviewed: 2026-11-27\n")(root)
+
+
+def folder_instead(rel: str) -> Callable[[Path], None]:
+    def prepare(root: Path) -> None:
+        path = root / rel
+        path.unlink()
+        path.mkdir()
+        (path / "x.yaml").write_text("x: 1\n", encoding="utf-8")
+
+    return prepare
+
+
+def symlink_loop(rel: str) -> Callable[[Path], None]:
+    def prepare(root: Path) -> None:
+        path = root / rel
+        if path.exists():
+            path.unlink()
+        os.symlink(path.name + ".b", path)
+        os.symlink(path.name, path.with_name(path.name + ".b"))
+
+    return prepare
+
+
+def noop(root: Path) -> None:
+    del root
+
+
+# --------------------------------------------------------------------------- the catalog
+
+# (id, file, old, new, expected problem lines); each also replays through stats and build.
+CATALOG: list[tuple[str, str, str, str, list[str]]] = [
+    (
+        "misspelt-key",
+        F,
+        "  launched: 2025-02-19\n",
+        "  lauched: 2025-02-19\n",
+        [f"{F}:22: mx-central-1: lauched: unknown key (did you mean 'launched'?)"],
+    ),
+    (
+        "unknown-key-far",
+        F,
+        "  launched: 2025-02-19\n",
+        "  launched: 2025-02-19\n  colour: red\n",
+        [
+            f"{F}:23: mx-central-1: colour: unknown key in a region (allowed: id, name, city, country, "
+            "kind, location, announced, launched, closure_announced, closed, zones, zone_count, "
+            "announcements, sources, notes)"
+        ],
+    ),
+    (
+        "notes-a-mapping",
+        F,
+        "  name: Mexico (Queretaro)\n",
+        "  name: Mexico (Queretaro)\n  notes: {a: 1}\n",
+        [f"{F}:13: mx-central-1: notes: expected non-empty text, got a mapping"],
+    ),
+    (
+        "notes-a-number",
+        F,
+        "  name: Mexico (Queretaro)\n",
+        "  name: Mexico (Queretaro)\n  notes: 42\n",
+        [f"{F}:13: mx-central-1: notes: expected non-empty text, got int 42"],
+    ),
+    (
+        "name-a-list",
+        F,
+        "  name: Mexico (Queretaro)\n",
+        "  name: [Mexico]\n",
+        [f"{F}:12: mx-central-1: name: expected non-empty text, got a list"],
+    ),
+    (
+        "alias-bomb",
+        F,
+        "  name: Mexico (Queretaro)\n",
+        '  name: Mexico (Queretaro)\n  notes: &a ["lol","lol"]\n  more: &b [*a,*a,*a,*a,*a,*a,*a,*a]\n'
+        "  most: [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n",
+        [
+            f"{F}:13: -: yaml: YAML anchors and aliases (&name, *name) are not allowed in catalog "
+            "files; write the value out in full"
+        ],
+    ),
+    (
+        "merge-key",
+        F,
+        "  name: Mexico (Queretaro)\n",
+        "  name: Mexico (Queretaro)\n  <<: {x: 1}\n",
+        [
+            f"{F}:13: -: yaml: unparseable YAML: merge keys (<<) are not allowed in catalog files (fix "
+            "the syntax)"
+        ],
+    ),
+    (
+        "escape-in-name",
+        F,
+        "  name: Mexico (Queretaro)\n",
+        '  name: "Mexico\\e[31m (Queretaro)"\n',
+        [f"{F}:12: mx-central-1: name: contains the control character U+001B; remove it"],
+    ),
+    (
+        "newline-in-name",
+        F,
+        "  name: Mexico (Queretaro)\n",
+        '  name: "Mexico\\n(Queretaro)"\n',
+        [f"{F}:12: mx-central-1: name: contains the control character U+000A; remove it"],
+    ),
+    (
+        "bidi-override-in-city",
+        F,
+        "  city: Querétaro\n",
+        '  city: "Quer\\u202Eétaro"\n',
+        [f"{F}:13: mx-central-1: city: contains the control character U+202E; remove it"],
+    ),
+    (
+        "url-with-markup",
+        F,
+        "  - url: https://example.com/mexico\n",
+        "  - url: 'https://x.example/\"onmouseover=alert(1)<img src=x onerror=alert(2)>'\n",
+        [
+            f"{F}:31: mx-central-1: url: 'https://x.example/\"onmouseover=alert(1)<img src=x "
+            "onerror=alert(2)>' is not an http(s) URL (it contains ' ' '\"' '<' '>'; percent-encode it)"
+        ],
+    ),
+    (
+        "javascript-url",
+        F,
+        "  - url: https://example.com/mexico\n",
+        "  - url: javascript:alert(1)\n",
+        [f"{F}:31: mx-central-1: url: 'javascript:alert(1)' is not an http(s) URL"],
+    ),
+    (
+        "ftp-url",
+        F,
+        "  - url: https://example.com/mexico\n",
+        "  - url: ftp://example.com/x\n",
+        [f"{F}:31: mx-central-1: url: 'ftp://example.com/x' is not an http(s) URL"],
+    ),
+    (
+        "url-without-host",
+        F,
+        "  - url: https://example.com/mexico\n",
+        "  - url: https:///x\n",
+        [f"{F}:31: mx-central-1: url: 'https:///x' is not an http(s) URL"],
+    ),
+    (
+        "url-bad-escape",
+        F,
+        "  - url: https://example.com/mexico\n",
+        "  - url: https://example.com/%zz\n",
+        [
+            f"{F}:31: mx-central-1: url: 'https://example.com/%zz' is not an http(s) URL (a % must "
+            "start an escape like %20)"
+        ],
+    ),
+    (
+        "site-id-syntax",
+        F,
+        "- id: br-2025\n",
+        "- id: BR 2025!\n",
+        [
+            f"{F}:82: BR 2025!: id: 'BR 2025!': use lowercase letters, digits and hyphens (not at "
+            "either end)"
+        ],
+    ),
+    (
+        "region-id-syntax",
+        F,
+        "- id: mx-central-1\n",
+        "- id: mx_central_1\n",
+        [
+            f"{F}:11: mx_central_1: id: 'mx_central_1': use lowercase letters, digits and hyphens "
+            "(not at either end)",
+            # the seed names the region by its old id: a real broken reference, reported too
+            f"{S}:12: 2025-02-19-mexico: claims.opened: no region 'mx-central-1' in data/ for "
+            "testcloud",
+        ],
+    ),
+    (
+        "kind-unknown",
+        F,
+        "  kind: region\n",
+        "  kind: edge\n",
+        [
+            f"{F}:15: mx-central-1: kind: 'edge' is not one of region, local-region, partner-region, "
+            "government, sovereign, industry-cloud"
+        ],
+    ),
+    (
+        "zone-count-negative",
+        F,
+        "  zones:\n  - id: mx-central-1a\n    opened: 2025-02-19\n    closed: null\n",
+        "  zone_count: -2\n",
+        [
+            f"{F}:25: mx-central-1: zone_count: expected a whole number (0 or more) or unknown, got "
+            "int -2"
+        ],
+    ),
+    (
+        "zone-count-and-ids",
+        F,
+        "  zones:\n  - id: mx-central-1a\n",
+        "  zone_count: 2\n  zones:\n  - id: mx-central-1a\n",
+        [
+            f"{F}:25: mx-central-1: zone_count: give either zones (with their ids) or zone_count (ids "
+            "not public), not both"
+        ],
+    ),
+    (
+        "exclude-unknown-region",
+        F,
+        "    note: local regions are left out of headline totals in this fixture\n",
+        "    note: local regions are left out of headline totals in this fixture\n"
+        "    exclude: [{region: xx-nowhere-1, reason: test}]\n",
+        [
+            f"{F}:5: testcloud: counting.exclude: no region 'xx-nowhere-1' in this provider's catalog"
+        ],
+    ),
+    (
+        "seed-unknown-key",
+        S,
+        "title: Mexico region opens\n",
+        "title: Mexico region opens\ntitel: x\n",
+        [f"{S}:5: 2025-02-19-mexico: titel: unknown key (did you mean 'title'?)"],
+    ),
+    (
+        "claims-unknown-key",
+        S,
+        "  markets: [Americas]\n",
+        "  markets: [Americas]\n  note: x\n",
+        [
+            f"{S}:14: 2025-02-19-mexico: claims.note: unknown key in a claims (allowed: as_of, totals, "
+            "target, opened, expanding, closing, closed, planned, markets, investment, revenue)"
+        ],
+    ),
+    (
+        "claims-unknown-region",
+        S,
+        "  opened: [{region: mx-central-1}]\n",
+        "  opened: [{region: mx-central-9}]\n",
+        [
+            f"{S}:12: 2025-02-19-mexico: claims.opened: no region 'mx-central-9' in data/ for testcloud"
+        ],
+    ),
+    (
+        "investment-currency",
+        S,
+        "  markets: [Americas]\n",
+        "  markets: [Americas]\n  investment: [{amount: 1, currency: yuan}]\n",
+        [
+            f"{S}:14: 2025-02-19-mexico: claims.investment.currency: 'yuan' is not an ISO 4217 currency "
+            "code (e.g. CNY, USD)"
+        ],
+    ),
+    (
+        "empty-seed",
+        S,
+        None,
+        "",
+        [f"{S}:1: 2025-02-19-mexico: file: expected a mapping (announcement), got nothing"],
+    ),
+    (
+        "binary-seed",
+        S,
+        None,
+        b"\x00\x01\x02\xff",
+        [f"{S}:1: -: file: is binary (it holds NUL bytes), not YAML text"],
+    ),
+    (
+        "latin1-seed",
+        S,
+        None,
+        "title: Quer\xe9taro\n".encode("latin-1"),
+        [f"{S}:1: -: file: not UTF-8 text (invalid continuation byte)"],
+    ),
+    (
+        "unknown-market",
+        S,
+        "  markets: [Americas]\n",
+        "  markets: [Amercas]\n",
+        [
+            f"{S}:13: 2025-02-19-mexico: claims.markets: unknown market 'Amercas' (did you mean "
+            "'Americas'?; markets are defined in data/markets.yaml)"
+        ],
+    ),
+    (
+        "market-country-norway-unquoted",
+        M,
+        "countries: [AR, BR, CA, MX, US]",
+        "countries: [AR, BR, CA, MX, NO]",
+        [
+            f"{M}:9: americas: countries: expected non-empty text, got bool False (quote it: YAML reads "
+            "NO, no, yes, on, off as true/false)"
+        ],
+    ),
+]
+
+
+def _catalog_cases() -> list[Case]:
+    out = []
+    for cid, rel, old, new, lines in CATALOG:
+        prepare = write(rel, new) if old is None else replace(rel, old, new)
+        err = (*lines, nothing(len(lines)))
+        for cmd in (("validate",), ("stats",), ("build", "--out", "out/site")):
+            out.append(Case(f"{cid}/{cmd[0]}", prepare, cmd, err))
+    return out
+
+
+# --------------------------------------------------------------------------- files and folders
+
+FILES: list[Case] = [
+    Case(
+        "seed-is-a-folder",
+        folder_instead(S),
+        ("validate",),
+        (f"{S}:1: -: file: is a folder, not a file (remove it or rename it)", nothing(1)),
+    ),
+    Case(
+        "data-file-is-a-folder",
+        folder_instead(F),
+        ("stats",),
+        (f"{F}:1: -: file: is a folder, not a file (remove it or rename it)", nothing(1)),
+    ),
+    Case(
+        "seed-symlink-loop",
+        symlink_loop(S),
+        ("validate",),
+        (f"{S}:1: -: file: is a symbolic link that loops (fix or remove the link)", nothing(1)),
+    ),
+    Case(
+        "data-symlink-loop",
+        symlink_loop(F),
+        ("build", "--out", "out/site"),
+        (f"{F}:1: -: file: is a symbolic link that loops (fix or remove the link)", nothing(1)),
+    ),
+    Case(
+        "markets-is-a-folder",
+        folder_instead(M),
+        ("validate",),
+        (f"{M}:1: -: file: is a folder, not a file (remove it or rename it)", nothing(1)),
+    ),
+]
+
+GEO_FIX = (
+    "restore it (git checkout -- geo/countries-10m.geojson) or rebuild it: see geo/PROVENANCE.md"
+)
+G = "geo/countries-10m.geojson"
+
+
+def _truncate(root: Path) -> None:
+    path = root / G
+    path.write_bytes(path.read_bytes()[:5000])
+
+
+GEO: list[Case] = [
+    Case(
+        "geo-truncated",
+        _truncate,
+        ("validate",),
+        (
+            f"Error: {G}: not a country GeoJSON file (Expecting ',' delimiter: line 3 column 4272 "
+            f"(char 5000)); {GEO_FIX}",
+        ),
+    ),
+    Case(
+        "geo-empty-collection",
+        write(G, '{"type":"FeatureCollection","features":[]}\n'),
+        ("stats",),
+        (f"Error: {G}: holds no country polygons; {GEO_FIX}",),
+    ),
+    Case(
+        "geo-not-json",
+        write(G, "not json at all\n"),
+        ("build", "--out", "out/site"),
+        (
+            f"Error: {G}: not a country GeoJSON file (Expecting value: line 1 column 1 (char 0)); "
+            f"{GEO_FIX}",
+        ),
+    ),
+    Case(
+        "geo-a-folder",
+        lambda r: ((r / G).unlink(), (r / G).mkdir()),
+        ("validate",),
+        (f"Error: {G}: is a folder, not a GeoJSON file; {GEO_FIX}",),
+    ),
+    Case(
+        "geo-missing",
+        lambda r: (r / G).unlink(),
+        ("export", "--out", "out/x"),
+        (f"Error: {G}: cannot be read (No such file or directory); {GEO_FIX}",),
+    ),
+    Case(
+        "geo-wrong-features",
+        write(
+            G,
+            '{"type":"FeatureCollection","features":[{"type":"Feature",'
+            '"properties":{},"geometry":{"type":"Point",'
+            '"coordinates":[0,0]}}]}\n',
+        ),
+        ("validate",),
+        (f"Error: {G}: not a country GeoJSON file (a Point, not a polygon); {GEO_FIX}",),
+    ),
+]
+
+
+# --------------------------------------------------------------------------- outputs
+
+
+def _make_file(rel: str) -> Callable[[Path], None]:
+    return write(rel, "keep me\n")
+
+
+OUTPUTS: list[Case] = [
+    Case(
+        "export-out-is-a-file",
+        _make_file("notes.txt"),
+        ("export", "--out", "notes.txt"),
+        ("Error: --out notes.txt: exists and is not a folder; choose a folder",),
+    ),
+    Case(
+        "export-out-data",
+        noop,
+        ("export", "--out", "data"),
+        ("Error: --out data: inside the project's data/ (its inputs); choose another folder",),
+    ),
+    Case(
+        "export-out-seeds-sub",
+        noop,
+        ("export", "--out", "seeds/x"),
+        ("Error: --out seeds/x: inside the project's seeds/ (its inputs); choose another folder",),
+    ),
+    Case(
+        "export-out-root",
+        noop,
+        ("export", "--out", "."),
+        (
+            "Error: --out .: that is the project folder itself; choose a subfolder such as site/ or "
+            "exports/",
+        ),
+    ),
+    Case(
+        "export-out-under-a-file",
+        _make_file("notes.txt"),
+        ("export", "--out", "notes.txt/x"),
+        (
+            "Error: cannot complete the command; nothing was written: a path component is not a "
+            "folder (notes.txt/x)",
+        ),
+    ),
+    Case(
+        "build-out-data",
+        noop,
+        ("build", "--out", "data"),
+        ("Error: --out data: inside the project's data/ (its inputs); choose another folder",),
+    ),
+    Case(
+        "build-out-geo",
+        noop,
+        ("build", "--out", "geo"),
+        ("Error: --out geo: inside the project's geo/ (its inputs); choose another folder",),
+    ),
+    Case(
+        "build-out-slash",
+        noop,
+        ("build", "--out", "/"),
+        ("Error: --out /: refusing to write into /; choose a folder",),
+    ),
+    Case(
+        "build-out-foreign-folder",
+        _make_file("mine/keep.txt"),
+        ("build", "--out", "mine"),
+        (
+            "Error: --out mine: the folder exists and was not written by `cloudmap build` (no "
+            ".cloudmap-site in it), so it is not replaced; choose another --out or empty it first",
+        ),
+    ),
+    Case(
+        "snapshot-out-site",
+        lambda r: (r / "site").mkdir(),
+        ("snapshot", "--out", "site"),
+        ("Error: --out site: is a folder; give a file name such as map.png",),
+    ),
+    Case(
+        "snapshot-out-data",
+        noop,
+        ("snapshot", "--out", "data"),
+        ("Error: --out data: is a folder; give a file name such as map.png",),
+    ),
+    Case(
+        "snapshot-out-into-data",
+        noop,
+        ("snapshot", "--out", "data/map.png"),
+        (
+            "Error: --out data/map.png: inside the project's data/ (its inputs); choose another "
+            "folder",
+        ),
+    ),
+    Case(
+        "snapshot-out-slash",
+        noop,
+        ("snapshot", "--out", "/"),
+        ("Error: --out /: is a folder; give a file name such as map.png",),
+    ),
+]
+
+
+# --------------------------------------------------------------------------- edits
+
+EDITS: list[Case] = [
+    Case(
+        "edit-name-with-escape",
+        noop,
+        ("region", "update", "mx-central-1", "--name", "Mexico\x1b[31m", "--source", URL),
+        (f"{F}:12: mx-central-1: name: contains the control character U+001B; remove it", NOTHING),
+    ),
+    Case(
+        "edit-name-with-newline",
+        noop,
+        ("region", "update", "mx-central-1", "--name", "Mexico\nCity", "--source", URL),
+        (f"{F}:12: mx-central-1: name: contains the control character U+000A; remove it", NOTHING),
+    ),
+    Case(
+        "edit-source-with-markup",
+        noop,
+        (
+            "region",
+            "update",
+            "mx-central-1",
+            "--city",
+            "Queretaro",
+            "--source",
+            'https://x.example/"><img src=x>',
+        ),
+        (
+            f"{F}:33: mx-central-1: url: 'https://x.example/\"><img src=x>' is not an http(s) URL "
+            "(it contains ' ' '\"' '<' '>'; percent-encode it)",
+            NOTHING,
+        ),
+    ),
+    Case(
+        "edit-far-future-launch",
+        reviewed,
+        (
+            "region",
+            "add",
+            "--id",
+            "mx-central-2",
+            "--name",
+            "M2",
+            "--city",
+            "Monterrey",
+            "--country",
+            "MX",
+            "--lat",
+            "25.6751",
+            "--lon",
+            "-100.3185",
+            "--launched",
+            "2099-01-01",
+            "--zones",
+            "a",
+            "--source",
+            URL,
+        ),
+        (
+            f"{F}:92: mx-central-2: launched: 2099-01-01 is more than 92 days after the provider's "
+            "review date (2026-11-27); a date that far ahead is a typo, or a plan: record plans as "
+            "announcements (announced:), and bump provider.reviewed when you review the file",
+            f"{F}:96: mx-central-2: zones: 2099-01-01 is more than 92 days after the provider's "
+            "review date (2026-11-27); a date that far ahead is a typo, or a plan: record plans as "
+            "announcements (announced:), and bump provider.reviewed when you review the file",
+            nothing(2),
+        ),
+    ),
+    Case(
+        "duplicate-announcement",
+        noop,
+        (
+            "announce",
+            "add",
+            "--date",
+            "2025-02-19",
+            "--title",
+            "Mexico region opens",
+            "--id",
+            "2025-02-19-mexico-again",
+            "--source",
+            URL,
+        ),
+        (
+            "seeds/2025-02-19-mexico-again.yaml:4: 2025-02-19-mexico-again: title: same date and "
+            "title as seeds/2025-02-19-mexico.yaml: record an announcement once",
+            NOTHING,
+        ),
+    ),
+    Case(
+        "edit-site-bad-country",
+        noop,
+        (
+            "announce",
+            "add",
+            "--date",
+            "2025-06-01",
+            "--title",
+            "Plans",
+            "--source",
+            URL,
+            "--site",
+            "Atlantis",
+        ),
+        (
+            "Error: site 'Atlantis': 'Atlantis' is not an ISO 3166-1 alpha-2 code (use the "
+            "two-letter code, e.g. MX)",
+        ),
+    ),
+]
+
+
+def _disk_full(target: str) -> Callable[[Path], None]:
+    """Nothing to prepare: the test injects ENOSPC into writes under ``target`` (see test)."""
+    del target
+    return noop
+
+
+ENOSPC = errno.ENOSPC
+
+
+def all_cases() -> list[Case]:
+    return [*_catalog_cases(), *FILES, *GEO, *OUTPUTS, *EDITS]
+
+
+def copy_project(src: Path, dest: Path, geo: Path) -> Path:
+    shutil.copytree(src, dest)
+    for name in ("countries-10m.geojson", "countries-50m.geojson"):
+        shutil.copy(geo / name, dest / "geo" / name)
+    return dest
