@@ -45,7 +45,14 @@ def _first_full_date(text: str, lang: str | None) -> dt.date | None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # dateparser's own deprecation noise (pytz, regex)
         found = search_dates(clean, languages=langs, settings=_SETTINGS) or []
+    pos = 0
     for written, when in found:
+        at = clean.find(written, pos)
+        if at >= 0:
+            pos = at + len(written)
+            # CJK text has no spaces: dateparser may leave the year's digits out of the match
+            # ("は2025年10月14日" -> "年10月14日"), so what stands just before it counts too
+            written = clean[max(0, at - 8) : at] + written
         if not _written_out(written, when):
             continue
         return when.date()
@@ -54,7 +61,7 @@ def _first_full_date(text: str, lang: str | None) -> dt.date | None:
 
 def _written_out(written: str, when: dt.datetime) -> bool:
     """The match names the year and the day in digits, and is not a slash/dot numeric date."""
-    if str(when.year) not in written:
+    if not re.search(rf"(?<!\d){when.year}(?!\d)", written):
         return False
     if re.search(r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4}", written):
         return False

@@ -28,6 +28,7 @@ SITE_REACH = 90
 FUTURE_REACH = 36
 CONVERSION_GAP = 30
 TOTALS_REACH = 90
+VENUE_REACH = 12  # "held in Hangzhou", "在新加坡举行", "항저우에서 열린": the venue phrase touches the place
 
 
 @dataclass(frozen=True)
@@ -208,7 +209,7 @@ def _groups(text: str, items: Sequence[_Item], glue: re.Pattern[str]) -> list[li
 class _Cue:
     start: int
     end: int
-    event: Event
+    event: str  # an Event, or "venue" (the place hosts an event or an office: not a site)
     strong: bool
 
 
@@ -226,16 +227,26 @@ def _cues(sentence: Span, lex: Lexicon) -> list[_Cue]:
             taken.append((m.start(), m.end()))
             cues.append(_Cue(sentence.start + m.start(), sentence.start + m.end(), decide(m), strong))
 
-    def has_future(m: re.Match[str]) -> bool:
-        if lex.future_after:
-            window = text[m.start() : m.end() + FUTURE_REACH // 3]
-        else:
-            lo = m.start()
-            while lo > 0 and cjk_width(text[lo - 1 : m.start()]) <= FUTURE_REACH:
-                lo -= 1
-            window = text[lo : m.end()]
-        return any(f.group() for f in future.finditer(window))
+    def reach(i: int, step: int) -> int:
+        """The furthest index from i, stepping by -1 or +1, within FUTURE_REACH and the clause."""
+        j = i
+        while 0 < j < len(text) if step < 0 else j < len(text):
+            k = j + step if step > 0 else j - 1
+            if k < 0 or k >= len(text) or text[k] in _CLAUSE:
+                break
+            if cjk_width(text[min(i, k) : max(i, k)]) > FUTURE_REACH:
+                break
+            j = k if step < 0 else k + 1
+            if step > 0 and j >= len(text):
+                break
+        return j
 
+    def has_future(m: re.Match[str]) -> bool:
+        lo = reach(m.start(), -1) if lex.future_side in ("before", "both") else m.start()
+        hi = reach(m.end(), +1) if lex.future_side in ("after", "both") else m.end()
+        return future.search(text[lo:hi]) is not None
+
+    add(lex.venue, lambda m: "venue")
     add(lex.closed, lambda m: "closing" if has_future(m) else "closed")
     add(lex.close, lambda m: "closing")
     add(lex.expand, lambda m: "expanding")
@@ -243,6 +254,9 @@ def _cues(sentence: Span, lex: Lexicon) -> list[_Cue]:
     add(lex.plan, lambda m: "planned")
     add(lex.weak_plan, lambda m: "planned", strong=False)
     return cues
+
+
+_CLAUSE = set(",，;；:：—–()（）")
 
 
 def _distance(text: str, a: tuple[int, int], b: tuple[int, int]) -> int:
@@ -287,18 +301,29 @@ def _sites(
             if not anchors or min(reach) > SITE_REACH:
                 continue
             event = _event(text, span, cues)
+            if event == "venue":
+                continue
             for item in group:
                 if isinstance(item, Place):
-                    found.append(Site(item.country, item.city, event))
+                    found.append(Site(item.country, item.city, event))  # type: ignore[arg-type]
     return _tidy_sites(found), listed
 
 
-def _event(text: str, span: tuple[int, int], cues: Sequence[_Cue]) -> Event:
-    strong = [c for c in cues if c.strong]
-    pool = strong or list(cues)
-    if not pool:
+def _event(text: str, span: tuple[int, int], cues: Sequence[_Cue]) -> str:
+    """The event of the nearest cue, preferring cues in the same clause as the places, then
+    strong cues over "announced"; "mentioned" when the sentence has none."""
+    cues = [c for c in cues if c.event != "venue" or _distance(text, span, (c.start, c.end)) <= VENUE_REACH]
+    if not cues:
         return "mentioned"
-    return min(pool, key=lambda c: (_distance(text, span, (c.start, c.end)), c.start)).event
+
+    def between(c: _Cue) -> str:
+        return text[c.end : span[0]] if c.end <= span[0] else text[span[1] : c.start] if span[1] <= c.start else ""
+
+    def rank(c: _Cue) -> tuple[int, int, int, int]:
+        other_clause = any(ch in _CLAUSE for ch in between(c))
+        return (int(other_clause), int(not c.strong), _distance(text, span, (c.start, c.end)), c.start)
+
+    return min(cues, key=rank).event
 
 
 def _tidy_sites(found: Sequence[Site]) -> tuple[Site, ...]:
