@@ -17,9 +17,13 @@ ArticleKind = Literal["text", "markdown", "html"]
 
 _HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 _MD_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd"}
-_HTML_SNIFF = re.compile(rb"^\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<article[\s>])", re.I)
+_HTML_SNIFF = re.compile(
+    rb"^\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<article[\s>])", re.I
+)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
-_MD_SNIFF = re.compile(r"^(?:#{1,6} \S|[-*] \S|\d+\. \S|> \S|---\s*$)|\[[^\]]+\]\([^)]+\)|\*\*\S", re.M)
+_MD_SNIFF = re.compile(
+    r"^(?:#{1,6} \S|[-*] \S|\d+\. \S|> \S|---\s*$)|\[[^\]]+\]\([^)]+\)|\*\*\S", re.M
+)
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
 
 
@@ -56,7 +60,9 @@ def read_article(source: str | Path, *, data: bytes | None = None) -> Article:
     if not data.strip():
         raise CloudmapError(f"{name}: the article is empty")
     suffix = PurePosixPath(name.split("?", 1)[0].split("#", 1)[0]).suffix.lower()
-    is_html = suffix in _HTML_SUFFIXES or (suffix not in _MD_SUFFIXES and bool(_HTML_SNIFF.match(data[:2048])))
+    is_html = suffix in _HTML_SUFFIXES or (
+        suffix not in _MD_SUFFIXES and bool(_HTML_SNIFF.match(data[:2048]))
+    )
     text = _decode(name, data, html=is_html)
     if is_html:
         return _from_html(name, text)
@@ -71,9 +77,13 @@ def _decode(name: str, data: bytes, *, html: bool) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
-            raise CloudmapError(f"{name}: UTF-16 byte-order mark but the bytes do not decode") from None
+            raise CloudmapError(
+                f"{name}: UTF-16 byte-order mark but the bytes do not decode"
+            ) from None
     if b"\x00" in data:
-        raise CloudmapError(f"{name}: binary data (NUL bytes), not a text, Markdown or HTML article")
+        raise CloudmapError(
+            f"{name}: binary data (NUL bytes), not a text, Markdown or HTML article"
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -87,7 +97,7 @@ def _decode(name: str, data: bytes, *, html: bool) -> str:
                     f"{name}: the page declares charset {label!r} but its bytes do not decode as that"
                 ) from None
         raise CloudmapError(
-            f"{name}: not valid UTF-8 (byte {e.start}: {data[e.start:e.start + 1]!r}); "
+            f"{name}: not valid UTF-8 (byte {e.start}: {data[e.start : e.start + 1]!r}); "
             "convert it to UTF-8 first"
         ) from None
     controls = sum(1 for c in text if ord(c) < 32 and c not in "\t\n\r\f\v")
@@ -125,7 +135,11 @@ def _from_html(name: str, html: str) -> Article:
         include_comments=False,
         include_tables=True,
         favor_precision=True,
-        date_extraction_params={"extensive_search": False, "original_date": True, "max_date": "2100-12-31"},
+        date_extraction_params={
+            "extensive_search": False,
+            "original_date": True,
+            "max_date": "2100-12-31",
+        },
     )
     if doc is None or not (doc.text or "").strip():
         raise CloudmapError(f"{name}: no article text found in the HTML")
@@ -166,7 +180,14 @@ def _from_markdown(text: str) -> Article:
                 parts.append("\n")
         plain = "".join(parts).strip()
         opening = tokens[i - 1] if i else None
-        if title is None and opening is not None and opening.type == "heading_open" and opening.tag == "h1":
+        if (
+            title is None
+            and opening is not None
+            and opening.type == "heading_open"
+            and opening.tag == "h1"
+        ):
             title = plain or None
         blocks.append(plain)
-    return Article(text=_tidy("\n\n".join(b for b in blocks if b)), title=title, date=date, kind="markdown")
+    return Article(
+        text=_tidy("\n\n".join(b for b in blocks if b)), title=title, date=date, kind="markdown"
+    )

@@ -41,7 +41,9 @@ _LABEL_RX = re.compile(
 )
 _ID = r"[a-z]{2,3}(?:-[a-z0-9]+)+"
 _ID_RX = re.compile(rf"(?<![\w.-])({_ID})(?![\w.-])")
-_ID_HEADER = re.compile(r"region\s*id|地域\s*id|地域\s*ID|リージョン\s*id|id\s+d[ae]\s+(?:la\s+)?regi", re.I)
+_ID_HEADER = re.compile(
+    r"region\s*id|地域\s*id|地域\s*ID|リージョン\s*id|id\s+d[ae]\s+(?:la\s+)?regi", re.I
+)
 _NAME_HEADER = re.compile(r"region|地域|リージョン|regi[oó]n|regi[aã]o", re.I)
 
 
@@ -58,7 +60,8 @@ class DocRow:
 
 
 def _text(el: object) -> str:
-    return re.sub(r"\s+", " ", el.text_content()).strip()  # type: ignore[attr-defined]
+    """The cell's text, its elements' texts separated ("<li>a</li><li>b</li>" -> "a b")."""
+    return re.sub(r"\s+", " ", " ".join(el.itertext())).strip()  # type: ignore[attr-defined]
 
 
 def _grid(table: object) -> list[list[str]]:
@@ -79,8 +82,12 @@ def _grid(table: object) -> list[list[str]]:
                     del pending[col]
                 col += 1
             value = _text(cell)
-            span = int(cell.get("colspan", "1") or 1) if str(cell.get("colspan", "1")).isdigit() else 1
-            down = int(cell.get("rowspan", "1") or 1) if str(cell.get("rowspan", "1")).isdigit() else 1
+            span = (
+                int(cell.get("colspan", "1") or 1) if str(cell.get("colspan", "1")).isdigit() else 1
+            )
+            down = (
+                int(cell.get("rowspan", "1") or 1) if str(cell.get("rowspan", "1")).isdigit() else 1
+            )
             for _ in range(max(1, span)):
                 row.append(value)
                 if down > 1:
@@ -130,10 +137,16 @@ def parse_docs_table(html: str) -> list[DocRow]:
         if id_col is None:
             continue
         name_col = next(
-            (i for i, h in enumerate(header) if i != id_col and _NAME_HEADER.search(h) and not re.search(r"\bid\b", h, re.I)),
+            (
+                i
+                for i, h in enumerate(header)
+                if i != id_col and _NAME_HEADER.search(h) and not re.search(r"\bid\b", h, re.I)
+            ),
             None,
         )
-        status_col = next((i for i, h in enumerate(header) if re.search(r"status|状态|狀態", h, re.I)), None)
+        status_col = next(
+            (i for i, h in enumerate(header) if re.search(r"status|状态|狀態", h, re.I)), None
+        )
         for row in grid[1:]:
             if id_col >= len(row):
                 continue
@@ -143,16 +156,28 @@ def parse_docs_table(html: str) -> list[DocRow]:
             rid = m.group(1)
             raw_name = row[name_col] if name_col is not None and name_col < len(row) else ""
             name, label = _split_label(raw_name)
-            if label is None and status_col is not None and status_col < len(row) and row[status_col]:
+            if (
+                label is None
+                and status_col is not None
+                and status_col < len(row)
+                and row[status_col]
+            ):
                 label = row[status_col]
             zone_rx = re.compile(rf"(?<![\w.-]){re.escape(rid)}-?[a-z](?![\w.-])")
             zones = [z.group() for cell in row for z in zone_rx.finditer(cell)]
-            status: DocStatus | None = "live" if label is None else LIFECYCLE_LABELS.get(label.lower().strip())
+            status: DocStatus | None = (
+                "live" if label is None else LIFECYCLE_LABELS.get(label.lower().strip())
+            )
             if rid in out:
                 prev = out[rid]
                 merged = tuple(dict.fromkeys((*prev.zone_ids, *zones)))
-                out[rid] = DocRow(rid, prev.name or name, merged, prev.label or label,
-                                  prev.status if prev.label else status)
+                out[rid] = DocRow(
+                    rid,
+                    prev.name or name,
+                    merged,
+                    prev.label or label,
+                    prev.status if prev.label else status,
+                )
             else:
                 out[rid] = DocRow(rid, name, tuple(dict.fromkeys(zones)), label, status)
     return list(out.values())

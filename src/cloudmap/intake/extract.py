@@ -28,7 +28,9 @@ SITE_REACH = 90
 FUTURE_REACH = 36
 CONVERSION_GAP = 30
 TOTALS_REACH = 90
-VENUE_REACH = 12  # "held in Hangzhou", "在新加坡举行", "항저우에서 열린": the venue phrase touches the place
+VENUE_REACH = (
+    12  # "held in Hangzhou", "在新加坡举行", "항저우에서 열린": the venue phrase touches the place
+)
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,11 @@ def extract(
     ``fallback_date`` is the date when the text states none (e.g. the page's metadata);
     ``markets`` are the expansion markets to look for (data/markets.yaml with aliases).
     """
-    full = text if not title or text.lstrip().startswith(title.strip()) else f"{title.strip()}\n\n{text}"
+    full = (
+        text
+        if not title or text.lstrip().startswith(title.strip())
+        else f"{title.strip()}\n\n{text}"
+    )
     lang = detect_language(full)
     date = find_date(text, lang, title=title) or fallback_date
     if lang is None:
@@ -125,7 +131,9 @@ def extract(
     regions, zones = _totals(full, sents, lex)
     found_markets = find_markets(full, lang, markets)
     single = [(n, m.countries[0]) for m in markets if not m.is_group for n in market_names(m, lang)]
-    places = find_places(full, lang, extra_countries=single, sentence_bounds=[(s.start, s.end) for s in sents])
+    places = find_places(
+        full, lang, extra_countries=single, sentence_bounds=[(s.start, s.end) for s in sents]
+    )
     sites, listed = _sites(full, sents, lex, places, found_markets)
     named = {mm.market.name for mm in found_markets if mm.market.is_group} | listed
     return Extraction(
@@ -146,7 +154,9 @@ def _count_pattern(units: Sequence[str], lex: Lexicon) -> re.Pattern[str]:
     counter = "|".join(lex.counter)
     unit = terms_pattern(units).pattern
     return re.compile(
-        rf"(?<![\d.,])(\d{{1,4}})\s?(?:{counter})?\s?(?:{unit})" if counter else rf"(?<![\d.,])(\d{{1,4}})\s?(?:{unit})",
+        rf"(?<![\d.,])(\d{{1,4}})\s?(?:{counter})?\s?(?:{unit})"
+        if counter
+        else rf"(?<![\d.,])(\d{{1,4}})\s?(?:{unit})",
         re.IGNORECASE,
     )
 
@@ -225,7 +235,9 @@ def _cues(sentence: Span, lex: Lexicon) -> list[_Cue]:
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
             taken.append((m.start(), m.end()))
-            cues.append(_Cue(sentence.start + m.start(), sentence.start + m.end(), decide(m), strong))
+            cues.append(
+                _Cue(sentence.start + m.start(), sentence.start + m.end(), decide(m), strong)
+            )
 
     def reach(i: int, step: int) -> int:
         """The furthest index from i, stepping by -1 or +1, within FUTURE_REACH and the clause."""
@@ -312,16 +324,31 @@ def _sites(
 def _event(text: str, span: tuple[int, int], cues: Sequence[_Cue]) -> str:
     """The event of the nearest cue, preferring cues in the same clause as the places, then
     strong cues over "announced"; "mentioned" when the sentence has none."""
-    cues = [c for c in cues if c.event != "venue" or _distance(text, span, (c.start, c.end)) <= VENUE_REACH]
+    cues = [
+        c
+        for c in cues
+        if c.event != "venue" or _distance(text, span, (c.start, c.end)) <= VENUE_REACH
+    ]
     if not cues:
         return "mentioned"
 
     def between(c: _Cue) -> str:
-        return text[c.end : span[0]] if c.end <= span[0] else text[span[1] : c.start] if span[1] <= c.start else ""
+        return (
+            text[c.end : span[0]]
+            if c.end <= span[0]
+            else text[span[1] : c.start]
+            if span[1] <= c.start
+            else ""
+        )
 
     def rank(c: _Cue) -> tuple[int, int, int, int]:
         other_clause = any(ch in _CLAUSE for ch in between(c))
-        return (int(other_clause), int(not c.strong), _distance(text, span, (c.start, c.end)), c.start)
+        return (
+            int(other_clause),
+            int(not c.strong),
+            _distance(text, span, (c.start, c.end)),
+            c.start,
+        )
 
     return min(cues, key=rank).event
 
@@ -339,7 +366,10 @@ def _tidy_sites(found: Sequence[Site]) -> tuple[Site, ...]:
     return tuple(
         s
         for s in out
-        if not (s.event == "mentioned" and ((s.country, s.city) in evented or (s.city is None and s.country in evented_cc)))
+        if not (
+            s.event == "mentioned"
+            and ((s.country, s.city) in evented or (s.city is None and s.country in evented_cc))
+        )
         and not (s.city is None and (s.country, s.event) in with_city)
     )
 

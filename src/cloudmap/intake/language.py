@@ -22,7 +22,9 @@ def _get() -> LanguageDetector:
         if not _detector:
             from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
-            langs = [Language.from_iso_code_639_1(getattr(IsoCode639_1, c.upper())) for c in LANGUAGES]
+            langs = [
+                Language.from_iso_code_639_1(getattr(IsoCode639_1, c.upper())) for c in LANGUAGES
+            ]
             _detector.append(LanguageDetectorBuilder.from_languages(*langs).build())
         return _detector[0]
 

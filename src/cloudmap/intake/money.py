@@ -19,20 +19,59 @@ from decimal import Decimal
 # "중국 위안화", "dollar des États-Unis"); bare "dollar" is read as the US dollar, as in news
 # about cloud spending.
 NEWS_FORMS: dict[str, tuple[str, ...]] = {
-    "CNY": ("RMB", "Rmb", "yuan", "yuans", "yuanes", "renminbi", "元", "人民币", "人民幣", "人民元",
-            "위안", "위안화", "人民币元"),
-    "USD": ("US$", "USD", "dollar", "dollars", "dólar", "dólares", "美元", "美金", "ドル", "米ドル",
-            "달러", "미화"),
+    "CNY": (
+        "RMB",
+        "Rmb",
+        "yuan",
+        "yuans",
+        "yuanes",
+        "renminbi",
+        "元",
+        "人民币",
+        "人民幣",
+        "人民元",
+        "위안",
+        "위안화",
+        "人民币元",
+    ),
+    "USD": (
+        "US$",
+        "USD",
+        "dollar",
+        "dollars",
+        "dólar",
+        "dólares",
+        "美元",
+        "美金",
+        "ドル",
+        "米ドル",
+        "달러",
+        "미화",
+    ),
     "EUR": ("euro", "euros", "欧元", "歐元", "ユーロ", "유로"),
 }
 
 # One Babel locale per language for symbols and names (regional locales would make "$" pesos).
 _LOCALE = {"en": "en", "fr": "fr", "es": "es", "pt": "pt", "zh": "zh", "ja": "ja", "ko": "ko"}
-_SCALE_LOCALES = {"en": ("en",), "fr": ("fr",), "es": ("es",), "pt": ("pt", "pt_PT"),
-                  "zh": ("zh", "zh_Hant"), "ja": ("ja",), "ko": ("ko",)}
+_SCALE_LOCALES = {
+    "en": ("en",),
+    "fr": ("fr",),
+    "es": ("es",),
+    "pt": ("pt", "pt_PT"),
+    "zh": ("zh", "zh_Hant"),
+    "ja": ("ja",),
+    "ko": ("ko",),
+}
 # Abbreviations common in English-language business news, absent from CLDR's "B"/"M".
-_EN_SCALES = {"bn": 10**9, "billion": 10**9, "mn": 10**6, "mln": 10**6, "million": 10**6,
-              "tn": 10**12, "trillion": 10**12}
+_EN_SCALES = {
+    "bn": 10**9,
+    "billion": 10**9,
+    "mn": 10**6,
+    "mln": 10**6,
+    "million": 10**6,
+    "tn": 10**12,
+    "trillion": 10**12,
+}
 
 _NUMBER = r"\d{1,3}(?:[,.\u00a0\u202f ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 
@@ -166,6 +205,12 @@ def find_money(text: str, lang: str) -> list[MoneyMention]:
         if m.group("scale"):
             s = m.group("scale")
             value *= scales.get(s) or lowered.get(s.casefold()) or 1
-        end = m.end("post") if m.group("post") else m.end("scale") if m.group("scale") else m.end("num")
+        end = (
+            m.end("post")
+            if m.group("post")
+            else m.end("scale")
+            if m.group("scale")
+            else m.end("num")
+        )
         out.append(MoneyMention(m.start(), end, value, code))
     return out

@@ -111,7 +111,9 @@ def _name_regex(names: Sequence[str]) -> re.Pattern[str] | None:
 
 
 @functools.lru_cache(maxsize=32)
-def _country_regex(lang: str, extra: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+def _country_regex(
+    lang: str, extra: tuple[tuple[str, str], ...]
+) -> tuple[re.Pattern[str] | None, dict[str, str]]:
     names = dict(country_names(lang))
     for name, code in extra:
         names.setdefault(name, code)
@@ -231,7 +233,7 @@ def _cjk_city_spans(text: str, index: _CityIndex, script: str) -> list[tuple[int
 
 
 def _city_script(lang: str) -> tuple[str, ...]:
-    return {"zh": ("han",), "ja": ("kana",), "ko": ("hangul",)}.get(lang, ()) + ("latin",)
+    return (*{"zh": ("han",), "ja": ("kana",), "ko": ("hangul",)}.get(lang, ()), "latin")
 
 
 def find_places(
@@ -300,7 +302,9 @@ def _pick(
     row = best([r for r in rows if country[r] in here])
     if row is not None:
         return row
-    row = best([r for r in rows if country[r] in in_text and int(population[r]) >= ANCHORED_TEXT_POP])
+    row = best(
+        [r for r in rows if country[r] in in_text and int(population[r]) >= ANCHORED_TEXT_POP]
+    )
     if row is not None:
         return row
     row = best(list(rows))

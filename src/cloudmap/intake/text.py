@@ -63,7 +63,9 @@ def _compile(fragments: tuple[str, ...]) -> re.Pattern[str]:
     parts = []
     if latin:
         # whole words: no letter right before or after (digits and punctuation may touch)
-        parts.append(r"(?<![^\W\d_])(?:" + "|".join(sorted(latin, key=len, reverse=True)) + r")(?![^\W\d_])")
+        parts.append(
+            r"(?<![^\W\d_])(?:" + "|".join(sorted(latin, key=len, reverse=True)) + r")(?![^\W\d_])"
+        )
     if cjk:
         parts.append("(?:" + "|".join(sorted(cjk, key=len, reverse=True)) + ")")
     return re.compile("|".join(parts) if parts else r"(?!x)x", re.IGNORECASE)
