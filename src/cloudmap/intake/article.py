@@ -9,7 +9,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Literal
+from typing import Any, Literal
 
 from cloudmap.errors import CloudmapError
 
@@ -141,10 +141,17 @@ def _from_html(name: str, html: str) -> Article:
             "max_date": "2100-12-31",
         },
     )
-    if doc is None or not (doc.text or "").strip():
+    if doc is None:
+        fields: dict[str, Any] = {}
+    elif isinstance(doc, dict):
+        fields = doc
+    else:  # trafilatura's Document (slotted)
+        fields = {k: getattr(doc, k, None) for k in ("text", "title", "date")}
+    body = str(fields.get("text") or "")
+    if not body.strip():
         raise CloudmapError(f"{name}: no article text found in the HTML")
-    title = (doc.title or "").strip() or None
-    return Article(text=_tidy(doc.text), title=title, date=_parse_date(doc.date), kind="html")
+    title = str(fields.get("title") or "").strip() or None
+    return Article(text=_tidy(body), title=title, date=_parse_date(fields.get("date")), kind="html")
 
 
 def _from_markdown(text: str) -> Article:

@@ -404,8 +404,8 @@ def _investment(
                 head = m
             last_end = m.end
     merged: dict[Money, list[Money]] = {}
-    for head, conv in entries:
-        bucket = merged.setdefault(head, [])
+    for first, conv in entries:
+        bucket = merged.setdefault(first, [])
         for c in conv:
             if c not in bucket:
                 bucket.append(c)

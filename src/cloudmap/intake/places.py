@@ -17,6 +17,7 @@ import threading
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from cloudmap.intake.text import is_cjk
 
@@ -148,28 +149,37 @@ def _wanted(name: str, script: str) -> bool:
 
 
 def _city_index(script: str) -> _CityIndex:
-    """Folded name -> rows for every gazetteer name and alternate name in the script."""
+    """Folded name -> rows for every gazetteer name and alternate name in the script (built
+    once per process; kept in cloudmap's disk cache, keyed by the gazetteer file and this code)."""
     with _lock:
         if script in _city_indexes:
             return _city_indexes[script]
-        from cloudmap.gazetteer import cities
+        from cloudmap.cache import cached, code_key, file_key
+        from cloudmap.gazetteer import _data_file
 
-        gaz = cities()
-        by_name: dict[str, list[int]] = {}
-        max_words = 1
-        for row in range(len(gaz.name)):
-            names = {str(gaz.name[row]), *gaz.alternates(row)}
-            for name in names:
-                if _wanted(name, script):
-                    key = _fold(name)
-                    rows = by_name.setdefault(key, [])
-                    if row not in rows:
-                        rows.append(row)
-                    if script == "latin":
-                        max_words = max(max_words, min(5, len(key.split())))
-        index = _CityIndex({k: tuple(v) for k, v in by_name.items()}, max_words)
+        key = f"{script}|{file_key(_data_file())}|{code_key('cloudmap.intake.places', 'cloudmap.gazetteer')}"
+        by_name, max_words = cached("intake-cities", key, lambda: _build_city_index(script))
+        index = _CityIndex(by_name, max_words)
         _city_indexes[script] = index
         return index
+
+
+def _build_city_index(script: str) -> tuple[dict[str, tuple[int, ...]], int]:
+    from cloudmap.gazetteer import cities
+
+    gaz = cities()
+    by_name: dict[str, list[int]] = {}
+    max_words = 1
+    for row in range(len(gaz.name)):
+        for name in {str(gaz.name[row]), *gaz.alternates(row)}:
+            if _wanted(name, script):
+                key = _fold(name)
+                rows = by_name.setdefault(key, [])
+                if row not in rows:
+                    rows.append(row)
+                if script == "latin":
+                    max_words = max(max_words, min(5, len(key.split())))
+    return {k: tuple(sorted(v)) for k, v in by_name.items()}, max_words
 
 
 _LATIN_WORD = re.compile(r"[^\W\d_][^\W_]*(?:['’.-][^\W\d_][^\W_]*)*")
@@ -291,8 +301,8 @@ def find_places(
 
 def _pick(
     rows: Sequence[int],
-    country: Sequence[str],
-    population: Sequence[int],
+    country: Any,  # the gazetteer's columns (numpy arrays)
+    population: Any,
     here: set[str],
     in_text: set[str],
 ) -> int | None:
