@@ -239,23 +239,29 @@ def _cues(sentence: Span, lex: Lexicon) -> list[_Cue]:
                 _Cue(sentence.start + m.start(), sentence.start + m.end(), decide(m), strong)
             )
 
-    def reach(i: int, step: int) -> int:
-        """The furthest index from i, stepping by -1 or +1, within FUTURE_REACH and the clause."""
-        j = i
-        while 0 < j < len(text) if step < 0 else j < len(text):
-            k = j + step if step > 0 else j - 1
-            if k < 0 or k >= len(text) or text[k] in _CLAUSE:
-                break
-            if cjk_width(text[min(i, k) : max(i, k)]) > FUTURE_REACH:
-                break
-            j = k if step < 0 else k + 1
-            if step > 0 and j >= len(text):
-                break
-        return j
+    def before(i: int) -> int:
+        """Start of the stretch before i within FUTURE_REACH and the same clause."""
+        lo = i
+        while (
+            lo > 0 and text[lo - 1] not in _CLAUSE and cjk_width(text[lo - 1 : i]) <= FUTURE_REACH
+        ):
+            lo -= 1
+        return lo
+
+    def after(i: int) -> int:
+        """End of the stretch after i within FUTURE_REACH and the same clause."""
+        hi = i
+        while (
+            hi < len(text)
+            and text[hi] not in _CLAUSE
+            and cjk_width(text[i : hi + 1]) <= FUTURE_REACH
+        ):
+            hi += 1
+        return hi
 
     def has_future(m: re.Match[str]) -> bool:
-        lo = reach(m.start(), -1) if lex.future_side in ("before", "both") else m.start()
-        hi = reach(m.end(), +1) if lex.future_side in ("after", "both") else m.end()
+        lo = before(m.start()) if lex.future_side in ("before", "both") else m.start()
+        hi = after(m.end()) if lex.future_side in ("after", "both") else m.end()
         return future.search(text[lo:hi]) is not None
 
     add(lex.venue, lambda m: "venue")

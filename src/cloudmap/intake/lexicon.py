@@ -1,13 +1,12 @@
-"""The engine's only hand-written language knowledge: event, facility, unit and investment words.
+"""The engine's only hand-written language knowledge: event, facility, unit and investment words."""
 
-Place, market and currency names, scale words ("milliards", "亿", "억") and list conjunctions
-come from Babel, pycountry and GeoNames (see places.py, markets.py, money.py). What no library
-has is the vocabulary of the news itself: the verbs that say a data centre opened, will open,
-is closing or expands, the nouns for regions, zones and data centres, and the words that mark a
-figure as an investment. They are listed here per language as regular-expression fragments, one
-list per role, so a reviewer can read all of it in one place. Latin-script fragments are matched
-case-insensitively and whole-word; CJK fragments anywhere.
-"""
+# Place, market and currency names, scale words ("milliards", "亿", "억") and list conjunctions
+# come from Babel, pycountry and GeoNames (see places.py, markets.py, money.py). What no library
+# has is the vocabulary of the news itself: the verbs that say a data centre opened, will open,
+# is closing or expands, the nouns for regions, zones and data centres, and the words that mark a
+# figure as an investment. They are listed here per language as regular-expression fragments, one
+# list per role, so a reviewer can read all of it in one place. Latin-script fragments are matched
+# case-insensitively and whole-word; CJK fragments anywhere.
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from cloudmap.intake.places import LOCALES, _name_regex, _strip_accents
+from cloudmap.intake.places import LOCALES, name_regex, strip_accents
 
 
 class MarketName(NamedTuple):
@@ -71,9 +71,9 @@ def _regex(markets: tuple[MarketName, ...], lang: str) -> tuple[Any, dict[str, M
     for m in markets:
         for n in _names(m, lang):
             lookup.setdefault(n, m)
-            lookup.setdefault(_strip_accents(n), m)
+            lookup.setdefault(strip_accents(n), m)
             lookup.setdefault(n.casefold(), m)
-    return _name_regex(list({n for m in markets for n in _names(m, lang)})), lookup
+    return name_regex(list({n for m in markets for n in _names(m, lang)})), lookup
 
 
 def find_markets(text: str, lang: str, markets: Sequence[MarketName]) -> list[MarketMention]:
@@ -84,7 +84,7 @@ def find_markets(text: str, lang: str, markets: Sequence[MarketName]) -> list[Ma
     out = []
     for m in rx.finditer(text):
         g = m.group()
-        market = lookup.get(g) or lookup.get(_strip_accents(g)) or lookup.get(g.casefold())
+        market = lookup.get(g) or lookup.get(strip_accents(g)) or lookup.get(g.casefold())
         if market is not None:
             out.append(MarketMention(m.start(), m.end(), market))
     return out

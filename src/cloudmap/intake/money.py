@@ -1,10 +1,9 @@
-"""Money amounts in running text ("RMB 380 bn", "380 milliards de yuans", "3800亿元", "3800억 위안").
+"""Money amounts in running text ("RMB 380 bn", "380 milliards de yuans", "3800亿元", "3800억 위안")."""
 
-Scale words come from CLDR's compact number formats (Babel): "milliard(s)", "mil millones",
-"bilhões", "亿", "億", "억", "조", ... Currencies are recognised by their ISO 4217 code, Babel's
-localised symbols and display names (singular and plural), and the short forms news use that
-CLDR lacks (``NEWS_FORMS``: "RMB", "yuan", "元", "위안", "dollars", "ドル", "달러", ...).
-"""
+# Scale words come from CLDR's compact number formats (Babel): "milliard(s)", "mil millones",
+# "bilhões", "亿", "億", "억", "조", ... Currencies are recognised by their ISO 4217 code, Babel's
+# localised symbols and display names (singular and plural), and the short forms news use that
+# CLDR lacks (NEWS_FORMS: "RMB", "yuan", "元", "위안", "dollars", "ドル", "달러", ...).
 
 from __future__ import annotations
 

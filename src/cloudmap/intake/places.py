@@ -1,15 +1,14 @@
-"""Country and city mentions in a text, named in its language (Babel, pycountry, GeoNames).
+"""Country and city mentions in a text, named in its language (Babel, pycountry, GeoNames)."""
 
-Country names are Babel's territory names (CLDR) for the language's locales and English, limited
-to ISO 3166-1 codes known to pycountry, plus pycountry's English names. City names are every name
-and alternate name of the GeoNames cities (``cloudmap.gazetteer.cities()``) written in the
-text's script. No place name is listed by hand; ``extra_countries`` lets the caller add names
-(the aliases of single-country markets).
-"""
+# Country names are Babel's territory names (CLDR) for the language's locales and English, limited
+# to ISO 3166-1 codes known to pycountry, plus pycountry's English names. City names are every name
+# and alternate name of the GeoNames cities (cloudmap.gazetteer.cities()) written in the text's
+# script. No place name is listed by hand; extra_countries lets the caller add names (the aliases
+# of single-country markets).
 
 from __future__ import annotations
 
-__all__ = ["Place", "country_names", "find_places"]
+__all__ = ["LOCALES", "Place", "country_names", "find_places", "name_regex", "strip_accents"]
 
 import functools
 import re
@@ -53,12 +52,12 @@ class Place:
     city: str | None  # GeoNames primary name, None for a country
 
 
-def _strip_accents(s: str) -> str:
+def strip_accents(s: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
 
 
 def _fold(s: str) -> str:
-    return _strip_accents(s).casefold().strip()
+    return strip_accents(s).casefold().strip()
 
 
 @functools.lru_cache(maxsize=16)
@@ -92,14 +91,14 @@ def _script(name: str) -> str:
     return "latin"
 
 
-def _name_regex(names: Sequence[str]) -> re.Pattern[str] | None:
+def name_regex(names: Sequence[str]) -> re.Pattern[str] | None:
     """Longest-first alternation; Latin names whole-word and case-sensitive (accents optional),
     kana names not inside a longer kana word, Hangul names not after another Hangul syllable."""
     parts: list[str] = []
     for name in sorted(set(names), key=len, reverse=True):
         script = _script(name)
         if script == "latin":
-            variants = {name, _strip_accents(name)}
+            variants = {name, strip_accents(name)}
             body = "|".join(re.escape(v) for v in sorted(variants, key=len, reverse=True))
             parts.append(r"(?<![^\W\d_])(?:" + body + r")(?![^\W\d_])")
         elif script == "kana":
@@ -118,8 +117,8 @@ def _country_regex(
     names = dict(country_names(lang))
     for name, code in extra:
         names.setdefault(name, code)
-    lookup = {**{_strip_accents(n): c for n, c in names.items()}, **names}
-    return _name_regex(list(names)), lookup
+    lookup = {**{strip_accents(n): c for n, c in names.items()}, **names}
+    return name_regex(list(names)), lookup
 
 
 @dataclass(frozen=True)
@@ -267,7 +266,7 @@ def find_places(
     taken: list[tuple[int, int]] = []
     if rx is not None:
         for m in rx.finditer(text):
-            code = lookup.get(m.group()) or lookup.get(_strip_accents(m.group()))
+            code = lookup.get(m.group()) or lookup.get(strip_accents(m.group()))
             if code:
                 found.append(Place(m.start(), m.end(), m.group(), code, None))
                 taken.append((m.start(), m.end()))
