@@ -153,12 +153,24 @@ def _city_index(script: str) -> _CityIndex:
     with _lock:
         if script in _city_indexes:
             return _city_indexes[script]
-        from cloudmap.cache import cached, code_key, file_key
+        from cloudmap.cache import Entry, cached, code_key, file_key
         from cloudmap.gazetteer import _data_file
 
-        key = f"{script}|{file_key(_data_file())}|{code_key('cloudmap.intake.places', 'cloudmap.gazetteer')}"
-        by_name, max_words = cached("intake-cities", key, lambda: _build_city_index(script))
-        index = _CityIndex(by_name, max_words)
+        code = code_key("cloudmap.intake.places", "cloudmap.gazetteer")
+        key = f"{script}|{file_key(_data_file())}|{code}"
+
+        def make() -> Entry:
+            by_name, max_words = _build_city_index(script)
+            return Entry({"by_name": {k: list(v) for k, v in by_name.items()}, "max": max_words})
+
+        entry = cached(
+            "intake-cities",
+            key,
+            make,
+            valid=lambda e: isinstance(e.meta["by_name"], dict) and isinstance(e.meta["max"], int),
+        )
+        by_name = {k: tuple(v) for k, v in entry.meta["by_name"].items()}
+        index = _CityIndex(by_name, entry.meta["max"])
         _city_indexes[script] = index
         return index
 
