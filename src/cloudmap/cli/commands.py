@@ -231,7 +231,7 @@ def cmd_announce_add(args: argparse.Namespace) -> int:
         edit_root(args), date=args.date, title=args.title, source=args.source,
         supports=args.supports, summary=args.summary, publisher=args.publisher,
         claims=args.claim, markets=args.market, sites=args.site, id=args.id,
-        provider=args.provider,
+        provider=args.provider, investment=args.investment,
     ))  # fmt: skip
 
 

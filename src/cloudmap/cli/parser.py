@@ -142,6 +142,8 @@ def _read_commands(sub: Any) -> None:
     p.add_argument("page", metavar="PATH|URL", help="a saved copy of the page (HTML), or its URL")
     p.add_argument("--provider", default="alibaba-cloud", metavar="NAME",
                    help="provider the page documents (default: alibaba-cloud)")  # fmt: skip
+    p.add_argument("--partial", action="store_true", help="the page shows only some regions: "
+                   "do not list catalog regions missing from it")  # fmt: skip
     _output(p)
 
 
@@ -210,6 +212,8 @@ def _edit_commands(sub: Any) -> None:
                    help="expansion market named (data/markets.yaml; repeatable)")  # fmt: skip
     p.add_argument("--site", action="append", default=[], metavar="CC[:CITY]",
                    help="an announced site, e.g. BR or JP:Tokyo (repeatable)")  # fmt: skip
+    p.add_argument("--investment", action="append", default=[], metavar="AMOUNT:CUR",
+                   help="an investment figure, e.g. 380e9:CNY (repeatable)")  # fmt: skip
     p.add_argument("--id", metavar="ID", help="record id (default: <date>-<slug of title>)")
     p.add_argument("--provider", metavar="ID", help="provider (needed if data/ has several)")
 

@@ -66,6 +66,19 @@ def check_markets(root: Path, names: Sequence[str]) -> list[str]:
     return out
 
 
+def _investment(item: str) -> dict[str, Any]:
+    """``380e9:CNY`` -> ``{amount: 380000000000, currency: CNY}``."""
+    amount_text, _, currency = item.partition(":")
+    try:
+        amount = float(amount_text.strip().replace("_", ""))
+    except ValueError:
+        raise CloudmapError(f"investment {item!r}: write AMOUNT:CURRENCY, e.g. 380e9:CNY") from None
+    if amount != amount or amount <= 0 or not currency.strip():
+        raise CloudmapError(f"investment {item!r}: write AMOUNT:CURRENCY, e.g. 380e9:CNY")
+    value: int | float = int(amount) if amount == int(amount) else amount
+    return {"amount": value, "currency": currency.strip().upper()}
+
+
 def _check_country(spec: str, cc: str) -> None:
     from cloudmap.reader import Reader
 
@@ -105,9 +118,11 @@ def add_announcement(
     sites: Sequence[str] = (),
     id: str | None = None,
     provider: str | None = None,
+    investment: Sequence[str] = (),
 ) -> list[str]:
     """Record an announcement as ``seeds/<id>.yaml``; each ``COUNTRY[:CITY]`` in ``sites`` also
-    becomes an announced site in the provider file. Returns what was done, one line each."""
+    becomes an announced site in the provider file, each ``AMOUNT:CURRENCY`` in ``investment`` an
+    investment claim. Returns what was done, one line each."""
     root = session.root
     d = parse_option_date("date", date)
     title = title.strip()
@@ -157,12 +172,15 @@ def add_announcement(
     record["sources"] = [{"url": source.strip(), "supports": supports or ", ".join(given)}]
     record["summary"] = (summary or title).strip()
     claim_map: dict[str, Any] = {}
+    money = [_investment(item) for item in investment]
     if totals:
         claim_map["totals"] = totals
     if planned:
         claim_map["planned"] = planned
     if market_names:
         claim_map["markets"] = market_names
+    if money:
+        claim_map["investment"] = money
     if claim_map:
         record["claims"] = claim_map
     seeds = sorted((root / "seeds").glob("*.yaml"))
