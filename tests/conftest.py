@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,22 @@ def pytest_configure(config: pytest.Config) -> None:
 
     if ENV not in os.environ or os.environ.get("CLOUDMAP_TEST_OWN_CACHE") != "1":
         os.environ[ENV] = tempfile.mkdtemp(prefix="cloudmap-test-cache-")
+
+
+REQUIRE_REGISTRY = bool(os.environ.get("CI") or os.environ.get("CLOUDMAP_REQUIRE_REGISTRY"))
+
+
+def need_package(dist: str, install: str) -> None:
+    """Skip locally when a registry package (a provider's SDK holding its region list) is not
+    installed; fail in CI, which installs them (.ci/run)."""
+    from importlib import metadata
+
+    try:
+        metadata.distribution(dist)
+    except metadata.PackageNotFoundError:
+        if REQUIRE_REGISTRY:
+            pytest.fail(f"{dist} is not installed ({install}); CI must run the registry checks")
+        pytest.skip(f"{dist} is not installed ({install})", allow_module_level=True)
 
 
 @dataclass

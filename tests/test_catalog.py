@@ -7,8 +7,8 @@ import textwrap
 
 import pytest
 
-from cloudmap.footprint import reconcile, stats
 from cloudmap.catalog import load_catalog
+from cloudmap.footprint import reconcile, stats
 
 D = dt.date
 

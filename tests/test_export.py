@@ -20,14 +20,13 @@ import pytest
 import shapely
 
 from cloudmap import export
-from cloudmap.geo import read_countries
-from cloudmap.model import Catalog
-from cloudmap.project import Project, load_project
 from cloudmap.errors import CloudmapError
-from cloudmap.export import geometry as export_geometry
 from cloudmap.export import write as export_write
 from cloudmap.export.geometry import crosses_antimeridian
 from cloudmap.export.schema import flat_value
+from cloudmap.geo import read_countries
+from cloudmap.model import Catalog
+from cloudmap.project import Project, load_project
 from conftest import FIXTURES, REPO, tree_digest
 
 DOC = REPO / "docs" / "exports.md"
@@ -539,9 +538,7 @@ def test_country_and_market_properties(exported):
 
 def test_no_live_region_means_null_coverage(fixture_project, tmp_path):
     on = dt.date(2015, 1, 1)  # before any launch
-    export.write_exports(
-        fixture_project, on=on, out=tmp_path, formats=["geojson"]
-    )
+    export.write_exports(fixture_project, on=on, out=tmp_path, formats=["geojson"])
     assert _props(tmp_path, "regions") == {}
     c = _props(tmp_path, "countries")
     assert c["MEX"]["rtt_est_ms"] is None and c["MEX"]["rtt_band"] == "no data"
@@ -715,9 +712,7 @@ def test_unknown_format_is_an_error(fixture_project, tmp_path):
     assert os.listdir(tmp_path) == []
 
 
-def test_a_failing_writer_leaves_the_folder_unchanged(
-    fixture_project, tmp_path, monkeypatch
-):
+def test_a_failing_writer_leaves_the_folder_unchanged(fixture_project, tmp_path, monkeypatch):
     export.write_exports(fixture_project, on=MID_2024, out=tmp_path)
     before = tree_digest(tmp_path)
 

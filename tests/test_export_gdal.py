@@ -225,7 +225,9 @@ def test_a_plain_gis_join_gives_every_countrys_live_regions(tmp_path):
     export.write_exports(load_project(REPO), on=DATES[2], out=tmp_path, formats=["geojson"])
     regions = gpd.read_file(tmp_path / "regions.geojson")
     countries = gpd.read_file(tmp_path / "countries.geojson")
-    live = regions[regions["status"].isin(["new", "expanded", "live", "closing"]) & regions["counted"]]
+    live = regions[
+        regions["status"].isin(["new", "expanded", "live", "closing"]) & regions["counted"]
+    ]
     joined = gpd.sjoin(live, countries[["id", "geometry"]], predicate="within", how="left")
     assert joined["id_right"].notna().all(), joined[joined["id_right"].isna()]["id_left"].tolist()
     counts = joined.groupby("id_right").size()

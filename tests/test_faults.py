@@ -65,7 +65,7 @@ def test_concurrent_edits_all_land(project):
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,
-            )  # fmt: skip
+            )
             for i in range(6)
         ]
         results = []

@@ -639,9 +639,7 @@ def test_country_layer(tmp_path):
 
 def test_market_stats(tmp_path):
     root = layer_project(tmp_path)
-    stats = {
-        s["name"]: s for s in market_stats(load_catalog(root), dt.date(2026, 2, 1))
-    }
+    stats = {s["name"]: s for s in market_stats(load_catalog(root), dt.date(2026, 2, 1))}
     assert list(stats) == sorted(stats)
     assert stats["Americas"] == {
         "id": "americas",

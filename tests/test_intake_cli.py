@@ -25,7 +25,9 @@ def _draft(run, *args: str) -> dict:
 
 
 def test_a_french_article_becomes_a_proposal_with_its_residual(run):
-    data = _draft(run, str(CORPUS / "fr" / "02-apsara-bresil-france-pays-bas.html"), "--source", URL)
+    data = _draft(
+        run, str(CORPUS / "fr" / "02-apsara-bresil-france-pays-bas.html"), "--source", URL
+    )
     assert list(data) == KEYS
     assert (data["language"], data["date"], data["claims"]) == (
         "fr", "2025-09-24", {"regions": 29, "zones": 91})  # fmt: skip
@@ -90,7 +92,7 @@ def test_standard_input(run, monkeypatch):
     (b"", "Error: {path}: the article is empty"),
     (b"\x00\x01\x02 binary", "Error: {path}: binary data (NUL bytes), not a text, Markdown or "
                              "HTML article"),
-    ("Alibaba opened an office in Paris to help fashion brands sell to shoppers in China.".encode(),
+    (b"Alibaba opened an office in Paris to help fashion brands sell to shoppers in China.",
      "Error: {path}: found no region or zone totals, data-centre sites or investment figures "
      "(language: en); is it about a cloud footprint? Nothing to propose"),
 ])  # fmt: skip

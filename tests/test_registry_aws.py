@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO
+from conftest import REPO, need_package
 
-botocore = pytest.importorskip("botocore", reason="botocore ships AWS's region table")
+need_package("botocore", "pip install 'botocore==1.44.8'")
+import botocore  # noqa: E402 - after the check above
 
 # SDK partition -> the catalog kind its regions must have.
 PARTITION_KIND = {

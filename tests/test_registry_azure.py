@@ -7,10 +7,8 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-import pytest
-
 from cloudmap.catalog import load_catalog
-from conftest import REPO
+from conftest import REPO, need_package
 
 # The Azure CLI (PyPI `azure-cli`) carries Microsoft's table of geo-replication pairs for Azure
 # Backup, keyed by programmatic region name across the public cloud, Azure operated by 21Vianet,
@@ -43,9 +41,18 @@ NOT_REGIONS = {
 # Catalog regions absent from the CLI table, with the reason: Microsoft lists them as nonpaired
 # (paired region 'N/A' in the Learn region list), so a pair table has no entry for them.
 NONPAIRED = {
-    "austriaeast", "belgiumcentral", "chilecentral", "denmarkeast", "indonesiacentral",
-    "israelcentral", "italynorth", "mexicocentral", "newzealandnorth", "polandcentral",
-    "qatarcentral", "spaincentral",
+    "austriaeast",
+    "belgiumcentral",
+    "chilecentral",
+    "denmarkeast",
+    "indonesiacentral",
+    "israelcentral",
+    "italynorth",
+    "mexicocentral",
+    "newzealandnorth",
+    "polandcentral",
+    "qatarcentral",
+    "spaincentral",
 }
 
 
@@ -54,7 +61,7 @@ def pair_table() -> dict[str, str]:
     try:
         dist = metadata.distribution(DISTRIBUTION)
     except metadata.PackageNotFoundError:
-        pytest.skip(f"{DISTRIBUTION} is not installed (pip install --no-deps 'azure-cli==2.91.0')")
+        need_package(DISTRIBUTION, "pip install --no-deps 'azure-cli==2.91.0'")
     path = Path(dist.locate_file(TABLE_FILE))
     assert path.is_file(), f"{TABLE_FILE} not found in the installed {DISTRIBUTION}"
     tree = ast.parse(path.read_text(encoding="utf-8"))

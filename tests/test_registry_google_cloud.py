@@ -8,7 +8,7 @@ import importlib.metadata as md
 import pytest
 import yaml
 
-from conftest import REPO
+from conftest import REPO, need_package
 
 # Each package ships a hand-kept list of the regions one Google service supports. The lists are a
 # service footprint, not the platform's, so every legitimate difference is listed with its reason;
@@ -63,7 +63,7 @@ def _sdk_regions(spec: dict) -> set[str]:
     try:
         dist = md.distribution(spec["dist"])
     except md.PackageNotFoundError:
-        pytest.skip(f"{spec['dist']} is not installed (pip install --no-deps {spec['dist']})")
+        need_package(spec["dist"], f"pip install --no-deps {spec['dist']}")
     path = dist.locate_file(spec["file"])
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in tree.body:

@@ -9,7 +9,7 @@ from functools import cache
 import pytest
 
 from cloudmap.catalog import Catalog, load_catalog
-from conftest import REPO
+from conftest import REPO, need_package
 
 # The lists live in the API documentation that Tencent's SDK ships as docstrings:
 # - tencentcloud-sdk-python-waf: every field documented as "腾讯云标准地域格式" (Tencent Cloud
@@ -18,12 +18,10 @@ from conftest import REPO
 #   (zone names across the whole network).
 # Pinned by the maintainer (see REPORT.md): tencentcloud-sdk-python-waf==3.1.191,
 # tencentcloud-sdk-python-cvm==3.1.178 (both pull tencentcloud-sdk-python-common).
-waf = pytest.importorskip(
-    "tencentcloud.waf.v20180125.models", reason="needs tencentcloud-sdk-python-waf"
-)
-cvm = pytest.importorskip(
-    "tencentcloud.cvm.v20170312.models", reason="needs tencentcloud-sdk-python-cvm"
-)
+need_package("tencentcloud-sdk-python-waf", "pip install 'tencentcloud-sdk-python-waf==3.1.191'")
+need_package("tencentcloud-sdk-python-cvm", "pip install 'tencentcloud-sdk-python-cvm==3.1.178'")
+waf = pytest.importorskip("tencentcloud.waf.v20180125.models")
+cvm = pytest.importorskip("tencentcloud.cvm.v20170312.models")
 
 PROVIDER = "tencent-cloud"
 ID = r"[a-z]{2}-[a-z]+(?:-[a-z0-9]+)*"

@@ -173,8 +173,10 @@ CASES = [
         F,
         "url: https://example.com/sydney",
         "url: my notes",
-        [f"{F}:56: au-east-1: url: 'my notes' is not an http(s) URL (it contains ' '; "
-         "percent-encode it)"],
+        [
+            f"{F}:56: au-east-1: url: 'my notes' is not an http(s) URL (it contains ' '; "
+            "percent-encode it)"
+        ],
     ),
     (
         "unknown-kind",
@@ -234,7 +236,9 @@ CASES = [
         F,
         "  zones:\n  - id: cn-east-9a\n    opened: null\n    closed: null\n",
         "",
-        [f"{F}:58: cn-east-9: zones: a launched region needs at least one zone (or zone_count: N when the zone ids are not public, 0 for a region without availability zones)"],
+        [
+            f"{F}:58: cn-east-9: zones: a launched region needs at least one zone (or zone_count: N when the zone ids are not public, 0 for a region without availability zones)"
+        ],
     ),
     (
         "site-unknown-region",

@@ -1,8 +1,8 @@
 """cloudmap: a sourced, time-aware open map of cloud providers' physical footprint.
 
-    >>> import cloudmap
-    >>> project = cloudmap.load_project()          # validated catalog, countries, markets
-    >>> project.regions("2025-05-15")              # a GeoDataFrame (EPSG:4326)
+>>> import cloudmap
+>>> project = cloudmap.load_project()          # validated catalog, countries, markets
+>>> project.regions("2025-05-15")              # a GeoDataFrame (EPSG:4326)
 """
 
 from __future__ import annotations

@@ -159,7 +159,7 @@ def cached(
         try:
             if valid is None or valid(entry):
                 return entry
-        except Exception:  # noqa: BLE001 - any surprise in a stored entry is a miss
+        except Exception:
             pass
     entry = make()
     with contextlib.suppress(OSError, TypeError, ValueError):  # not storable: just not cached

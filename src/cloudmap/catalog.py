@@ -59,7 +59,9 @@ def _num(x: float) -> str:
 
 def _zones(rd: Reader, c: Clean, rid: str) -> tuple[tuple[Zone, ...], bool, bool]:
     """(zones, given by zone_count, count unknown)."""
-    zones = [Zone(z["id"], z["opened"], z["closed"], z["notes"], z.line) for z in c.get("zones", [])]
+    zones = [
+        Zone(z["id"], z["opened"], z["closed"], z["notes"], z.line) for z in c.get("zones", [])
+    ]
     count = c["zone_count"]
     if count is None:
         return tuple(zones), False, False

@@ -38,7 +38,9 @@ def _scope(project: Project, market: str | None, country: str | None) -> dict[st
     return {"market": None, "country": None, "countries": None}
 
 
-def _provider_row(project: Project, pid: str, on: dt.date, countries: set[str] | None) -> dict:
+def _provider_row(
+    project: Project, pid: str, on: dt.date, countries: set[str] | None
+) -> dict[str, Any]:
     catalog = project.catalog
     mine = [r for r in catalog.regions if r.provider == pid and r.kind in COVERAGE_KINDS]
     here = [r for r in mine if countries is None or r.country in countries]

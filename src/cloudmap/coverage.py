@@ -423,5 +423,3 @@ def records(df: pd.DataFrame) -> list[dict[str, Any]]:
             }
         )
     return out
-
-

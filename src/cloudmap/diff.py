@@ -54,8 +54,7 @@ def _region_row(r: Region, d: PartialDate | None) -> dict[str, Any]:
 
 def _sorted(rows: list[tuple[dt.date, dict[str, Any]]]) -> list[dict[str, Any]]:
     return [
-        row
-        for _, row in sorted(rows, key=lambda x: (x[0], x[1].get("provider", ""), x[1]["id"]))
+        row for _, row in sorted(rows, key=lambda x: (x[0], x[1].get("provider", ""), x[1]["id"]))
     ]
 
 

@@ -42,7 +42,10 @@ class Footprint:
 
 def footprint(catalog: Catalog, on: dt.date, *, provider: str | None = None) -> Footprint:
     """Live regions and zones on ``on`` as the counting rules in data/ define them."""
-    regions, zones, uncounted, unknown = [], [], [], []
+    regions: list[Region] = []
+    zones: list[tuple[Region, str | None]] = []
+    uncounted: list[Region] = []
+    unknown: list[Region] = []
     for r in catalog.regions:
         if provider is not None and r.provider != provider:
             continue
@@ -204,7 +207,7 @@ def reconcile(catalog: Catalog, *, provider: str | None = None) -> list[dict[str
         on = ann.claims_as_of
         fp = footprint(catalog, on, provider=ann.provider)
         have = {"regions": len(fp.regions), "zones": len(fp.zones), "countries": len(fp.countries)}
-        checks = []
+        checks: list[dict[str, Any]] = []
         for key in ("regions", "zones", "countries"):
             parsed = totals.get(key)
             if isinstance(parsed, int | str):

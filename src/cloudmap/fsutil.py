@@ -4,12 +4,12 @@ writes with rollback, the edit lock, and OS errors turned into messages that nam
 from __future__ import annotations
 
 __all__ = [
-    "lock_path",
     "Transaction",
     "atomic_write",
     "check_output_dir",
     "check_output_file",
     "edit_lock",
+    "lock_path",
     "os_error",
 ]
 
@@ -89,7 +89,9 @@ def check_output_file(out: Path, root: Path | None, *, option: str = "--out") ->
     try:
         check_output_dir(out.parent if str(out.parent) else Path("."), root, option=option)
     except CloudmapError as exc:
-        raise CloudmapError(str(exc).replace(f"{option} {out.parent}:", f"{option} {out}:", 1)) from None
+        raise CloudmapError(
+            str(exc).replace(f"{option} {out.parent}:", f"{option} {out}:", 1)
+        ) from None
     return out.resolve()
 
 
@@ -145,10 +147,11 @@ class Transaction:
                     )
                 like = target if original is not None else target.parent
                 mode = stat.S_IMODE(like.stat().st_mode) & 0o666
-                fd, tmp = tempfile.mkstemp(
+                fd, tmp_name = tempfile.mkstemp(
                     dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
                 )
-                staged.append((rel, Path(tmp), target, original))
+                tmp = Path(tmp_name)
+                staged.append((rel, tmp, target, original))
                 with os.fdopen(fd, "wb") as fh:
                     fh.write(data)
                     fh.flush()

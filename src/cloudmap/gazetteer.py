@@ -165,7 +165,9 @@ def _entry(parsed: tuple[tuple[np.ndarray, ...], list[str], list[int]]) -> Any:
     from cloudmap.cache import Entry
 
     columns, keys, rows = parsed
-    arrays = {n: (c.astype(str) if c.dtype == object else c) for n, c in zip(_NAMES, columns, strict=True)}
+    arrays = {
+        n: (c.astype(str) if c.dtype == object else c) for n, c in zip(_NAMES, columns, strict=True)
+    }
     arrays["keys"] = np.array(keys, dtype=str)
     arrays["rows"] = np.array(rows, dtype=np.int64)
     return Entry({"rows": len(columns[0])}, arrays)
@@ -218,7 +220,8 @@ def _load() -> Cities:
         obj, _ = decoder.raw_decode(text[0], starts[gid])
         return tuple(obj.get("alternatenames") or ())
 
-    return Cities(*columns, alternates, keys, rows)
+    gid, name, country, lat, lon, population = columns
+    return Cities(gid, name, country, lat, lon, population, alternates, keys, rows)
 
 
 def cities() -> Cities:
@@ -239,7 +242,7 @@ def haversine_km(
     p1, p2 = np.radians(lat1), np.radians(lat2)
     dp, dl = p2 - p1, np.radians(np.asarray(lon2) - np.asarray(lon1))
     a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    return np.asarray(2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0))))
 
 
 def check_cities(catalog: Catalog) -> list[Problem]:

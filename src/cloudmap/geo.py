@@ -149,7 +149,8 @@ def read_countries(root: Path, rel: str = JOIN_FILE) -> Countries:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise CloudmapError(f"{rel}: cannot be read ({exc}); {fix}") from None
-        return _entry(_parse(text, rel, fix))
+        entry: Entry = _entry(_parse(text, rel, fix))
+        return entry
 
     entry = cached("countries", key, make, valid=_valid)
     return _layer(rel, entry)
@@ -196,6 +197,7 @@ def _layer(rel: str, entry: Any) -> Countries:
 
 
 def _parse(text: str, rel: str, fix: str) -> tuple[dict[str, list[str | None]], np.ndarray, Any]:
+    fast: tuple[dict[str, list[str | None]], np.ndarray, list[str] | None] | None
     fast = _parse_lines(text)
     if fast is None:
         fast = _parse_any(text, rel, fix)
@@ -364,10 +366,7 @@ def _check_point(
     where = layer.label(at) if at >= 0 else "the sea"
     if at >= 0 and declared in DE_JURE.get(layer.keys[at], ()):
         where += f", which ISO 3166-1 counts as part of {declared} (a GIS join will not)"
-    if km < 1:
-        dist = f"{km * 1000:,.0f} m"
-    else:
-        dist = f"{km:,.1f} km" if km < 10 else f"{km:,.0f} km"
+    dist = f"{km * 1000:,.0f} m" if km < 1 else f"{km:,.1f} km" if km < 10 else f"{km:,.0f} km"
     if km <= 25:
         fix = (
             f"move the point inland, inside {declared}'s polygon in {layer.file} (a GIS join "
@@ -375,7 +374,9 @@ def _check_point(
         )
     else:
         fix = _hint(layer, row, lon, lat)
-    message = f"{what} (lat {lat}, lon {lon}) lies in {where}, {dist} from {layer.label(row)}: {fix}"
+    message = (
+        f"{what} (lat {lat}, lon {lon}) lies in {where}, {dist} from {layer.label(row)}: {fix}"
+    )
     return Problem(rec.file, rec.line_of("location"), rec.id, "location", message)
 
 

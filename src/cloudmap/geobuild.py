@@ -160,7 +160,7 @@ def planar_polygons(rings: list[Ring]) -> list[Polygon]:
     may jump from +180 to -180 and back; a ring whose unwrapped longitudes advance by 360 goes
     round a pole (Antarctica) and is closed along that pole.
     """
-    kept = []
+    kept: list[Any] = []
     for ring in rings:
         if len(ring) < 4:  # quantization flattened it to a point or a line (1:10m): no area
             if not kept:

@@ -112,9 +112,7 @@ class Region:
                 return "closing"
             if _exact_within(self.launched, on):
                 return "new"
-            if any(
-                _exact_within(z.opened, on) and z.opened != self.launched for z in self.zones
-            ):
+            if any(_exact_within(z.opened, on) and z.opened != self.launched for z in self.zones):
                 return "expanded"
             return "live"
         if self.announced is not None and self.announced.effective <= on:
@@ -152,7 +150,9 @@ class Site:
     line: int
     key_lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
 
-    line_of = Region.line_of
+    def line_of(self, key: str) -> int:
+        """The line of ``key`` in the site's YAML mapping (the site's first line if absent)."""
+        return self.key_lines.get(key, self.line)
 
     @property
     def key(self) -> str:

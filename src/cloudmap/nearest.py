@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-__all__ = ["ALL_PROVIDERS", "COVERAGE_KINDS", "live_regions", "nearest_regions", "provider_id", "region_label"]
+__all__ = [
+    "ALL_PROVIDERS",
+    "COVERAGE_KINDS",
+    "live_regions",
+    "nearest_regions",
+    "provider_id",
+    "region_label",
+]
 
 import datetime as dt
 
@@ -19,8 +26,6 @@ COVERAGE_KINDS = ("region", "local-region", "partner-region")
 # nearest_regions compares the points with every region a block of rows at a time: at most this
 # many cosines (2 MiB of float64), so memory stays flat however large the catalog.
 _BLOCK_CELLS = 1 << 18
-
-
 
 
 def provider_id(catalog: Catalog, provider: str | None) -> str:
@@ -123,5 +128,3 @@ def nearest_regions(
     chord = np.linalg.norm(points - targets[idx], axis=1)
     km = 2.0 * EARTH_RADIUS_KM * np.arcsin(np.clip(chord / 2.0, 0.0, 1.0))
     return idx, km
-
-

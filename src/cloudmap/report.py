@@ -55,7 +55,9 @@ def reconcile_text(rows: list[dict[str, Any]]) -> str:
             + (f" ({c['difference']:+d})" if c["difference"] else "")
             for c in row["checks"]
         )
-        out.append(f"{row['announcement']} (as of {row['as_of']}): {row['result'].upper()}: {parts}")
+        out.append(
+            f"{row['announcement']} (as of {row['as_of']}): {row['result'].upper()}: {parts}"
+        )
         if row["result"] != "match":
             if row.get("note"):
                 out.append(f"  why: {row['note']}")

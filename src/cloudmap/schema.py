@@ -137,7 +137,7 @@ EXCLUDE = Record(
 )
 COUNTING = Record(
     "counting",
-    "What the provider's headline totals (\"N regions, M zones\") count.",
+    'What the provider\'s headline totals ("N regions, M zones") count.',
     (
         Key("regions", "list of kind", "kinds counted as regions", True, KINDS),
         Key("zones", "list of kind", "kinds whose zones are counted", True, KINDS),
@@ -163,7 +163,12 @@ REGION = Record(
     (
         Key("id", "id", "the provider's region id", True),
         Key("name", "line", "official English name, as in the provider's docs", True),
-        Key("city", "line", "city or metro it is named after or located in (GeoNames spelling)", True),
+        Key(
+            "city",
+            "line",
+            "city or metro it is named after or located in (GeoNames spelling)",
+            True,
+        ),
         Key("country", "country", "ISO 3166-1 alpha-2 code (Hong Kong is HK)", True),
         Key("kind", "enum", "what kind of region", True, KINDS),
         Key("location", "location", "where it is", True),
@@ -210,7 +215,7 @@ TOTALS = Record(
     "totals",
     "Headline totals as claimed.",
     (
-        Key("regions", "total", "regions claimed (a number, or `\"N+\"` for more than N)"),
+        Key("regions", "total", 'regions claimed (a number, or `"N+"` for more than N)'),
         Key("zones", "total", "zones claimed"),
         Key("countries", "total", "countries claimed"),
     ),

@@ -87,9 +87,7 @@ def _exchange(a: Path, b: Path) -> bool:
     except (OSError, AttributeError):
         return False
     at_fdcwd, rename_exchange = -100, 2
-    return bool(
-        renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
-    )
+    return bool(renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0)
 
 
 @contextlib.contextmanager
@@ -115,7 +113,9 @@ def staging(out: Path) -> Iterator[Path]:
         else:
             os.rename(tmp, out)
     except OSError as exc:
-        raise os_error(exc, f"--out {out}: the build could not be written; {out} is unchanged") from None
+        raise os_error(
+            exc, f"--out {out}: the build could not be written; {out} is unchanged"
+        ) from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -154,9 +154,7 @@ def build_site(
         (tmp / "changelog.html").write_text(
             render.render_changelog(project, evts), encoding="utf-8", newline="\n"
         )
-        (tmp / "changelog.json").write_text(
-            changelog.to_json(evts), encoding="utf-8", newline="\n"
-        )
+        (tmp / "changelog.json").write_text(changelog.to_json(evts), encoding="utf-8", newline="\n")
         links = [(label, href) for label, href in LINKED_PAGES if (tmp / href).is_file()]
         pages = render.render_site(
             project,

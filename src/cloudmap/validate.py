@@ -54,7 +54,8 @@ def _check_records(catalog: Catalog, problems: list[Problem]) -> None:
     def add(rec: Region | Site, fld: str, msg: str, line: int | None = None) -> None:
         problems.append(Problem(rec.file, line or rec.line_of(fld), rec.id, fld, msg))
 
-    for rec in (*catalog.regions, *catalog.sites):
+    records: list[Region | Site] = [*catalog.regions, *catalog.sites]
+    for rec in records:
         if (rec.provider, rec.id) in seen:
             other = seen[rec.provider, rec.id]
             add(rec, "id", f"duplicate id (also at {other.file}:{other.line}); ids must be unique")
@@ -79,8 +80,8 @@ def _check_records(catalog: Catalog, problems: list[Problem]) -> None:
                 add(r, "zones", f"zone id {z.id!r} does not start with its region id {r.id!r}",
                     z.line)  # fmt: skip
             if (r.provider, z.id) in zone_owner:
-                other = zone_owner[r.provider, z.id].id
-                add(r, "zones", f"zone {z.id} is listed twice (also in {other})", z.line)
+                twice = zone_owner[r.provider, z.id].id
+                add(r, "zones", f"zone {z.id} is listed twice (also in {twice})", z.line)
             zone_owner[r.provider, z.id] = r
             if z.opened and z.closed and z.closed.effective < z.opened.effective:
                 add(r, "zones", f"zone {z.id} closed ({z.closed}) before it opened ({z.opened})",
@@ -104,7 +105,7 @@ def _check_records(catalog: Catalog, problems: list[Problem]) -> None:
             (r.provider, r.id) for r in catalog.regions
         }:
             add(s, "region", f"no region {s.region!r} in the catalog")
-    for rec in (*catalog.regions, *catalog.sites):
+    for rec in records:
         if rec.provider not in catalog.providers and rec.provider not in catalog.declared_providers:
             add(rec, "provider", f"unknown provider {rec.provider!r}")
 
@@ -191,9 +192,9 @@ def _check_seeds(catalog: Catalog, problems: list[Problem]) -> None:
     for aid in sorted(catalog.announcements):
         a = catalog.announcements[aid]
         if a.provider not in catalog.providers and a.provider not in catalog.declared_providers:
-            known = ", ".join(sorted(catalog.providers)) or "none"
+            names = ", ".join(sorted(catalog.providers)) or "none"
             problems.append(Problem(a.file, a.line_of("provider"), a.id, "provider",
-                f"unknown provider {a.provider!r} (known: {known})"))  # fmt: skip
+                f"unknown provider {a.provider!r} (known: {names})"))  # fmt: skip
         key = (a.provider, a.date.text, _norm(a.title))
         if key in seen:
             problems.append(Problem(a.file, a.line_of("title"), a.id, "title",
@@ -255,7 +256,9 @@ def _link_markets(catalog: Catalog, problems: list[Problem]) -> Catalog:
             hint = f"did you mean {close[0]!r}?" if close else f"defined: {defined}"
             problems.append(Problem(a.file, a.line_of("claims.markets"), a.id, "claims.markets",
                 f"unknown market {raw!r} ({hint}; markets are defined in {MARKETS_FILE})"))  # fmt: skip
-    linked = {n: dataclasses.replace(m, announcements=tuple(sorted(links[n]))) for n, m in markets.items()}
+    linked = {
+        n: dataclasses.replace(m, announcements=tuple(sorted(links[n]))) for n, m in markets.items()
+    }
     return dataclasses.replace(catalog, markets=linked)
 
 
@@ -293,8 +296,11 @@ def _note_problems(
         if dates.get(name) is not None:
             yield f"says {name} is null, but {name} is {dates[name]} (update the note)"
     launched = dates.get("launched") or dates.get("opened")
-    if _DATE_UNKNOWN.search(note) and launched is not None and launched.precision == "day" and (
-        not launched.no_later_than
+    if (
+        _DATE_UNKNOWN.search(note)
+        and launched is not None
+        and launched.precision == "day"
+        and (not launched.no_later_than)
     ):
         yield f"says the date is unknown, but it is given to the day ({launched}) (update the note)"
     if _NO_NOTICE.search(note) and dates.get("closure_announced") is not None:

@@ -32,7 +32,7 @@ class LineMap(dict):  # type: ignore[type-arg]
         return self.key_lines.get(key, self.line)
 
 
-class _LineLoader(_Loader):  # type: ignore[misc,valid-type]
+class _LineLoader(_Loader):  # type: ignore[misc]
     pass
 
 
@@ -103,7 +103,8 @@ def _alias_line(text: str) -> int | None:
         return None
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            return int(event.start_mark.line) + 1
+            mark = event.start_mark
+            return int(mark.line) + 1 if mark is not None else 1
     return None
 
 

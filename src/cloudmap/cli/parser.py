@@ -68,7 +68,9 @@ def _output(p: Any, *, csv: bool = False) -> None:
         group.add_argument("--csv", action="store_true", help="print CSV")
 
 
-def _provider(p: Any, what: str = "providers to include: an id, a comma-separated list, or all") -> None:
+def _provider(
+    p: Any, what: str = "providers to include: an id, a comma-separated list, or all"
+) -> None:
     p.add_argument("--provider", metavar="NAME", help=f"{what} (default: all)")
 
 

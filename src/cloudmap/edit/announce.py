@@ -185,7 +185,9 @@ def add_announcement(
         record["claims"] = claim_map
     seeds = sorted((root / "seeds").glob("*.yaml"))
     like = [session.open(f"seeds/{seeds[-1].name}").doc] if seeds else []
-    quote = quote_style(*(s.get("id") for s in like if isinstance(s, dict))) if like else quote_of(f)
+    quote = (
+        quote_style(*(s.get("id") for s in like if isinstance(s, dict))) if like else quote_of(f)
+    )
     rel = f"seeds/{aid}.yaml"
     session.create(rel, styled(record, [*like, defaults("seed")], quote))
     done = [f"Added announcement {aid} as {rel}"]

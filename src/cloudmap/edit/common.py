@@ -231,5 +231,3 @@ def add_announcements(f: YamlFile, m: CommentedMap, ids: Sequence[str]) -> None:
         like = [r.get("announcements") for r in records(f, "regions")]
         like.append(defaults("region")["announcements"])
         put(m, "announcements", styled(new, like, quote_of(f)), REGION_KEYS)
-
-

@@ -276,5 +276,3 @@ def add_zone(
     add_source(f, m, source.strip(), supports or default)
     session.commit()
     return [f"Added zone {zid} to region {rid} in {f.rel}"]
-
-

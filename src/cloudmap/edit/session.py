@@ -78,7 +78,9 @@ class Session:
         try:
             doc = self.yaml.load(text.replace("\r\n", "\n"))
         except RuamelYAMLError as exc:
-            raise CloudmapError(f"{rel}: cannot be edited safely ({exc}); nothing was written") from None
+            raise CloudmapError(
+                f"{rel}: cannot be edited safely ({exc}); nothing was written"
+            ) from None
         f = YamlFile(rel, path, raw, doc, newline="\r\n" if "\r\n" in text else "\n")
         f.noop = dump(self.yaml, doc)
         self.files[rel] = f
@@ -108,7 +110,9 @@ class Session:
             if provider in ids:
                 return ids[provider]
             known = ", ".join(sorted(ids)) or "none"
-            raise CloudmapError(f"provider {provider!r}: no such provider in data/ (known: {known})")
+            raise CloudmapError(
+                f"provider {provider!r}: no such provider in data/ (known: {known})"
+            )
         if len(files) == 1:
             return files[0]
         if not files:

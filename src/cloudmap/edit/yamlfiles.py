@@ -144,7 +144,7 @@ def _detach_tail(node: Any) -> str | None:
     first = token.value.find("\n")
     if first < 0 or first == len(token.value) - 1:
         return None
-    tail = token.value[first + 1 :]
+    tail: str = token.value[first + 1 :]
     if token.value[:first].strip():
         token.value = token.value[: first + 1]  # keep an end-of-line comment in place
     else:

@@ -39,8 +39,8 @@ __all__ = [
     "geojson_text",
     "kml_text",
     "safe_cell",
-    "to_frame",
     "schema_markdown",
+    "to_frame",
     "update_doc",
     "write_exports",
 ]

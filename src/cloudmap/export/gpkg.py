@@ -30,11 +30,11 @@ def _gdal_config(options: dict[str, str]) -> Iterator[None]:
     with _gdal_lock:
         before = pyogrio.get_gdal_config_option  # GDAL config is process-wide: restore it
         saved = {k: before(k) for k in options}
-        pyogrio.set_gdal_config_options(options)  # type: ignore[arg-type]
+        pyogrio.set_gdal_config_options(options)
         try:
             yield
         finally:
-            pyogrio.set_gdal_config_options(saved)  # type: ignore[arg-type]
+            pyogrio.set_gdal_config_options(saved)
 
 
 def _columns(layer: Layer) -> tuple[list[Any], list[Any]]:
@@ -44,6 +44,7 @@ def _columns(layer: Layer) -> tuple[list[Any], list[Any]]:
     feats = layer.features
     for fld in layer.fields:
         name = fld.name
+        values: list[Any]
         if fld.type == "string list":
             values = [flat_value(f.properties[name]) for f in feats]
         else:  # flat already

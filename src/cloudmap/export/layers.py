@@ -18,18 +18,18 @@ from cloudmap.countries import country_name, iso3
 from cloudmap.dates import PartialDate
 from cloudmap.errors import CloudmapError
 from cloudmap.export.geometry import (
-    DECIMALS,
     dissolve,
-    polygon_json,
     interior_point,
     on_grid,
     point,
+    polygon_json,
     polygons,
     round_coord,
 )
 from cloudmap.export.schema import (
     COUNTRY_FIELDS,
     COUNTRY_POINT_SOURCE,
+    DECIMALS,
     LAYERS,
     MARKET_FIELDS,
     REGION_FIELDS,
@@ -319,8 +319,7 @@ def build_layers(
         ).reshape(-1, 2)
         points = shapely.points(xy)  # every point at once (same grid as geometry.point)
         feats = [
-            _region_feature(catalog, r, st, on, g)
-            for (r, st), g in zip(shown, points, strict=True)
+            _region_feature(catalog, r, st, on, g) for (r, st), g in zip(shown, points, strict=True)
         ]
         out["regions"] = Layer("regions", REGION_FIELDS, _sorted(feats), "Point")
     if "sites" in wanted:

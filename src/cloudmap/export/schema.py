@@ -48,7 +48,9 @@ _AS_OF = Field("as_of", "date", "The export date: statuses and counts describe t
 _COUNTRY = (
     Field("country", "string", "ISO 3166-1 alpha-2 code (Hong Kong is `HK`)."),
     Field("country_iso3", "string", "ISO 3166-1 alpha-3 code."),
-    Field("country_name", "string", "Short English country name (`cloudmap.countries.country_name`)."),
+    Field(
+        "country_name", "string", "Short English country name (`cloudmap.countries.country_name`)."
+    ),
 )
 _PROVENANCE = (
     Field(

@@ -8,7 +8,6 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-
 from typing import TYPE_CHECKING, Any
 
 from cloudmap.errors import CloudmapError

@@ -69,7 +69,9 @@ def check_docs(
         row = page[rid]
         region = mine.get(rid)
         if region is None:
-            missing_in_catalog.append({"region": rid, "name": row.name, "zones": list(row.zone_ids)})
+            missing_in_catalog.append(
+                {"region": rid, "name": row.name, "zones": list(row.zone_ids)}
+            )
             zones = ",".join(row.zone_ids) or "a"
             commands.append(
                 f"cloudmap region add --id {rid} --name {q(row.name)} --city <CITY> --country <CC> "
@@ -77,14 +79,14 @@ def check_docs(
                 f"--provider {provider}"
             )
             continue
-        known = {z.id for z in region.zones if z.id}
+        listed = {z.id for z in region.zones if z.id}
         for zid in row.zone_ids:
-            if zid not in known and not region.zones_by_count:
+            if zid not in listed and not region.zones_by_count:
                 zones_missing.append({"region": rid, "zone": zid})
                 commands.append(f"cloudmap region add-zone {provider}:{rid} --zone {zid} "
                                 f"--opened <DATE> --source {src}")  # fmt: skip
         if row.zone_ids:
-            for zid in sorted(known - set(row.zone_ids)):
+            for zid in sorted(listed - set(row.zone_ids)):
                 z = next(z for z in region.zones if z.id == zid)
                 if z.is_live(on) and region.is_live(on):
                     zones_not_on_page.append({"region": rid, "zone": zid})
@@ -99,7 +101,9 @@ def check_docs(
         elif row.status == "live" and status == "closing":
             labels.append({"region": rid, "label": None, "page": "live", "catalog": status})
         elif row.status is not None and status == "closed":
-            labels.append({"region": rid, "label": row.label, "page": row.status, "catalog": status})
+            labels.append(
+                {"region": rid, "label": row.label, "page": row.status, "catalog": status}
+            )
     missing_on_page = [
         {"region": r.id, "status": r.status(on), "kind": r.kind}
         for r in sorted(mine.values(), key=lambda r: r.id)

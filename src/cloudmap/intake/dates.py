@@ -55,7 +55,8 @@ def _first_full_date(text: str, lang: str | None) -> dt.date | None:
             written = clean[max(0, at - 8) : at] + written
         if not _written_out(written, when):
             continue
-        return when.date()
+        day: dt.date = when.date()
+        return day
     return None
 
 

@@ -125,7 +125,7 @@ def parse_docs_table(html: str) -> list[DocRow]:
         raise CloudmapError("the documentation page is empty")
     try:
         doc = lxml.html.fromstring(html)
-    except (ValueError, lxml.etree.ParserError) as e:  # type: ignore[attr-defined]
+    except (ValueError, lxml.etree.ParserError) as e:
         raise CloudmapError(f"the documentation page is not HTML: {e}") from None
     out: dict[str, DocRow] = {}
     for table in doc.iter("table"):

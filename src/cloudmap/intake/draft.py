@@ -38,7 +38,7 @@ def fetch(url: str) -> bytes:
         raise CloudmapError(why)
     req = urllib.request.Request(url, headers={"User-Agent": "cloudmap (announce draft)"})
     try:
-        with urllib.request.urlopen(req, timeout=FETCH_TIMEOUT_S) as resp:  # noqa: S310 - http(s) only
+        with urllib.request.urlopen(req, timeout=FETCH_TIMEOUT_S) as resp:
             data: bytes = resp.read(MAX_BYTES + 1)
     except (urllib.error.URLError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
@@ -112,8 +112,12 @@ def _reconcile(
                 if z.id and d is not None and abs(d.effective - on) <= ZONE_WINDOW:
                     bound = " (a bound)" if d.no_later_than else ""
                     candidates.append(f"zone {z.id} opened {d}{bound}")
-                elif z.id and d is None and r.launched and r.launched.no_later_than and (
-                    abs(r.launched.effective - on) <= ZONE_WINDOW
+                elif (
+                    z.id
+                    and d is None
+                    and r.launched
+                    and r.launched.no_later_than
+                    and (abs(r.launched.effective - on) <= ZONE_WINDOW)
                 ):
                     candidates.append(f"zone {z.id} opens with {r.id} (launched {r.launched})")
             if r.launched and abs(r.launched.effective - on) <= ZONE_WINDOW:

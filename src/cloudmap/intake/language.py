@@ -42,4 +42,4 @@ def detect_language(text: str) -> Lang | None:
     if found is None:
         return None
     code = found.iso_code_639_1.name.lower()
-    return code if code in LANGUAGES else None  # type: ignore[return-value]
+    return code if code in LANGUAGES else None

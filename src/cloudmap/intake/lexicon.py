@@ -8,6 +8,7 @@ from __future__ import annotations
 __all__ = ["LEXICON", "Lexicon"]
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -45,10 +46,12 @@ def _load() -> dict[str, Lexicon]:
 
     text = (importlib.resources.files("cloudmap.intake") / "lexicon.yaml").read_text("utf-8")
     raw = yaml.safe_load(text)
-    out = {}
+    out: dict[str, Lexicon] = {}
     for lang, roles in raw.items():
-        values = {k: (tuple(v) if isinstance(v, list) else v) for k, v in roles.items()}
-        out[lang] = Lexicon(**values)
+        values: dict[str, Any] = {
+            k: (tuple(v) if isinstance(v, list) else v) for k, v in roles.items()
+        }
+        out[str(lang)] = Lexicon(**values)
     return out
 
 
