@@ -147,6 +147,7 @@ PINNED = {  # provider: (regions, zones listed or counted, announced sites, anno
     "azure": (80, 123, 6, 20),
     "google-cloud": (44, 133, 8, 14),
     "huawei-cloud": (37, 20, 0, 8),
+    "tencent-cloud": (25, 71, 0, 3),
 }
 
 
@@ -162,3 +163,12 @@ def test_pinned_counts(provider):
 
 def test_pinned_providers():
     assert sorted(shipped().providers) == sorted(PINNED)
+
+
+@pytest.mark.parametrize("provider", sorted(PINNED))
+def test_every_headline_total_matches_or_its_residual_is_explained(provider):
+    rows = reconcile(shipped(), provider=provider)
+    assert rows, f"{provider} records no dated headline total"
+    for r in rows:
+        if r["result"] in ("differs", "incomplete"):
+            assert r["note"] and len(r["note"]) > 80, r["announcement"]
