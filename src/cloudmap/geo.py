@@ -63,6 +63,7 @@ class Countries:
     columns: dict[str, tuple[str | None, ...]]
     geoms: np.ndarray
     coords_text: tuple[str, ...] | None = None
+    digest: str = ""  # sha256 of the file (keys caches of what is derived from it)
     tree: shapely.STRtree = field(init=False)
     rows_of: dict[str, int] = field(init=False)
 
@@ -153,7 +154,7 @@ def read_countries(root: Path, rel: str = JOIN_FILE) -> Countries:
         return entry
 
     entry = cached("countries", key, make, valid=_valid)
-    return _layer(rel, entry)
+    return _layer(rel, entry, key)
 
 
 def _entry(parsed: tuple[dict[str, list[str | None]], np.ndarray, list[str] | None]) -> Any:
@@ -182,7 +183,7 @@ def _valid(entry: Any) -> bool:
     )
 
 
-def _layer(rel: str, entry: Any) -> Countries:
+def _layer(rel: str, entry: Any, digest: str) -> Countries:
     meta, arrays = entry.meta, entry.arrays
     offsets = tuple(arrays[f"o{i}"] for i in range(3))
     if meta["n"]:
@@ -193,7 +194,7 @@ def _layer(rel: str, entry: Any) -> Countries:
     coords = None
     if meta.get("coords"):
         coords = tuple(arrays["coords"].tobytes().decode("utf-8").split("\n"))
-    return Countries(rel, columns, geoms, coords)
+    return Countries(rel, columns, geoms, coords, digest)
 
 
 def _parse(text: str, rel: str, fix: str) -> tuple[dict[str, list[str | None]], np.ndarray, Any]:

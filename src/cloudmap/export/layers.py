@@ -162,11 +162,24 @@ class _Shapes:
         return self._rows[i]
 
     def market(self, codes: tuple[str, ...]) -> tuple[BaseGeometry, str]:
+        """The dissolved polygons of these countries and their GeoJSON text: made once per
+        layer object, and kept in the disk cache (they depend on geo/ and the codes only)."""
         if codes not in self._markets:
+            from cloudmap.cache import Entry, cached, code_key
+
             layer = self.layer
-            parts = [layer.geoms[layer.rows_of[c]] for c in codes if c in layer.rows_of]
-            geom = dissolve(parts)
-            self._markets[codes] = (geom, polygon_json(geom, f"market {','.join(codes)}"))
+
+            def make() -> Entry:
+                parts = [layer.geoms[layer.rows_of[c]] for c in codes if c in layer.rows_of]
+                geom = dissolve(parts)
+                wkb = np.frombuffer(shapely.to_wkb(geom), dtype=np.uint8)
+                return Entry({"json": polygon_json(geom, f"market {','.join(codes)}")},
+                             {"wkb": wkb})  # fmt: skip
+
+            key = f"{layer.digest}|{','.join(codes)}|{code_key('cloudmap.export.geometry')}"
+            entry = cached("market", key, make, valid=lambda e: isinstance(e.meta["json"], str))
+            geom = shapely.from_wkb(entry.arrays["wkb"].tobytes())
+            self._markets[codes] = (geom, entry.meta["json"])
         return self._markets[codes]
 
 
