@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import html
 from pathlib import Path
+from typing import Any
 
 import folium
 import geopandas as gpd
 
-from cloudmap import world
-from cloudmap.catalog import Catalog
+from cloudmap.countries import country_name, flag
+from cloudmap.geo import MAP_FILE
 
 
 def _popup(region, on: dt.date) -> str:
@@ -27,16 +28,17 @@ def _popup(region, on: dt.date) -> str:
     launched = region.launched.human() if region.launched else "unknown"
     return (
         f"<h4>{esc(region.name)}</h4><p><code>{esc(region.id)}</code> · {esc(region.city)}, "
-        f"{esc(world.country_name(region.country))} {world.flag(region.country)}</p>"
+        f"{esc(country_name(region.country))} {flag(region.country)}</p>"
         f"<p>Kind: {esc(region.kind)} · Status: {esc(region.status(on) or '')}</p>"
-        f"<p>Zones ({len(zones)}): {esc(', '.join(z.id for z in zones))}</p>"
+        f"<p>Zones ({len(zones)}): {esc(', '.join(z.id or '?' for z in zones))}</p>"
         f"<p>Launched: {esc(launched)}</p><ul>{links}</ul>"
     )
 
 
-def naive_build(catalog: Catalog, root: Path, on: dt.date, out: Path) -> Path:
+def naive_build(project: Any, on: dt.date, out: Path) -> Path:
     """Write the naive page to ``out`` (an .html path) and return it."""
-    countries = gpd.read_file(root / world.COUNTRIES_FILE)
+    catalog = project.catalog
+    countries = gpd.read_file(project.root / MAP_FILE)
     m = folium.Map(location=[20, 0], zoom_start=2)
     folium.GeoJson(countries, name="countries").add_to(m)
     for r in catalog.regions:

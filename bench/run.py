@@ -223,7 +223,7 @@ def naive_ready(n_markers: int) -> str:
 
 
 def bench_build(runs: int, work: Path) -> dict[str, Any]:
-    from cloudmap.site import build_site  # noqa: F401 - fail early if the product is broken
+    from cloudmap.project import load_project  # noqa: F401 - fail early if the product is broken
 
     site = work / "site"
     timed(build_cmd(site))  # fills the disk cache (and the OS file cache) for the warm runs
@@ -250,13 +250,14 @@ def bench_build(runs: int, work: Path) -> dict[str, Any]:
 def bench_weight_and_tti(
     runs: int, work: Path, site: Path, browser: Browser | None
 ) -> dict[str, Any]:
+    from cloudmap.project import load_project
     from cloudmap.render import DETAILS_FILE
-    from cloudmap.validate import load_validated
     from naive import naive_build
 
-    catalog = load_validated(REPO, full=False)
+    project = load_project(REPO)
+    catalog = project.catalog
     on = catalog.default_as_of
-    naive = naive_build(catalog, REPO, on, work / "naive.html")
+    naive = naive_build(project, on, work / "naive.html")
     n_markers = sum(1 for r in catalog.regions if r.status(on) is not None)
     details = site / DETAILS_FILE
     out: dict[str, Any] = {
@@ -308,12 +309,12 @@ def bench_parts(runs: int, work: Path) -> dict[str, float]:
     """In-process: the build, every export format and the full coverage computation."""
     from cloudmap import coverage
     from cloudmap.export import write_exports
-    from cloudmap.site import build_site
-    from cloudmap.validate import load_validated
+    from cloudmap.project import load_project
 
-    catalog = load_validated(REPO, full=False)
+    project = load_project(REPO)
+    catalog = project.catalog
     on = catalog.default_as_of
-    build_site(REPO, on=on, out=work / "warm")  # warm caches (world layer, gazetteer)
+    project.build(work / "warm", on=on)  # warm caches (country layers, gazetteer)
 
     def t(fn: Callable[[], object]) -> float:
         start = time.perf_counter()
@@ -321,17 +322,14 @@ def bench_parts(runs: int, work: Path) -> dict[str, float]:
         return time.perf_counter() - start
 
     def cov() -> None:  # computed afresh, never from the disk cache
-        coverage.clear_memo()
-        coverage.city_coverage(catalog, on)
-        coverage.country_coverage(catalog, on)
+        coverage.city_coverage(catalog, on, provider="all")
+        coverage.country_coverage(catalog, on, provider="all")
 
     def exp() -> None:
-        coverage.clear_memo()
-        write_exports(catalog, on=on, out=work / "exports", root=REPO)
+        write_exports(project, on=on, out=work / "exports")
 
     def build() -> None:
-        coverage.clear_memo()
-        build_site(REPO, on=on, out=work / "warm")
+        project.build(work / "warm", on=on)
 
     b = median_of(runs, lambda: t(build))
     e = median_of(runs, lambda: t(exp))

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pycountry
 
-from cloudmap import world
 from cloudmap.gazetteer import cities
+from cloudmap.geo import read_countries
 
 PROVIDERS = ("synth-alpha", "synth-beta", "synth-gamma")
 
@@ -38,9 +38,10 @@ def make_project(dest: Path, n_sites: int, *, repo: Path, seed: int = 7) -> Path
     # Cities with a unique name within their country, so the gazetteer check is unambiguous, in
     # ISO 3166-1 countries (GeoNames also uses Kosovo's user-assigned XK, which the catalog cannot)
     # and inside their country's polygon (GeoNames and Natural Earth disagree on some borders).
-    frame = world.load_countries(dest)
-    a2_of = dict(zip(frame["key"], frame["iso_a2"], strict=True))
-    inside = [a2_of.get(k) for k in world.locate(dest, gaz.lon, gaz.lat)]
+    layer = read_countries(dest)
+    a2_of = dict(zip(layer.keys, layer.iso_a2, strict=True))
+    lons, lats = np.round(gaz.lon, 4), np.round(gaz.lat, 4)  # as written below
+    inside = [a2_of.get(k) if k else None for k in layer.locate(lons, lats)]
     order = np.argsort(-gaz.population, kind="stable")
     picks = []
     seen: set[tuple[str, str]] = set()

@@ -103,31 +103,9 @@ def _reconcile(
     match = all(c["difference"] == 0 for c in checks)
     candidates: list[str] = []
     if not match:
-        countries = {s.country for s in ex.sites}
-        for r in catalog.regions:
-            if r.provider != provider:
-                continue
-            for z in r.zones:
-                d = z.opened
-                if z.id and d is not None and abs(d.effective - on) <= ZONE_WINDOW:
-                    bound = " (a bound)" if d.no_later_than else ""
-                    candidates.append(f"zone {z.id} opened {d}{bound}")
-                elif (
-                    z.id
-                    and d is None
-                    and r.launched
-                    and r.launched.no_later_than
-                    and (abs(r.launched.effective - on) <= ZONE_WINDOW)
-                ):
-                    candidates.append(f"zone {z.id} opens with {r.id} (launched {r.launched})")
-            if r.launched and abs(r.launched.effective - on) <= ZONE_WINDOW:
-                candidates.append(f"region {r.id} launched {r.launched}")
-            if r.id in catalog.providers[provider].exclude:
-                candidates.append(f"region {r.id} is left out of the totals (counting.exclude)")
-        for s in catalog.sites_as_of(on):
-            if s.provider == provider and s.country in countries:
-                candidates.append(f"announced site {s.id} in {s.country} (no region id yet)")
-        if fp.zones_unknown:
+        short = any(c["difference"] < 0 for c in checks)
+        candidates = _candidates(catalog, provider, on, ex, short=short)
+        if fp.zones_unknown and short:
             candidates.append(f"{len(fp.zones_unknown)} counted regions have no known zone count")
     return {
         "as_of": on.isoformat(),
@@ -137,9 +115,53 @@ def _reconcile(
     }
 
 
+def _site_in(catalog: Catalog, provider: str, country: str) -> str | None:
+    """The id of the provider's announced site in ``country`` that has no region yet, if one."""
+    for site in catalog.sites:
+        if site.provider == provider and site.country == country and site.region is None:
+            return site.id
+    return None
+
+
 def _amount(value: Any) -> str:
     """A Decimal amount as plain digits (380000000000), never in exponent form."""
     return format(value.normalize(), "f") if hasattr(value, "normalize") else str(value)
+
+
+def _candidates(
+    catalog: Catalog, provider: str, on: dt.date, ex: Extraction, *, short: bool
+) -> list[str]:
+    """Dated events that could explain a gap between a claim and the catalog on ``on``.
+
+    The catalog short of the claim: events dated just after ``on`` (they may have come
+    earlier), regions left out of the totals, announced sites in the countries the article
+    names. The catalog over the claim: events dated just before ``on`` whose date is not a day
+    (a month, a year or a bound: they may have come later)."""
+    out: list[str] = []
+    countries = {s.country for s in ex.sites}
+
+    def near(d: Any) -> bool:
+        if d is None:
+            return False
+        if short:
+            return on < d.effective <= on + ZONE_WINDOW
+        return on - ZONE_WINDOW <= d.effective <= on and (d.no_later_than or d.precision != "day")
+
+    for r in catalog.regions:
+        if r.provider != provider:
+            continue
+        if near(r.launched):
+            out.append(f"region {r.id} launched {r.launched}")
+        for z in r.zones:
+            if z.id and near(z.opened):
+                out.append(f"zone {z.id} opened {z.opened}")
+        if short and r.id in catalog.providers[provider].exclude and r.is_live(on):
+            out.append(f"region {r.id} is left out of the totals (counting.exclude)")
+    if short:
+        for s in catalog.sites_as_of(on):
+            if s.provider == provider and s.country in countries:
+                out.append(f"announced site {s.id} in {s.country} has no region yet")
+    return sorted(set(out))
 
 
 def _q(value: object) -> str:
@@ -184,7 +206,8 @@ def _commands(
             follow.append(
                 "cloudmap region add --id <REGION-ID> --name <NAME> "
                 f"--city {_q(s.city or '<CITY>')} --country {s.country} --lat <LAT> --lon <LON> "
-                f"--launched {date} --zones a --source {_q(source)} --provider {provider}"
+                f"--launched {date} --zones <ZONE-IDS> --source {_q(source)} --provider {provider}"
+                + (f" --site {site}" if (site := _site_in(catalog, provider, s.country)) else "")
             )
         elif s.event in ("opened", "expanding") and region is not None:
             follow.append(
