@@ -24,7 +24,7 @@ def walkthrough_commands() -> list[list[str]]:
 
 def test_readme_walkthrough_runs_end_to_end(tmp_path):
     work = tmp_path / "repo"
-    for part in ("data", "seeds", "geo", "site"):
+    for part in ("data", "seeds", "geo", "site", "docs/examples"):
         shutil.copytree(REPO / part, work / part)
     git = ["git", "-c", "user.name=test", "-c", "user.email=test@example.invalid"]
     subprocess.run(["git", "init", "-q", "-b", "main", str(work)], check=True)
@@ -32,7 +32,8 @@ def test_readme_walkthrough_runs_end_to_end(tmp_path):
     subprocess.run([*git, "-C", str(work), "commit", "-qm", "before"], check=True)
 
     commands = walkthrough_commands()
-    assert [c[0] for c in commands] == ["cloudmap"] * 5 + ["git"]
+    assert [c[0] for c in commands] == ["cloudmap"] * 6 + ["git"]
+    assert commands[0][1:3] == ["announce", "draft"]  # the walkthrough starts from the news
     outputs = []
     for cmd in commands:
         if cmd[0] == "cloudmap":
@@ -52,6 +53,15 @@ def test_readme_walkthrough_runs_end_to_end(tmp_path):
             )
             assert proc.returncode == 0, proc.stderr
 
+    # The draft proposed the announcement, and --write recorded it.
+    assert "To record it (review, fill the <...> parts, then run):" in outputs[0]
+    seed = work / "seeds" / "2026-12-01-alibaba-cloud-opens-a-region-in-the-netherlands.yaml"
+    assert "totals: {regions: 34, zones: 110}" in seed.read_text(encoding="utf-8")
+    # With the region added, the article's totals reconcile.
+    rec = subprocess.run([sys.executable, "-m", "cloudmap", "reconcile", "--provider",
+                          "alibaba-cloud"], cwd=work, capture_output=True, text=True, check=True)
+    assert ("2026-12-01-alibaba-cloud-opens-a-region-in-the-netherlands (as of 2026-12-01): "
+            "MATCH: regions claimed 34, catalog 34, zones claimed 110, catalog 110") in rec.stdout
     # The diff step reports the new region and the newly hosting country.
     diff_out = next(o for o in outputs if o.startswith("Footprint changes"))
     assert "eu-west-3  Netherlands (Amsterdam), NL  2026-12-01" in diff_out
@@ -78,3 +88,19 @@ def test_readme_walkthrough_runs_end_to_end(tmp_path):
         check=True,
     ).stdout
     assert status == ""
+
+
+def test_readme_python_snippet_runs(tmp_path, monkeypatch):
+    """README's "Use it from Python" block, executed as written (outputs go to a temp folder)."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Use it from Python", 1)[1]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    monkeypatch.chdir(tmp_path)
+    for part in ("data", "seeds", "geo"):
+        shutil.copytree(REPO / part, tmp_path / part)
+    namespace: dict = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    assert (tmp_path / "exports" / "regions.geojson").is_file()
+    assert (tmp_path / "site" / "index.html").is_file()
+    assert set(namespace["live"]["provider"]) >= {"alibaba-cloud", "aws"}
+    assert namespace["table"]["scope"]["market"] == "Middle East"
