@@ -58,3 +58,17 @@ def test_bad_dates_say_what_is_accepted(raw, message):
     with pytest.raises(ValueError) as info:
         parse_date(raw)
     assert str(info.value) == message
+
+
+def test_catalog_format_doc_tables_are_generated_from_the_schema(tmp_path):
+    from cloudmap import schema
+    from conftest import REPO
+
+    doc = REPO / "docs" / "catalog-format.md"
+    copy = tmp_path / "catalog-format.md"
+    copy.write_text(doc.read_text(encoding="utf-8"), encoding="utf-8")
+    assert schema.update_doc(copy) is False, "run: python -m cloudmap.docgen"
+    text = doc.read_text(encoding="utf-8")
+    for rec in schema.RECORDS.values():  # every key of every record is documented
+        for key in rec.keys:
+            assert f"| `{key.name}` |" in text, (rec.name, key.name)

@@ -20,10 +20,12 @@ __all__ = [
     "Record",
     "markdown",
     "parse_date",
+    "update_doc",
 ]
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from cloudmap.dates import PartialDate, parse_date
 
@@ -389,3 +391,16 @@ def markdown() -> str:
         out.append("")
     out.append(DOC_END)
     return "\n".join(out) + "\n"
+
+
+def update_doc(path: Path) -> bool:
+    """Rewrite the generated field tables in ``path`` (docs/catalog-format.md); True if changed."""
+    text = path.read_text(encoding="utf-8")
+    head, sep, rest = text.partition(DOC_BEGIN)
+    _, sep2, tail = rest.partition(DOC_END)
+    if not sep or not sep2:
+        raise ValueError(f"{path}: markers {DOC_BEGIN!r} ... {DOC_END!r} not found")
+    new = head + markdown().rstrip("\n") + tail
+    if new != text:
+        path.write_text(new, encoding="utf-8", newline="\n")
+    return new != text
