@@ -20,6 +20,7 @@ from cloudmap.countries import get_name
 from cloudmap.errors import CloudmapError
 
 if TYPE_CHECKING:
+    from cloudmap.dates import PartialDate
     from cloudmap.intake.article import Article
     from cloudmap.intake.extract import Extraction
     from cloudmap.model import Catalog, Region
@@ -95,7 +96,7 @@ def _reconcile(
         return {"as_of": on.isoformat(), "result": "no totals", "checks": [], "candidates": []}
     fp = footprint(catalog, on, provider=provider)
     have = {"regions": len(fp.regions), "zones": len(fp.zones)}
-    checks = [
+    checks: list[dict[str, Any]] = [
         {"what": k, "claimed": v, "catalog": have[k], "difference": have[k] - v}
         for k, v in claims.items()
         if v is not None
@@ -140,7 +141,7 @@ def _candidates(
     out: list[str] = []
     countries = {s.country for s in ex.sites}
 
-    def near(d: Any) -> bool:
+    def near(d: PartialDate | None) -> bool:
         if d is None:
             return False
         if short:
