@@ -40,7 +40,8 @@ def make_project(dest: Path, n_sites: int, *, repo: Path, seed: int = 7) -> Path
     # and inside their country's polygon (GeoNames and Natural Earth disagree on some borders).
     layer = read_countries(dest)
     a2_of = dict(zip(layer.keys, layer.iso_a2, strict=True))
-    lons, lats = np.round(gaz.lon, 4), np.round(gaz.lat, 4)  # as written below
+    lons = np.array([float(_fmt(x)) for x in gaz.lon])  # as written below
+    lats = np.array([float(_fmt(x)) for x in gaz.lat])
     inside = [a2_of.get(k) if k else None for k in layer.locate(lons, lats)]
     order = np.argsort(-gaz.population, kind="stable")
     picks = []

@@ -63,14 +63,15 @@ def describe(value: object) -> str:
     return f"{type(value).__name__} {text}"
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_BUT_NEWLINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def has_control(text: str, *, newlines: bool = False) -> str | None:
-    """The first control or bidi-override character in ``text`` (as ``U+XXXX``), else None."""
-    for ch in text:
-        if newlines and ch == "\n":
-            continue
-        if ch in _BIDI or unicodedata.category(ch) == "Cc":
-            return f"U+{ord(ch):04X}"
-    return None
+    """The first control (Unicode Cc) or bidi-override character in ``text`` (as ``U+XXXX``),
+    else None; ``newlines`` allows line breaks."""
+    m = (_CONTROL_BUT_NEWLINE if newlines else _CONTROL).search(text)
+    return f"U+{ord(m.group()):04X}" if m else None
 
 
 def check_url(url: str) -> str | None:

@@ -23,6 +23,7 @@ __all__ = [
     "update_doc",
 ]
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,7 +94,7 @@ class Record:
     def key(self, name: str) -> Key | None:
         return next((k for k in self.keys if k.name == name), None)
 
-    @property
+    @functools.cached_property
     def names(self) -> tuple[str, ...]:
         return tuple(k.name for k in self.keys)
 

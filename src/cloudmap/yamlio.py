@@ -89,12 +89,72 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
     return text, []
 
 
+# Files at least this large are parsed once per content (see cloudmap.cache): PyYAML builds the
+# records in Python, which dominates the load of very large catalogs.
+CACHE_MIN_BYTES = 32 * 1024
+_MAP = "\u0000m"  # marks an encoded mapping (real mappings only ever become LineMaps)
+
+
+def _encode(node: Any) -> Any:
+    """A parsed tree as JSON data: mappings keep their line, key lines and duplicates."""
+    if isinstance(node, LineMap):
+        items = [[k, node.key_lines.get(str(k), node.line), _encode(v)] for k, v in node.items()]
+        return {_MAP: [node.line, items, [list(d) for d in node.duplicates]]}
+    if isinstance(node, list):
+        return [_encode(x) for x in node]
+    return node
+
+
+def _decode(data: Any) -> Any:
+    if isinstance(data, dict):
+        line, items, dups = data[_MAP]
+        out = LineMap()
+        out.line = line
+        out.key_lines = {}
+        out.duplicates = [(str(k), int(n)) for k, n in dups]
+        for k, kline, v in items:
+            out[k] = _decode(v)
+            out.key_lines[str(k)] = kline
+        return out
+    if isinstance(data, list):
+        return [_decode(x) for x in data]
+    return data
+
+
 def load_yaml(path: Path, display: str) -> tuple[Any, list[Problem]]:
-    """Read and parse ``path``; on any problem return ``(None, [problem])`` naming the line."""
+    """Read and parse ``path``; on any problem return ``(None, [problem])`` naming the line.
+
+    A large file that parsed cleanly before comes from the disk cache (as JSON data)."""
     text, problems = read_text(path, display)
     if text is None:
         return None, problems
-    return parse_yaml(text, display)
+    if len(text) < CACHE_MIN_BYTES:
+        return parse_yaml(text, display)
+    import hashlib
+
+    from cloudmap.cache import Entry, cached, code_key
+
+    parsed: list[tuple[Any, list[Problem]]] = []
+
+    def make() -> Entry:
+        parsed.append(parse_yaml(text, display))
+        doc, found = parsed[0]
+        if found:
+            raise _NotCached  # a file with problems is parsed afresh every time
+        return Entry({"doc": _encode(doc)})
+
+    key = hashlib.sha256(text.encode("utf-8")).hexdigest() + code_key("cloudmap.yamlio")
+    try:
+        entry = cached("yaml", key, make, valid=lambda e: "doc" in e.meta)
+    except _NotCached:
+        return parsed[0]
+    if parsed:
+        return parsed[0]
+    return _decode(entry.meta["doc"]), []
+
+
+class _NotCached(Exception):
+    pass
 
 
 def _alias_line(text: str) -> int | None:
