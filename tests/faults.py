@@ -114,7 +114,7 @@ CATALOG: list[tuple[str, str, str, str, list[str]]] = [
         "  launched: 2025-02-19\n  colour: red\n",
         [
             f"{F}:23: mx-central-1: colour: unknown key in a region (allowed: id, name, city, country, "
-            "kind, location, announced, launched, closure_announced, closed, zones, zone_count, "
+            "kind, location, announced, launched, closure_announced, closed, zones, zone_count, zones_since, "
             "announcements, sources, notes)"
         ],
     ),
@@ -261,7 +261,7 @@ CATALOG: list[tuple[str, str, str, str, list[str]]] = [
         "  zones:\n  - id: mx-central-1a\n    opened: 2025-02-19\n    closed: null\n",
         "  zone_count: -2\n",
         [
-            f"{F}:25: mx-central-1: zone_count: expected a whole number (0 or more) or unknown, got "
+            f"{F}:25: mx-central-1: zone_count: expected a whole number (0..30) or unknown, got "
             "int -2"
         ],
     ),

@@ -180,7 +180,7 @@ def test_zone_count_and_zone_ids_are_exclusive_and_whole(mini):
     text = str(err.value)
     assert "data/rivalcloud.yaml:18: mx-central-1: zone_count: give either zones" in text
     assert (
-        "data/rivalcloud.yaml:28: us-gov-1: zone_count: expected a whole number (0 or more) or "
+        "data/rivalcloud.yaml:28: us-gov-1: zone_count: expected a whole number (0..30) or "
         "unknown, got int -1" in text
     )
 

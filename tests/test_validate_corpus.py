@@ -202,7 +202,7 @@ CASES = [
         F,
         "  name: China (Hangzhou local)\n",
         "",
-        [f"{F}:58: cn-east-9: name: missing (required)"],
+        [f"{F}:58: cn-east-9: name: missing (required; write null if it is not published)"],
     ),
     (
         "unknown-announcement",

@@ -58,10 +58,17 @@ def test_readme_walkthrough_runs_end_to_end(tmp_path):
     seed = work / "seeds" / "2026-12-01-alibaba-cloud-opens-a-region-in-the-netherlands.yaml"
     assert "totals: {regions: 34, zones: 110}" in seed.read_text(encoding="utf-8")
     # With the region added, the article's totals reconcile.
-    rec = subprocess.run([sys.executable, "-m", "cloudmap", "reconcile", "--provider",
-                          "alibaba-cloud"], cwd=work, capture_output=True, text=True, check=True)
-    assert ("2026-12-01-alibaba-cloud-opens-a-region-in-the-netherlands (as of 2026-12-01): "
-            "MATCH: regions claimed 34, catalog 34, zones claimed 110, catalog 110") in rec.stdout
+    rec = subprocess.run(
+        [sys.executable, "-m", "cloudmap", "reconcile", "--provider", "alibaba-cloud"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert (
+        "2026-12-01-alibaba-cloud-opens-a-region-in-the-netherlands (as of 2026-12-01): "
+        "MATCH: regions claimed 34, catalog 34, zones claimed 110, catalog 110"
+    ) in rec.stdout
     # The diff step reports the new region and the newly hosting country.
     diff_out = next(o for o in outputs if o.startswith("Footprint changes"))
     assert "eu-west-3  Netherlands (Amsterdam), NL  2026-12-01" in diff_out

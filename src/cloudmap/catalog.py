@@ -106,6 +106,7 @@ def _region(rd: Reader, c: Clean, provider: str, file: str) -> Region | None:
         c.key_lines,
         by_count,
         unknown,
+        c["zones_since"],
     )
 
 

@@ -48,7 +48,7 @@ def events(catalog: Catalog) -> list[Event]:
         for key in ("announced", "launched", "closure_announced", "closed"):
             d = getattr(r, key)
             if d is not None:
-                out.append(Event(d, key, r.provider, r.id, r.id, r.name, r.country, r.sources))
+                out.append(Event(d, key, r.provider, r.id, r.id, r.label, r.country, r.sources))
         for z in r.zones:
             # A zone that opened (closed) with its region is part of the launch (closure).
             for kind, d, with_region in (
@@ -58,7 +58,9 @@ def events(catalog: Catalog) -> list[Event]:
                 if z.id is None or d is None:
                     continue
                 if with_region is None or d.effective != with_region.effective:
-                    out.append(Event(d, kind, r.provider, z.id, r.id, r.name, r.country, r.sources))
+                    out.append(
+                        Event(d, kind, r.provider, z.id, r.id, r.label, r.country, r.sources)
+                    )
     for s in catalog.sites:
         cname = get_name(s.country, s.country) or s.country
         title = f"{s.city}, {cname}" if s.city else cname

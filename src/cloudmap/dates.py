@@ -30,12 +30,30 @@ class PartialDate:
 
     @property
     def start(self) -> dt.date:
-        """First day of the period the date denotes."""
+        """The earliest day the date may denote: the first day of its period, or ``date.min``
+        for a "no later than" bound (it has no known start)."""
+        if self.no_later_than:
+            return dt.date.min
+        return self.first_day
+
+    @property
+    def first_day(self) -> dt.date:
+        """First day of the period written (for a bound, of the bounding period)."""
         d = self.effective
         if self.precision == "year":
             return dt.date(d.year, 1, 1)
         if self.precision == "month":
             return dt.date(d.year, d.month, 1)
+        return d
+
+    @property
+    def latest(self) -> dt.date:
+        """The latest day the date may denote: the last day of its period (or of the bound)."""
+        d = self.effective
+        if self.precision == "year":
+            return dt.date(d.year, 12, 31)
+        if self.precision == "month":
+            return dt.date(d.year, d.month, calendar.monthrange(d.year, d.month)[1])
         return d
 
     @property
@@ -50,7 +68,7 @@ class PartialDate:
 
     def human(self) -> str:
         """A reader-facing rendering, e.g. ``Feb 2025`` or ``no later than 30 Jun 2024``."""
-        d = self.effective if self.no_later_than else self.start
+        d = self.effective if self.no_later_than else self.first_day
         if self.precision == "year":
             s = f"{d.year}"
         elif self.precision == "month":

@@ -45,7 +45,7 @@ def _order(d: PartialDate | None) -> dt.date:
 def _region_row(r: Region, d: PartialDate | None) -> dict[str, Any]:
     return {
         "id": r.id,
-        "name": r.name,
+        "name": r.label,
         "country": r.country,
         "provider": r.provider,
         "date": _text(d),

@@ -55,7 +55,7 @@ def footprint(catalog: Catalog, on: dt.date, *, provider: str | None = None) -> 
         (regions if count_region else uncounted).append(r)
         if count_zones:
             zones += [(r, z.id) for z in r.live_zones(on)]
-            if r.zones_unknown:
+            if not r.zones_known(on):
                 unknown.append(r)
     return Footprint(on, tuple(regions), tuple(zones), tuple(uncounted), tuple(unknown))
 

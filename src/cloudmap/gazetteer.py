@@ -253,6 +253,21 @@ def check_cities(catalog: Catalog) -> list[Problem]:
     for n, r in enumerate(catalog.regions):
         if r.location.precision in ("country", "admin-area"):
             continue
+        if r.city is None:
+            problems.append(
+                (
+                    n,
+                    Problem(
+                        r.file,
+                        r.line_of("city"),
+                        r.id,
+                        "city",
+                        f"null, but the point has {r.location.precision} precision: name its "
+                        "city, or give the precision as admin-area or country",
+                    ),
+                )
+            )
+            continue
         rows = gaz.find(r.country, r.city)
         if rows:
             checked.append((n, r, rows))

@@ -72,8 +72,8 @@ class Region:
 
     provider: str
     id: str
-    name: str
-    city: str
+    name: str | None  # None: the provider publishes no English name
+    city: str | None  # None: not disclosed
     country: str
     kind: str
     location: Location
@@ -90,6 +90,12 @@ class Region:
     key_lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
     zones_by_count: bool = False  # zones given as zone_count (anonymous), not listed by id
     zones_unknown: bool = False  # zone_count: unknown (the provider publishes no count)
+    zones_since: PartialDate | None = None  # undated zones are known only from this date
+
+    @property
+    def label(self) -> str:
+        """The name readers see: the official name, or the id when none is published."""
+        return self.name or self.id
 
     @property
     def key(self) -> str:
@@ -123,9 +129,17 @@ class Region:
         return self.status(on) in LIVE_STATUSES
 
     def live_zones(self, on: dt.date) -> tuple[Zone, ...]:
+        """Zones known to be open on ``on``. Before ``zones_since`` only dated zones are known."""
         if not self.is_live(on):
             return ()
-        return tuple(z for z in self.zones if z.is_live(on))
+        known = self.zones_since is None or self.zones_since.effective <= on
+        return tuple(z for z in self.zones if z.is_live(on) and (known or z.opened is not None))
+
+    def zones_known(self, on: dt.date) -> bool:
+        """Whether the region's full zone count on ``on`` is known (see ``zones_since``)."""
+        return not self.zones_unknown and (
+            self.zones_since is None or self.zones_since.effective <= on
+        )
 
     def bounded(self) -> bool:
         """Whether the launch date is only a "no later than" bound."""
@@ -272,9 +286,11 @@ class Catalog:
     @cached_property
     def default_as_of(self) -> dt.date:
         """The date commands use when no --as-of is given: the latest ``provider.reviewed`` date,
-        or the latest dated event if that is later. Never the clock, so outputs are reproducible."""
+        or the latest announcement's date if later (news recorded since the last review). Never
+        a scheduled event (a launch or closure set for later is not the present) and never the
+        clock, so outputs are reproducible."""
         days = [p.reviewed.effective for p in self.providers.values() if p.reviewed is not None]
-        days += list(self.dates[-1:])
+        days += [a.date.effective for a in self.announcements.values()]
         return max(days) if days else dt.date(1970, 1, 1)
 
     def counted(self, region: Region) -> tuple[bool, bool]:

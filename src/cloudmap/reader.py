@@ -10,7 +10,6 @@ __all__ = ["Clean", "Reader", "check_url", "describe", "has_control", "parse_tot
 
 import difflib
 import re
-import unicodedata
 import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,7 +18,7 @@ import pycountry
 
 from cloudmap.dates import parse_date
 from cloudmap.errors import Problem
-from cloudmap.schema import ENUMS, ID_HINT, ID_RE, RECORDS, Key, Record
+from cloudmap.schema import ENUMS, ID_HINT, ID_RE, MAX_ZONES, RECORDS, Key, Record
 from cloudmap.yamlio import LineMap
 
 # Bidirectional overrides and isolates reorder what a terminal or a page shows: never in data.
@@ -157,7 +156,7 @@ class Reader:
             raw = node.get(k.name)
             kline = node.line_of(k.name)
             if raw is None:
-                if k.required:
+                if k.required and not (k.nullable and k.name in node):
                     self.add(kline, id_, spec.prefix + k.name, self._missing(k))
                 clean.values[k.name] = None
                 continue
@@ -178,6 +177,8 @@ class Reader:
             return "missing: cite at least one URL"
         if k.type == "date":
             return "missing (required; write YYYY-MM-DD)"
+        if k.nullable:
+            return "missing (required; write null if it is not published)"
         return "missing (required)"
 
     # ------------------------------------------------------------------ values
@@ -249,8 +250,8 @@ class Reader:
         if t == "zonecount":
             if raw == "unknown":
                 return raw
-            if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0:
-                add(line, id_, fld, f"expected a whole number (0 or more) or unknown, got "
+            if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= MAX_ZONES:
+                add(line, id_, fld, f"expected a whole number (0..{MAX_ZONES}) or unknown, got "
                     f"{describe(raw)}")  # fmt: skip
                 return None
             return raw

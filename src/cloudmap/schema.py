@@ -11,6 +11,7 @@ __all__ = [
     "CRS",
     "ID_RE",
     "KINDS",
+    "MAX_ZONES",
     "PRECISIONS",
     "RECORDS",
     "STATUSES",
@@ -47,6 +48,7 @@ KINDS = (
 PRECISIONS = ("facility", "metro", "admin-area", "country")
 # Lifecycle status of a region or site as of a date, in display order. "expanded": live, not new,
 # and a zone opened in the last 12 months (a new region and an expanded one are different news).
+MAX_ZONES = 30  # more zones than any provider runs in one region: a typo, not data
 STATUSES = ("new", "expanded", "live", "closing", "announced", "closed")
 STATUS_LABELS = {
     "new": "Opened in the last 12 months",
@@ -81,6 +83,7 @@ class Key:
     doc: str
     required: bool = False
     choices: tuple[str, ...] = ()
+    nullable: bool = False  # required keys only: must be written, but may be null
 
 
 @dataclass(frozen=True)
@@ -124,7 +127,11 @@ ZONE = Record(
     "An availability zone of a region.",
     (
         Key("id", "id", "the provider's zone id: the region id + a 1-2 letter/digit suffix", True),
-        Key("opened", "date", f"when it opened: {_DATE} (null: with its region)"),
+        Key(
+            "opened",
+            "date",
+            f"when it opened: {_DATE} (null: with its region, or from the region's `zones_since`)",
+        ),
         Key("closed", "date", f"when it closed: {_DATE}"),
         Key("notes", "text", "caveats and unknowns"),
     ),
@@ -165,12 +172,21 @@ REGION = Record(
     "One region (or local, partner, government, sovereign or industry region).",
     (
         Key("id", "id", "the provider's region id", True),
-        Key("name", "line", "official English name, as in the provider's docs", True),
+        Key(
+            "name",
+            "line",
+            "official English name, as in the provider's docs; null when none is published "
+            "(readers then show the id)",
+            True,
+            nullable=True,
+        ),
         Key(
             "city",
             "line",
-            "city or metro it is named after or located in (GeoNames spelling)",
+            "city or metro it is named after or located in (GeoNames spelling); null when not "
+            "disclosed",
             True,
+            nullable=True,
         ),
         Key("country", "country", "ISO 3166-1 alpha-2 code (Hong Kong is HK)", True),
         Key("kind", "enum", "what kind of region", True, KINDS),
@@ -183,7 +199,14 @@ REGION = Record(
         Key(
             "zone_count",
             "zonecount",
-            "number of zones when the ids are not public (0: none; `unknown` when not published)",
+            f"number of zones when the ids are not public (0..{MAX_ZONES}; `unknown` when not "
+            "published)",
+        ),
+        Key(
+            "zones_since",
+            "date",
+            f"from when the zones without an `opened` date (or `zone_count`) are known to "
+            f"exist: {_DATE}; before it the region's zone count is unknown (null: since launch)",
         ),
         Key("announcements", "list of id", "ids of `seeds/` records that report it"),
         Key("sources", "list of source", "a source for every non-obvious fact", True),
@@ -352,6 +375,12 @@ def _type_text(key: Key) -> str:
     return _type_name(t)
 
 
+def _required_text(k: Key) -> str:
+    if not k.required:
+        return ""
+    return "yes (may be null)" if k.nullable else "yes"
+
+
 def _type_name(t: str) -> str:
     if t in RECORDS:
         return f"[{t}](#{t.replace(' ', '-')})"
@@ -386,9 +415,7 @@ def markdown() -> str:
         out += [f"### {rec.name}", "", rec.doc, "", "| key | type | required | meaning |"]
         out.append("|---|---|---|---|")
         for k in rec.keys:
-            out.append(
-                f"| `{k.name}` | {_type_text(k)} | {'yes' if k.required else ''} | {k.doc} |"
-            )
+            out.append(f"| `{k.name}` | {_type_text(k)} | {_required_text(k)} | {k.doc} |")
         out.append("")
     out.append(DOC_END)
     return "\n".join(out) + "\n"

@@ -34,7 +34,8 @@ Add = Callable[[Region | Site, str, str, int | None], None]
 
 
 def zone_region(zone_id: str, region_ids: set[str]) -> str | None:
-    """The region a zone id names: the longest region id it extends by a zone suffix."""
+    """The region a zone id names: the shortest region id it extends by a zone suffix (the
+    longest suffix is tried first, so us-east-1ab names us-east-1, not us-east-1a)."""
     for cut in range(min(len(zone_id) - 1, 3), 0, -1):
         region, suffix = zone_id[:-cut], zone_id[-cut:]
         if region.endswith("-"):
@@ -83,15 +84,22 @@ def _check_records(catalog: Catalog, problems: list[Problem]) -> None:
                 twice = zone_owner[r.provider, z.id].id
                 add(r, "zones", f"zone {z.id} is listed twice (also in {twice})", z.line)
             zone_owner[r.provider, z.id] = r
-            if z.opened and z.closed and z.closed.effective < z.opened.effective:
+            if z.opened and z.closed and z.closed.latest < z.opened.start:
                 add(r, "zones", f"zone {z.id} closed ({z.closed}) before it opened ({z.opened})",
                     z.line)  # fmt: skip
-            if z.opened and r.launched and z.opened.effective < r.launched.start:
+            if z.opened and r.launched and z.opened.latest < r.launched.start:
                 add(r, "zones", f"zone {z.id} opened ({z.opened}) before its region launched "
                     f"({r.launched})", z.line)  # fmt: skip
-            if z.opened and r.closed and z.opened.effective > r.closed.effective:
+            if z.opened and r.closed and z.opened.start > r.closed.latest:
                 add(r, "zones", f"zone {z.id} opened ({z.opened}) after its region closed "
                     f"({r.closed})", z.line)  # fmt: skip
+        if r.zones_since is not None:
+            if not any(z.opened is None for z in r.zones):
+                add(r, "zones_since", "no zone without an opened date (or zone_count) for it to "
+                    "date; remove it")  # fmt: skip
+            elif r.launched is not None and r.zones_since.latest < r.launched.start:
+                add(r, "zones_since", f"{r.zones_since} is before the region launched "
+                    f"({r.launched}); remove it (undated zones then count from launch)")  # fmt: skip
         if r.launched is not None and not r.zones and not r.zones_by_count:  # incl. unknown
             add(r, "zones", "a launched region needs at least one zone (or zone_count: N when "
                 "the zone ids are not public, 0 for a region without availability zones)")  # fmt: skip
@@ -119,7 +127,7 @@ def _check_dates(r: Region, add: Add) -> None:
     ]
     known = [(k, d) for k, d in order if d is not None]
     for (k1, d1), (k2, d2) in itertools.pairwise(known):
-        if d2.effective < d1.start:
+        if d2.latest < d1.start:
             add(r, k2, f"{k2} ({d2}) is before {k1} ({d1}); dates must be in lifecycle order", None)
     if r.closed is not None and r.launched is None:
         add(r, "closed", "a closed region needs a launched date (use <=DATE if only a bound is "
@@ -138,7 +146,7 @@ def _limit(catalog: Catalog, provider: str) -> dt.date | None:
 
 def _check_future(catalog: Catalog, problems: list[Problem]) -> None:
     def late(d: PartialDate | None, limit: dt.date) -> bool:
-        return d is not None and d.start > limit
+        return d is not None and d.first_day > limit
 
     for r in catalog.regions:
         limit = _limit(catalog, r.provider)
@@ -153,6 +161,7 @@ def _check_future(catalog: Catalog, problems: list[Problem]) -> None:
         if r.closure_announced is None:  # a closure may be scheduled once announced
             fields.append(("closed", r.closed, None))
         fields += [("zones", z.opened, z.line) for z in r.zones]
+        fields.append(("zones_since", r.zones_since, None))
         for name, d, line in fields:
             if late(d, limit):
                 problems.append(Problem(r.file, line or r.line_of(name), r.id, name,

@@ -146,7 +146,7 @@ def add_announcement(
         code, _, city_text = spec.partition(":")
         cc, city = country_code(code), city_text.strip() or None
         _check_country(spec, cc)
-        sid = site_id(cc, city, d.start.year, used)
+        sid = site_id(cc, city, d.effective.year, used)
         used.add(sid)
         planned.append({"country": cc, "site": sid})
         place = f"{cc} ({city})" if city else cc

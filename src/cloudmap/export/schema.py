@@ -68,8 +68,16 @@ REGION_FIELDS: tuple[Field, ...] = (
     Field("id", "string", "Stable feature id `<provider>:<region id>`."),
     Field("provider", "string", "Provider id, e.g. `alibaba-cloud`."),
     Field("region", "string", "The provider's region id, e.g. `na-south-1`."),
-    Field("name", "string", "Official English name, as in the provider's docs."),
-    Field("city", "string", "City or metro the region is named after or located in."),
+    Field(
+        "name",
+        "string",
+        "Official English name, as in the provider's docs; null if none is published.",
+    ),
+    Field(
+        "city",
+        "string",
+        "City or metro the region is named after or located in; null if not disclosed.",
+    ),
     *_COUNTRY,
     Field(
         "kind",
