@@ -169,3 +169,30 @@ def test_builds_are_byte_identical_with_the_cache_off_missing_and_hit(tmp_path, 
     assert digests[0] == digests[1] == digests[2]
     kinds = {p.name.split("-")[0] for p in (tmp_path / "c").glob("*.npz")}
     assert {"gazetteer", "countries", "map"} <= kinds
+
+
+def test_a_tampered_yaml_entry_is_a_miss_and_is_repaired(tmp_path, monkeypatch):
+    """A stored parse tree of the wrong shape is re-parsed from the file (and rewritten), never
+    a crash or a wrong tree."""
+    from cloudmap.yamlio import CACHE_MIN_BYTES, load_yaml
+
+    monkeypatch.setenv(cache.ENV, str(tmp_path / "c"))
+    f = tmp_path / "big.yaml"
+    f.write_text("items:\n" + "".join(f"- {{id: r{i}, n: {i}}}\n" for i in range(4000)))
+    assert f.stat().st_size >= CACHE_MIN_BYTES
+    doc, problems = load_yaml(f, "big.yaml")
+    assert not problems and doc["items"][3999]["n"] == 3999
+    (stored,) = (tmp_path / "c").glob("yaml-*.npz")
+    buf = io.BytesIO()
+    np.savez(buf, __meta__=np.frombuffer(
+        json.dumps({"format": cache._FORMAT, "meta": {"doc": {"x": 1}}}).encode(), dtype=np.uint8))  # fmt: skip
+    stored.write_bytes(buf.getvalue())
+    assert cache._read(stored) is not None  # well-formed as an entry; wrong as a parse tree
+    again, problems = load_yaml(f, "big.yaml")
+    assert not problems and again == doc and again.key_lines == doc.key_lines
+    assert _load_meta(stored)["doc"] != {"x": 1}  # rewritten with the real tree
+
+
+def _load_meta(path):
+    with np.load(path, allow_pickle=False) as npz:
+        return json.loads(bytes(npz["__meta__"]))["meta"]

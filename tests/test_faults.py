@@ -107,6 +107,25 @@ def test_broken_pipes_are_a_message_not_a_traceback(project):
             argv, code, err)  # fmt: skip
 
 
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_pipe_or_device_among_the_seeds_is_a_message_not_a_hang(project, kind):
+    """A named pipe would block a reader forever and /dev/zero would fill memory: both are
+    refused before anything is read, with the usual located message."""
+    path = project / "seeds" / "zz.yaml"
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to("/dev/zero")
+    before = tree_digest(project)
+    for argv in (["validate"], ["stats"], ["build", "--out", "out"]):
+        r = _cli(*argv, cwd=project, timeout=120)
+        assert r.returncode == 1, (argv, r.stderr)
+        assert r.stderr.splitlines()[0] == (
+            "seeds/zz.yaml:1: -: file: is not a regular file (a pipe, socket or device); remove it"
+        ), r.stderr
+    assert tree_digest(project) == before
+
+
 def test_build_with_root_elsewhere_writes_that_projects_site(project, tmp_path):
     r = _cli("build", "--root", str(project), "--as-of", "2025-11-26", cwd=tmp_path)
     assert r.returncode == 0, r.stderr

@@ -12,6 +12,7 @@ import io
 from typing import TYPE_CHECKING, Any
 
 from cloudmap.countries import get_name
+from cloudmap.dates import PartialDate
 from cloudmap.errors import CloudmapError
 from cloudmap.nearest import COVERAGE_KINDS
 
@@ -25,10 +26,7 @@ def _scope(project: Project, market: str | None, country: str | None) -> dict[st
     if market and country:
         raise CloudmapError("give --market or --country, not both")
     if market:
-        try:
-            m = project.market(market)
-        except LookupError as exc:
-            raise CloudmapError(str(exc).strip('"')) from None
+        m = project.market(market)
         return {"market": m.name, "country": None, "countries": sorted(m.countries)}
     if country:
         cc = country.strip().upper()
@@ -60,13 +58,24 @@ def _provider_row(
         "name": catalog.providers[pid].name,
         "live_regions": len(live),
         "live_zones": sum(len(r.live_zones(on)) for r in live),
+        "zones_unknown": sorted(r.id for r in live if not r.zones_known(on)),
         "countries_covered": sorted({r.country for r in live}),
-        "first_launch": launches[0].iso if launches else None,
-        "first_launch_qualifier": launches[0].qualifier if launches else None,
+        **_first_launch(launches),
         "latest_launch": launches[-1].iso if launches else None,
         "latest_launch_qualifier": launches[-1].qualifier if launches else None,
         "announced": sorted(announced_regions + sites),
     }
+
+
+def _first_launch(launches: list[PartialDate]) -> dict[str, str | None]:
+    """The earliest launch: the one that ended earliest; only "no later than" it when another
+    launch is a bound (a bound may lie before any exact date)."""
+    if not launches:
+        return {"first_launch": None, "first_launch_qualifier": None}
+    first = min(launches, key=lambda d: (d.latest, d.text))
+    earlier = first.no_later_than or any(d.start < first.start for d in launches)
+    return {"first_launch": first.iso, "first_launch_qualifier": "no later than" if earlier
+            else None}  # fmt: skip
 
 
 def compare_providers(
@@ -138,7 +147,8 @@ def compare_text(result: dict[str, Any]) -> str:
     for p in result["providers"]:
         first = _date(p["first_launch"], p["first_launch_qualifier"])
         latest = _date(p["latest_launch"], p["latest_launch_qualifier"])
-        body.append([p["name"], str(p["live_regions"]), str(p["live_zones"]),
+        zones = f"{p['live_zones']}+" if p.get("zones_unknown") else str(p["live_zones"])
+        body.append([p["name"], str(p["live_regions"]), zones,
                      str(p["countries_covered"]), first, latest, str(len(p["announced"]))])  # fmt: skip
     lines += _table(head, body, right={1, 2, 3, 6})
     if result["countries"]:

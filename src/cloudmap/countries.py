@@ -9,6 +9,8 @@ import re
 
 import pycountry
 
+from cloudmap.errors import NotFound
+
 # Names that read badly in a legend: pycountry's inverted or official forms.
 _SHORT_NAMES = {
     "BN": "Brunei",
@@ -45,7 +47,7 @@ def country_name(cc: str) -> str:
         return _SHORT_NAMES[code]
     country = pycountry.countries.get(alpha_2=code) if len(code) == 2 else None
     if country is None:
-        raise LookupError(f"{cc!r} is not an ISO 3166-1 alpha-2 code")
+        raise NotFound(f"{cc!r} is not an ISO 3166-1 alpha-2 code")
     return str(getattr(country, "common_name", None) or country.name)
 
 

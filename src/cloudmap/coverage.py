@@ -107,7 +107,12 @@ def _nearest(catalog: Catalog, on: dt.date, provider: str | None) -> _Nearest:
         np.array([r.location.lat for r in regions]),
         np.array([r.location.lon for r in regions]),
     )
-    attrs = {"as_of": on.isoformat(), "provider": pid, "live_regions": len(regions)}
+    attrs = {
+        "as_of": on.isoformat(),
+        "provider": pid,
+        "providers": sorted({r.provider for r in regions}),
+        "live_regions": len(regions),
+    }
     return _Nearest(
         regions,
         tuple(region_label(r, pid) for r in regions),
@@ -124,7 +129,7 @@ def city_coverage(catalog: Catalog, on: dt.date, *, provider: str | None = None)
 
     Columns: geonameid, name, country, lat, lon, population, nearest_region, distance_km (great
     circle, whole km), rtt_floor_ms (fibre floor), rtt_est_ms (estimated from distance; both
-    rounded to 0.1 ms). Sorted by geonameid. ``attrs`` holds as_of, provider, live_regions.
+    rounded to 0.1 ms). Sorted by geonameid. ``attrs`` holds as_of, provider, providers (those measured), live_regions.
     ``provider`` as in ``country_coverage``.
     """
     near = _nearest(catalog, on, provider)
@@ -389,6 +394,7 @@ def compare(
         "from": d1.isoformat(),
         "to": d2.isoformat(),
         "provider": a.attrs["provider"],
+        "providers": sorted(set(a.attrs["providers"]) | set(b.attrs["providers"])),
         "live_regions_from": a.attrs["live_regions"],
         "live_regions_to": b.attrs["live_regions"],
     }

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-__all__ = ["CloudmapError", "Problem", "ValidationError"]
+__all__ = ["CloudmapError", "NotFound", "Problem", "ValidationError"]
 
 from dataclasses import dataclass
 
 
 class CloudmapError(Exception):
     """An error the CLI reports as ``Error: <message>`` with exit code 1."""
+
+
+class NotFound(CloudmapError, LookupError):
+    """Something asked for by name (a region, a market, a country code) is not there."""
 
 
 @dataclass(frozen=True, order=True)

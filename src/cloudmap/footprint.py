@@ -63,8 +63,9 @@ def footprint(catalog: Catalog, on: dt.date, *, provider: str | None = None) -> 
 @dataclass(frozen=True)
 class CountryCount:
     regions: int = 0
-    zones: int = 0
+    zones: int = 0  # a lower bound when zones_unknown > 0
     first: Any = None  # PartialDate of the earliest counted launch by the date
+    zones_unknown: int = 0  # counted live regions whose zone count is not known on the date
 
 
 def country_counts(
@@ -74,6 +75,7 @@ def country_counts(
     fp = footprint(catalog, on, provider=provider)
     regions = Counter(r.country for r in fp.regions)
     zones = Counter(r.country for r, _ in fp.zones)
+    unknown = Counter(r.country for r in fp.zones_unknown)
     first: dict[str, Any] = {}
     for r in catalog.regions:
         if provider is not None and r.provider != provider:
@@ -84,7 +86,7 @@ def country_counts(
             if old is None or (r.launched.effective, r.launched.text) < (old.effective, old.text):
                 first[r.country] = r.launched
     return {
-        cc: CountryCount(regions[cc], zones[cc], first.get(cc))
+        cc: CountryCount(regions[cc], zones[cc], first.get(cc), unknown[cc])
         for cc in sorted(set(regions) | set(zones) | set(first))
     }
 
@@ -121,6 +123,7 @@ def market_stats(
                 "countries_hosting": sum(1 for c in here if c.regions > 0),
                 "live_regions": sum(c.regions for c in here),
                 "live_zones": sum(c.zones for c in here),
+                "zones_known": not any(c.zones_unknown for c in here),
                 "announcements": _named_by(m, catalog, on),
             }
         )
@@ -138,24 +141,30 @@ def target_markets(catalog: Catalog, on: dt.date) -> dict[str, list[str]]:
 
 
 def stats(catalog: Catalog, on: dt.date, *, provider: str | None = None) -> dict[str, Any]:
-    """Counts on a date: totals (per the counting rules) and breakdowns by country and by kind."""
+    """Counts on a date: totals (per the counting rules) and breakdowns by country and by kind.
+
+    ``zones_unknown`` lists the counted live regions whose zone count is not known on the date
+    (``zone_count: unknown``, or before ``zones_since``): the zone figures are then lower
+    bounds, and each breakdown says how many such regions it holds."""
     fp = footprint(catalog, on, provider=provider)
     counts = country_counts(catalog, on, provider=provider)
     mine = [r for r in catalog.regions if provider is None or r.provider == provider]
     by_kind: dict[str, dict[str, int]] = {}
     for r in mine:
         if r.is_live(on):
-            entry = by_kind.setdefault(r.kind, {"regions": 0, "zones": 0})
+            entry = by_kind.setdefault(r.kind, {"regions": 0, "zones": 0, "zones_unknown": 0})
             entry["regions"] += 1
             entry["zones"] += len(r.live_zones(on))
+            entry["zones_unknown"] += not r.zones_known(on)
     statuses = Counter(s for r in mine for s in [r.status(on)] if s is not None)
     return {
         "as_of": on.isoformat(),
         "regions": len(fp.regions),
         "zones": len(fp.zones),
         "countries": len(fp.countries),
+        "zones_unknown": [r.key for r in fp.zones_unknown],
         "by_country": {
-            cc: {"regions": c.regions, "zones": c.zones}
+            cc: {"regions": c.regions, "zones": c.zones, "zones_unknown": c.zones_unknown}
             for cc, c in counts.items()
             if c.regions or c.zones
         },

@@ -141,6 +141,8 @@ def read_countries(root: Path, rel: str = JOIN_FILE) -> Countries:
     try:
         if path.is_dir():
             raise CloudmapError(f"{rel}: is a folder, not a GeoJSON file; {fix}")
+        if path.exists() and not path.is_file():
+            raise CloudmapError(f"{rel}: is not a regular file (a pipe or device); {fix}")
         key = f"{file_key(path)}|{code_key('cloudmap.geo')}"
     except OSError as exc:
         raise CloudmapError(f"{rel}: cannot be read ({exc.strerror}); {fix}") from None

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from cloudmap.dates import PartialDate
+from cloudmap.errors import NotFound
 from cloudmap.schema import LIVE_STATUSES
 
 NEW_WINDOW = dt.timedelta(days=365)
@@ -267,7 +268,7 @@ class Catalog:
         """The region with this id; ``LookupError`` naming the id otherwise."""
         region = self.get(region_id)
         if region is None:
-            raise LookupError(f"no region {region_id!r} in the catalog")
+            raise NotFound(f"no region {region_id!r} in the catalog")
         return region
 
     @cached_property

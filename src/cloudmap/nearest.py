@@ -29,7 +29,8 @@ _BLOCK_CELLS = 1 << 18
 
 
 def provider_id(catalog: Catalog, provider: str | None) -> str:
-    """The provider id to measure from, or ALL_PROVIDERS when several providers compete."""
+    """The provider id to measure from, or ALL_PROVIDERS when several providers compete (the
+    default, ``None``, is every provider in the catalog)."""
     known = sorted(catalog.providers)
     pid = None if provider is None else provider.strip().lower()
     if pid is None or pid == ALL_PROVIDERS:
@@ -37,13 +38,7 @@ def provider_id(catalog: Catalog, provider: str | None) -> str:
             return known[0]
         if not known:
             raise CloudmapError("the catalog has no provider; add data/<provider>.yaml")
-        if pid == ALL_PROVIDERS:
-            return ALL_PROVIDERS
-        raise CloudmapError(
-            f"the catalog has {len(known)} providers ({', '.join(known)}); "
-            f"choose one (provider=...), or provider={ALL_PROVIDERS!r} for the nearest region "
-            "of any of them"
-        )
+        return ALL_PROVIDERS
     if pid not in catalog.providers:
         raise CloudmapError(f"no provider {provider!r} in the catalog (known: {', '.join(known)})")
     return pid

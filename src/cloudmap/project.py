@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cloudmap.catalog import read_catalog
-from cloudmap.errors import CloudmapError, ValidationError
+from cloudmap.errors import CloudmapError, NotFound, ValidationError
 from cloudmap.geo import JOIN_FILE, MAP_FILE, Countries, read_countries
 from cloudmap.model import Catalog
 from cloudmap.paths import resolve_root
@@ -165,7 +165,7 @@ class Project:
             if name.strip().casefold() in (m.name.casefold(), m.id):
                 return m
         known = ", ".join(sorted(self.catalog.markets))
-        raise LookupError(f"unknown market {name!r}; known markets: {known}")
+        raise NotFound(f"unknown market {name!r}; known markets: {known}")
 
     def diff(self, start: DateLike, end: DateLike = None) -> dict[str, Any]:
         """What opened, closed, was announced or changed coverage between two dates."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 __all__ = ["coverage_text", "reconcile_text", "stats_text"]
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -17,21 +17,33 @@ from cloudmap.latency import model
 from cloudmap.nearest import ALL_PROVIDERS
 
 
+def zones_text(zones: int, unknown: int) -> str:
+    """A zone figure for people: ``N+`` when some regions' zone counts are not known."""
+    return f"{zones}+" if unknown else str(zones)
+
+
 def stats_text(data: dict[str, Any]) -> str:
     """``cloudmap stats`` as text."""
+    unknown = len(data.get("zones_unknown", []))
     out = [
-        f"As of {data['as_of']}: {data['regions']} regions, {data['zones']} zones, "
+        f"As of {data['as_of']}: {data['regions']} regions, "
+        f"{zones_text(data['zones'], unknown)} zones, "
         f"{data['countries']} countries (counting rules: data/<provider>.yaml)",
-        "",
-        "By country:",
     ]
+    if unknown:
+        out.append(
+            f"  N+ zones: the zone count of {unknown} region{'s' if unknown != 1 else ''} is not "
+            "published for this date, so the figure is a lower bound"
+        )
+    out += ["", "By country:"]
     out += [
-        f"  {cc}  {v['regions']:3d} regions {v['zones']:4d} zones"
+        f"  {cc}  {v['regions']:3d} regions {zones_text(v['zones'], v['zones_unknown']):>4s} zones"
         for cc, v in data["by_country"].items()
     ]
     out += ["", "By kind (all live regions, counted or not):"]
     out += [
-        f"  {kind:15s} {v['regions']:3d} regions {v['zones']:4d} zones"
+        f"  {kind:15s} {v['regions']:3d} regions "
+        f"{zones_text(v['zones'], v['zones_unknown']):>4s} zones"
         for kind, v in data["by_kind"].items()
     ]
     if data.get("uncounted"):
@@ -40,7 +52,8 @@ def stats_text(data: dict[str, Any]) -> str:
         out += ["", "By market:"]
         out += [
             f"  {m['name']:15s} {m['countries_targeted']:3d} countries targeted, "
-            f"{m['countries_hosting']:3d} hosting, {m['live_zones']:4d} live zones"
+            f"{m['countries_hosting']:3d} hosting, "
+            f"{zones_text(m['live_zones'], not m.get('zones_known', True)):>4s} live zones"
             for m in data["markets"]
         ]
     return "\n".join(out) + "\n"
@@ -113,8 +126,10 @@ def _cell(col: str, value: Any) -> str:
     return str(value)
 
 
-def _who(provider: str) -> str:
-    return "all providers" if provider == ALL_PROVIDERS else provider
+def _who(attrs: Mapping[str, Any]) -> str:
+    if attrs["provider"] != ALL_PROVIDERS:
+        return str(attrs["provider"])
+    return f"the nearest of {', '.join(attrs.get('providers') or ['all providers'])}"
 
 
 def coverage_text(
@@ -126,12 +141,9 @@ def coverage_text(
     if title is None:
         a = df.attrs
         if "as_of" in a:
-            title = (
-                f"Coverage by {_who(a['provider'])} as of {a['as_of']} "
-                f"({a['live_regions']} live regions)"
-            )
+            title = f"Coverage by {_who(a)} as of {a['as_of']} ({a['live_regions']} live regions)"
         elif "from" in a:
-            title = f"Coverage by {_who(a['provider'])}: {a['from']} -> {a['to']}"
+            title = f"Coverage by {_who(a)}: {a['from']} -> {a['to']}"
     headers = [_header(c) for c in cols]
     body = [
         [_cell(c, v) for c, v in zip(cols, row, strict=True)]

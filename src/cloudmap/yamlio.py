@@ -7,9 +7,11 @@ in size, and dates stay text for cloudmap.dates to read.
 
 from __future__ import annotations
 
-__all__ = ["MAX_BYTES", "LineMap", "load_yaml", "parse_yaml", "read_text"]
+__all__ = ["MAX_BYTES", "LineMap", "load_yaml", "parse_yaml", "read_regular", "read_text"]
 
 import errno
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +66,39 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: node.value)
 
 
+class _NotRegular(OSError):
+    pass
+
+
+def read_regular(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes (default ``MAX_BYTES``).
+
+    A folder, pipe, socket or device is refused before it is read (a pipe would block forever,
+    ``/dev/zero`` would fill memory), and never more than ``limit + 1`` bytes are read, so a file
+    that grows while it is read cannot exhaust memory either. Raises OSError (``_NotRegular``
+    with a reader-facing message for the refusals).
+    """
+    limit = MAX_BYTES if limit is None else limit
+    st = os.stat(path)
+    if stat.S_ISDIR(st.st_mode):
+        raise _NotRegular("is a folder, not a file (remove it or rename it)")
+    if not stat.S_ISREG(st.st_mode):
+        raise _NotRegular("is not a regular file (a pipe, socket or device); remove it")
+    if st.st_size > limit:
+        raise _NotRegular(f"is larger than {limit // 2**20} MiB; not a catalog file")
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped between stat and open
+            raise _NotRegular("is not a regular file (a pipe, socket or device); remove it")
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            raw = f.read(limit + 1)
+    finally:
+        os.close(fd)
+    if len(raw) > limit:
+        raise _NotRegular(f"is larger than {limit // 2**20} MiB; not a catalog file")
+    return raw
+
+
 def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
     """The file's text, or ``(None, [problem])`` saying why it cannot be read as UTF-8 text."""
 
@@ -71,11 +106,9 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
         return None, [Problem(display, 1, "-", "file", message)]
 
     try:
-        if path.is_dir():
-            return fail("is a folder, not a file (remove it or rename it)")
-        if path.stat().st_size > MAX_BYTES:
-            return fail(f"is larger than {MAX_BYTES // 2**20} MiB; not a catalog file")
-        raw = path.read_bytes()
+        raw = read_regular(path)
+    except _NotRegular as exc:
+        return fail(str(exc))
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             return fail("is a symbolic link that loops (fix or remove the link)")
@@ -143,14 +176,25 @@ def load_yaml(path: Path, display: str) -> tuple[Any, list[Problem]]:
             raise _NotCached  # a file with problems is parsed afresh every time
         return Entry({"doc": _encode(doc)})
 
-    key = hashlib.sha256(text.encode("utf-8")).hexdigest() + code_key("cloudmap.yamlio")
+    decoded: list[Any] = []
+
+    def valid(e: Entry) -> bool:
+        """A stored entry is used only if it decodes to a parse tree (else: a miss, rewritten)."""
+        doc = _decode(e.meta["doc"])
+        if not isinstance(doc, LineMap | list | str | int | float | bool | None):
+            return False
+        decoded.append(doc)
+        return True
+
+    key = f"{hashlib.sha256(text.encode('utf-8')).hexdigest()}|yaml {yaml.__version__}|"
+    key += code_key("cloudmap.yamlio")
     try:
-        entry = cached("yaml", key, make, valid=lambda e: "doc" in e.meta)
+        cached("yaml", key, make, valid=valid)
     except _NotCached:
         return parsed[0]
     if parsed:
         return parsed[0]
-    return _decode(entry.meta["doc"]), []
+    return decoded[0], []
 
 
 class _NotCached(Exception):

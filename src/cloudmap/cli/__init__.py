@@ -45,9 +45,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CloudmapError as exc:
         print(f"Error: {exc}", file=err)
         return EXIT_ERROR
-    except LookupError as exc:
-        print(f"Error: {str(exc).strip(chr(34))}", file=err)
-        return EXIT_ERROR
     except BrokenPipeError:
         _quiet_stdout()
         print("Error: the output was closed before it was all written (broken pipe)", file=err)

@@ -103,14 +103,11 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
     project = load(args)
     catalog = project.catalog
-    provider = "all" if args.provider and "," in args.provider else args.provider
+    provider = args.provider if args.provider and "," not in args.provider else "all"
     countries = [args.country] if args.country else None
     markets = None
     if args.market:
-        try:
-            m = project.market(args.market)
-        except LookupError as exc:
-            raise CloudmapError(str(exc).strip('"')) from None
+        m = project.market(args.market)
         markets = {m.name: m.countries}
     if args.compare:
         d1, d2 = args.compare

@@ -21,7 +21,7 @@ from cloudmap.catalog import project_files
 from cloudmap.edit.yamlfiles import dump, make_yaml, merge, plain_load
 from cloudmap.errors import CloudmapError, Problem, ValidationError
 from cloudmap.fsutil import Transaction, edit_lock, os_error
-from cloudmap.yamlio import load_yaml
+from cloudmap.yamlio import load_yaml, read_regular
 
 
 @dataclass
@@ -71,7 +71,7 @@ class Session:
         if problems:
             raise ValidationError(problems)
         try:
-            raw = path.read_bytes()
+            raw = read_regular(path)
         except OSError as exc:
             raise os_error(exc, f"{rel}: cannot be read") from None
         text = raw.decode("utf-8")
@@ -192,10 +192,10 @@ def validate_with(root: Path, changes: dict[str, bytes]) -> None:
                 continue
             rel = path.relative_to(root).as_posix()
             try:
-                (t / rel).write_bytes(path.read_bytes())  # contents: links resolved, not copied
+                (t / rel).write_bytes(read_regular(path))  # contents: links resolved, not copied
             except OSError as exc:
-                if path.is_dir():
-                    continue  # reported by validation of the real tree (a folder, not a file)
+                if path.is_dir() or not path.is_file():
+                    continue  # reported by validation of the real tree (not a regular file)
                 raise os_error(exc, f"{rel}: cannot be read") from None
         for rel, data in changes.items():
             (t / rel).write_bytes(data)

@@ -98,6 +98,12 @@ REGION_FIELDS: tuple[Field, ...] = (
         "the last 12 months), `live`, `closing` (closure announced), `announced` or `closed`.",
     ),
     Field("live_zones", "integer", "Number of zones live on `as_of`."),
+    Field(
+        "zones_known",
+        "boolean",
+        "False when the region's zone count on `as_of` is not published (`live_zones` is then "
+        "a lower bound).",
+    ),
     Field("live_zone_ids", "string list", "Ids of the zones live on `as_of`."),
     *_date_fields("announced", "the region was announced"),
     *_date_fields("launched", "the region launched"),
@@ -150,6 +156,11 @@ COUNTRY_FIELDS: tuple[Field, ...] = (
         "Regions live on `as_of` (counted by the provider's counting rules).",
     ),
     Field("live_zones", "integer", "Zones live on `as_of` (counted likewise)."),
+    Field(
+        "zones_known",
+        "boolean",
+        "False when a counted region there has no published zone count (a lower bound).",
+    ),
     Field("first_launch", "date", "Earliest launch of a counted region there, by `as_of`."),
     Field("markets", "string list", "Names of every market that lists the country."),
     Field(
@@ -200,6 +211,11 @@ MARKET_FIELDS: tuple[Field, ...] = (
     Field("countries_hosting", "integer", "Of those, countries with a live region on `as_of`."),
     Field("live_regions", "integer", "Regions live there on `as_of` (counting rules applied)."),
     Field("live_zones", "integer", "Zones live there on `as_of`."),
+    Field(
+        "zones_known",
+        "boolean",
+        "False when a counted region there has no published zone count (a lower bound).",
+    ),
     Field(
         "announcements",
         "string list",
