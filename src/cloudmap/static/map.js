@@ -163,7 +163,14 @@
     var map = L.map(container, {
       zoomControl: false, worldCopyJump: true, maxZoom: MAX_ZOOM,
       minZoom: minZoomFor(container.clientWidth), attributionControl: false,
+      fadeAnimation: false,  // a closed popup leaves the page at once, not 200 ms later
+      // Shapes are drawn a whole screen beyond each edge: a drag never uncovers a blank map
+      // before the renderer catches up on moveend.
+      renderer: L.svg({ padding: 1 }),
     });
+    // Leaflet measures the world offset for worldCopyJump only on zoom: any other reset of the
+    // view (setView at the same zoom, our wrap below) must refresh it, or the next drag jumps.
+    map.on("viewreset", function () { if (map.dragging && map.dragging._onZoomEnd) map.dragging._onZoomEnd(); });
     // Controls before the map pane in the DOM: Tab reaches the search before the markers.
     container.insertBefore(map._controlContainer, container.firstChild);
     container.removeAttribute("tabindex");
@@ -178,13 +185,14 @@
       if (!sel.length) return map.setView([20, 60], map.getMinZoom());
       var lats = sel.map(function (p) { return p.lat; }).sort(function (a, b) { return a - b; });
       var lons = sel.map(function (p) { return p.lon; }).sort(function (a, b) { return a - b; });
-      var q = compact ? 0.15 : 0;  // a phone opens on where most of the selection is
       function at(a, f) { return a[Math.min(a.length - 1, Math.max(0, Math.round(f * (a.length - 1))))]; }
-      var bounds = L.latLngBounds([at(lats, q), at(lons, q)], [at(lats, 1 - q), at(lons, 1 - q)]);
-      map.fitBounds(bounds, { padding: compact ? [20, 20] : [60, 60], maxZoom: 5, animate: false });
-      if (map.getZoom() < map.getMinZoom() + (compact ? 1 : 0)) {
-        map.setView(bounds.getCenter(), map.getMinZoom() + (compact ? 1 : 0), { animate: false });
+      if (compact) {  // a phone opens close, on where most of the selection is
+        map.setView([at(lats, 0.5), at(lons, 0.5)], map.getMinZoom() + 2, { animate: false });
+        return;
       }
+      map.fitBounds(L.latLngBounds([lats[0], lons[0]], [lats[lats.length - 1], lons[lons.length - 1]]),
+        { padding: [60, 60], maxZoom: 5, animate: false });
+      if (map.getZoom() < map.getMinZoom()) map.setZoom(map.getMinZoom(), { animate: false });
     }
     initialView();
 
@@ -896,7 +904,7 @@
     var pProviders = panel("providers", "Providers", providerBody, true);
     var pLegend = panel("legend", "Legend", legendBody, true);
     var pTimeline = panel("timeline", "Timeline", timelineBody, true);
-    var pLayers = panel("layers", "Layers", layersBody, container.clientHeight > 820);
+    var pLayers = panel("layers", "Layers", layersBody, false);
     var pCompare = panel("compare", "Compare", compareBody, false);
     if (compact) {
       control("bottomleft", el("div", { class: "cm-dock" }, [pProviders.section, pTimeline.section, pLegend.section,
