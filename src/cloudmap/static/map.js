@@ -928,7 +928,7 @@
     var popup = null, popupPlace = null, popupOpener = null;
     function popupSize() {
       var w = container.clientWidth, h = container.clientHeight;
-      return { maxWidth: Math.max(200, Math.min(360, w - 40)), minWidth: Math.min(240, w - 60),
+      return { maxWidth: Math.max(200, Math.min(360, w - 64)), minWidth: Math.min(240, w - 64),
         maxHeight: Math.max(160, Math.min(compact ? h - 150 : 420, h - 110)) };
     }
     function openPopupAt(latlng, content, opener) {
@@ -955,6 +955,14 @@
         clearOfControls();
       }
     }
+    // Escape closes the popup wherever focus is inside the map (Leaflet only listens while
+    // the map container itself has focus); focus then returns to what opened it.
+    container.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && popup && map.hasLayer(popup) && e.target !== input) {
+        map.closePopup();
+        e.preventDefault();
+      }
+    });
     map.on("popupopen", function () { container.classList.add("cm-popup-open"); });
     map.on("popupclose", function (e) {
       if (e.popup !== popup) return;
@@ -1113,6 +1121,7 @@
     // Show a place and open its popup. Every step waits on the page's own state (markers
     // loaded, no zoom in progress), never on an animation event that might not come: a slow
     // phone gets the popup late, never not at all.
+    var revealToken = 0;
     function goTo(p) {
       stopPlaying();
       var changed = false;
@@ -1123,7 +1132,9 @@
       if (!map.hasLayer(cluster)) { map.addLayer(cluster); changed = true; buildLayers(); }
       if (changed) apply();
       busy += 1;
+      var token = revealToken += 1;
       whenSettled(function () {
+        if (token !== revealToken) { busy -= 1; return; }  // a later result replaced this one
         map.closePopup();
         var m = nearestCopy(p);
         var zoom = Math.max(map.getZoom(), SEARCH_ZOOM);
