@@ -28,6 +28,9 @@ EVIL_NOTES = (
     "<!-- `${alert(1)}` \\u003c"
 )
 EVIL_CITY = "Quer\u00e9taro <b>bold</b>"
+# Source URLs must be valid (percent-encoded) now, so the hostile one hides its markup in escapes
+# and carries a script scheme in its query.
+EVIL_URL = "https://example.com/mexico?a=%22%3E%3Cscript%3Ewindow.__pwned=4%3C/script%3E&q=javascript:alert(1)"
 EVIL_MARKET = "Evil <img src=x onerror=\"window.__pwned=3\"> market '\\1'"
 
 
@@ -69,7 +72,9 @@ def hostile_root(dest: Path) -> Path:
     """The mini catalog with geo/ from the repo, a market, and hostile names, notes and URLs."""
     need_geo()
     shutil.copytree(FIXTURES / "mini", dest)
-    shutil.copy2(REPO / "geo" / "countries-50m.geojson", dest / "geo" / "countries-50m.geojson")
+    for name in ("countries-50m.geojson", "countries-10m.geojson"):
+        if (REPO / "geo" / name).is_file():
+            shutil.copy2(REPO / "geo" / name, dest / "geo" / name)
     data = dest / "data" / "testcloud.yaml"
     text = data.read_text(encoding="utf-8")
     text = text.replace("  name: Mexico (Queretaro)\n", f"  name: {_yaml_str(EVIL_NAME)}\n", 1)
@@ -79,8 +84,7 @@ def hostile_root(dest: Path) -> Path:
     text = text.replace("    precision: metro\n", "    precision: admin-area\n", 1)
     text = text.replace(
         "  - url: https://example.com/mexico\n    supports: launch date\n",
-        '  - url: https://example.com/mexico?a="><script>window.__pwned=4'
-        '</script>\n    supports: "launch date </script>"\n'
+        f"  - url: {_yaml_str(EVIL_URL)}\n    supports: \"launch date </script>\"\n"
         f"  notes: {_yaml_str(EVIL_NOTES)}\n",
         1,
     )

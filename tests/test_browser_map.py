@@ -301,6 +301,7 @@ def test_popup_layout_one_type_scale_sources_above_the_fold(page):
         ".cm-sources a", "a => new URL(a.href).hostname"
     )
     page.click(".cm-popup details summary")  # the zone list
+    wait_settled(page)
     nowrap = page.evaluate(
         "[...document.querySelectorAll('.cm-popup .cm-zones code')]"
         ".map(c => [getComputedStyle(c).whiteSpace, c.getClientRects().length])"

@@ -1022,6 +1022,19 @@
     function dateText(d) {  // [label, human, iso, "b"]
       return d[3] === "b" ? "no later than " + d[1] : d[1];
     }
+    var layoutPending = false;  // a <details> was clicked; its toggle event comes in a later task
+    function relayout() {  // a <details> in the popup opened or closed: size and place again
+      layoutPending = false;
+      if (!popup || !map.hasLayer(popup)) return;
+      popup.update();
+      clearOfControls();
+    }
+    function more(summary, children) {
+      var d = el("details", { class: "cm-more" }, [el("summary", { text: summary })].concat(children));
+      d.addEventListener("toggle", relayout);
+      d.firstChild.addEventListener("click", function () { layoutPending = true; });
+      return d;
+    }
     function placePopup(p) {
       var s = statusAt(p), rowsEl = [];
       var title = el("h3", { tabindex: "-1", text: p.name });
@@ -1060,7 +1073,7 @@
         }))]));
       }
       if (!p.site && p.zones.length) {
-        body.push(el("details", { class: "cm-more" }, [el("summary", { text: "Zones (" + p.zones.length + " listed)" }),
+        body.push(more("Zones (" + p.zones.length + " listed)", [
           el("ul", { class: "cm-zones" }, p.zones.map(function (z) {
             var extra = [];
             if (z[1]) extra.push("opened " + z[1]);
@@ -1068,14 +1081,14 @@
             return el("li", {}, [el("code", { class: "cm-id", text: z[0] }), extra.length ? " (" + extra.join(", ") + ")" : ""]);
           }))]));
       }
-      var more = [];
-      p.dates.forEach(function (d) { row(more, d[0], dateText(d)); });
-      row(more, "Kind", p.kind);
-      row(more, "Location", p.approx ? "approximate: country only" : "precision: " + p.loc);
-      if (p.region) row(more, "Region", el("code", { class: "cm-id", text: p.region }));
-      var moreBody = [el("table", { class: "cm-facts" }, more)];
+      var extraRows = [];
+      p.dates.forEach(function (d) { row(extraRows, d[0], dateText(d)); });
+      row(extraRows, "Kind", p.kind);
+      row(extraRows, "Location", p.approx ? "approximate: country only" : "precision: " + p.loc);
+      if (p.region) row(extraRows, "Region", el("code", { class: "cm-id", text: p.region }));
+      var moreBody = [el("table", { class: "cm-facts" }, extraRows)];
       if (p.notes) moreBody.push(el("p", { class: "cm-notes", text: p.notes }));
-      body.push(el("details", { class: "cm-more" }, [el("summary", { text: "Dates, kind and notes" })].concat(moreBody)));
+      body.push(more("Dates, kind and notes", moreBody));
       return el("div", { class: "cm-popup" }, body);
     }
 
@@ -1149,7 +1162,7 @@
       });
     }
     function isSettled() {
-      return ready && !loading && !dirty && busy === 0 && !playing && !map._animatingZoom &&
+      return ready && !loading && !dirty && busy === 0 && !playing && !layoutPending && !map._animatingZoom &&
         !(map._panAnim && map._panAnim._inProgress) && !map._flyToFrame &&
         !(map.dragging && map.dragging.moving()) && !(map.touchZoom && map.touchZoom._zooming);
     }
