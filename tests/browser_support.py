@@ -84,7 +84,7 @@ def hostile_root(dest: Path) -> Path:
     text = text.replace("    precision: metro\n", "    precision: admin-area\n", 1)
     text = text.replace(
         "  - url: https://example.com/mexico\n    supports: launch date\n",
-        f"  - url: {_yaml_str(EVIL_URL)}\n    supports: \"launch date </script>\"\n"
+        f'  - url: {_yaml_str(EVIL_URL)}\n    supports: "launch date </script>"\n'
         f"  notes: {_yaml_str(EVIL_NOTES)}\n",
         1,
     )

@@ -131,7 +131,10 @@ def test_timeline_controls_have_real_names_and_announce_the_date(page):
     assert page.get_by_role("button", name="Previous change").count() == 1
     assert page.get_by_role("button", name="Next change").count() == 1
     assert page.get_by_label("Go to date").count() == 1
-    assert page.get_by_role("combobox", name="Search regions, cities, countries and providers").count() == 1
+    assert (
+        page.get_by_role("combobox", name="Search regions, cities, countries and providers").count()
+        == 1
+    )
 
 
 def test_marker_text_and_legend_swatches_are_legible(page):

@@ -167,7 +167,9 @@ def test_timeline_steps_through_every_dated_change(page):
     page.keyboard.press("Home")
     wait_settled(page)
     assert page.evaluate("cloudmap.day()") == steps[0]
-    assert re.fullmatch(r"\d{1,2} [A-Z][a-z]{2} \d{4}", page.get_attribute("#cm-slider", "aria-valuetext"))
+    assert re.fullmatch(
+        r"\d{1,2} [A-Z][a-z]{2} \d{4}", page.get_attribute("#cm-slider", "aria-valuetext")
+    )
     # a date between two changes shows the statuses of the last change before it
     _go_to_date(page, "2024-07-01")
     assert page.evaluate("cloudmap.day()") == "2024-07-01"
@@ -274,7 +276,9 @@ def test_popups_stay_clear_of_every_control(page):
         search(page, query)
         popup_is_clear(page)
     # Beijing at zoom 7 seen from a corner: its close button is reachable
-    page.evaluate("cloudmap.map.closePopup(); void cloudmap.map.setView([41.5, 117], 7, {animate: false})")
+    page.evaluate(
+        "cloudmap.map.closePopup(); void cloudmap.map.setView([41.5, 117], 7, {animate: false})"
+    )
     wait_settled(page)
     page.evaluate("void cloudmap.find('cn-beijing')[0].markers[1].fire('click')")
     wait_settled(page)
@@ -470,8 +474,8 @@ def test_compare_panel_gives_each_providers_figures_in_a_market(page, project):
 
 
 def test_tiles_unreachable_switch_to_the_country_basemap_once(chromium):
-    from cloudmap.snapshot import route_offline
     from browser_support import node_modules
+    from cloudmap.snapshot import route_offline
 
     p = new_page(chromium, None, route=False)
     tile_requests: list[str] = []

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 __all__ = [
     "COORD_SCALE",
-    "DETAIL_FIELDS",
     "DEFAULT_PROVIDER",
+    "DETAIL_FIELDS",
     "MARKET_COLORS",
     "MARKET_DASHES",
     "PLACE_FIELDS",
@@ -16,8 +16,8 @@ __all__ = [
     "STATUS_CODES",
     "STATUS_COLORS",
     "country_shapes",
-    "encode_countries",
     "default_provider",
+    "encode_countries",
     "map_data",
     "script_json",
     "transitions",
@@ -295,7 +295,9 @@ def country_shapes(layer: Countries) -> Shapes:
         from cloudmap.cache import Entry, cached, code_key
 
         def make() -> Entry:
-            simple = shapely.coverage_simplify(layer.geoms, SIMPLIFY_TOLERANCE, simplify_boundary=True)
+            simple = shapely.coverage_simplify(
+                layer.geoms, SIMPLIFY_TOLERANCE, simplify_boundary=True
+            )
             return Entry({"shapes": encode_countries(simple), "points": _label_points(layer)})
 
         wkb = shapely.to_wkb(layer.geoms)
