@@ -367,7 +367,7 @@ def _sides(p: Any) -> dict[str, Any]:
         """() => { const MAIN = '#cm-map > .leaflet-map-pane';
             const m = document.getElementById('cm-map').getBoundingClientRect();
             const mid = m.left + m.width / 2;
-            const paths = [...document.querySelectorAll(MAIN + ' .leaflet-overlay-pane path, ' + MAIN + ' .leaflet-cm-base-pane path')]
+            const paths = [...document.querySelectorAll(MAIN + ' .leaflet-overlay-pane path')]
                 .map(e => e.getBoundingClientRect()).filter(r => r.width > 2 && r.right > m.left && r.left < m.right);
             const icons = [...document.querySelectorAll(MAIN + ' .leaflet-marker-icon')]
                 .map(e => e.getBoundingClientRect()).filter(r => r.left > m.left && r.right < m.right);
@@ -493,7 +493,8 @@ def test_tiles_unreachable_switch_to_the_country_basemap_once(chromium):
     wait_settled(p)
     assert p.evaluate("cloudmap.base()") == "countries"
     assert len(tile_requests) == 1  # one probe, not an error per tile
-    assert p.locator(".leaflet-cm-base-pane path").count() > 0
+    land = p.locator('#cm-map > .leaflet-map-pane .leaflet-overlay-pane path[fill="#e4e7eb"]')
+    assert land.count() > 0
     assert p.locator(".leaflet-control-minimap path").count() > 0  # the minimap follows
     assert p.locator(".leaflet-tile-pane img").count() == 0
     errors = [e for e in p.watch.errors if "ERR_FAILED" not in e]

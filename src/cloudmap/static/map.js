@@ -196,7 +196,6 @@
     }
     initialView();
 
-    map.createPane("cm-base").style.zIndex = 250;
     map.createPane("cm-markets").style.zIndex = 420;
     map.getPane("cm-markets").style.pointerEvents = "none";
 
@@ -229,31 +228,29 @@
       return latlngCache[key];
     }
     // One polygon per country and world copy; ``indices`` limits it (markets).
-    function countryLayer(opts, indices, copies) {
-      var group = L.featureGroup();
-      (copies || COPIES).forEach(function (k) {
+    function addCountries(group, opts, indices, copies) {
+      copies.forEach(function (k) {
         (indices || countries.map(function (c, i) { return i; })).forEach(function (i) {
           if (!rings[i].length) return;
-          var poly = L.polygon(latlngs(i, k), L.extend({}, opts));
+          var style = typeof opts === "function" ? opts(i) : L.extend({}, opts);
+          style.smoothFactor = 1.5;
+          var poly = L.polygon(latlngs(i, k), style);
           poly.ci = i;
           group.addLayer(poly);
         });
       });
       return group;
     }
-    var boundaries = 'Boundaries: <a href="https://www.naturalearthdata.com/">Natural Earth</a>';
-    var basemapStyle = { pane: "cm-base", interactive: false, color: "#ffffff", weight: 0.6,
-      fillColor: "#e4e7eb", fillOpacity: 1, attribution: boundaries };
-    var basemap = null;
-    function getBasemap() {
-      if (!basemap) basemap = countryLayer(basemapStyle);
-      return basemap;
+    function countryLayer(opts, indices, copies) {
+      return addCountries(L.featureGroup(), opts, indices, copies || (copiesOn ? COPIES : [0]));
     }
+    var boundaries = 'Boundaries: <a href="https://www.naturalearthdata.com/">Natural Earth</a>';
 
-    // Country shading: one layer, one mode at a time (none, live zones or estimated RTT), so
-    // colours never blend; the legend shows the scale of the mode on the map.
-    var shadeMode = "zones";
-    var shading = countryLayer({ weight: 0.4, color: "#9aa5b1", fillOpacity: 0, attribution: boundaries });
+    // The countries: one layer that is the offline basemap (land fill) and the country shading
+    // at once, one shading mode at a time (none, live zones or estimated RTT), so colours never
+    // blend and the legend shows exactly the colours on the map. Drawn once, not twice.
+    var shadeMode = "zones", base = "countries", copiesOn = false;
+    var LAND = "#e4e7eb";
     var zonesByCountry = {};
     function zoneColor(n) {
       var c = null;
@@ -274,26 +271,38 @@
       for (var i = 0; i < bands.length; i += 1) if (bands[i][2] === null || ms <= bands[i][2]) return i;
       return bands.length - 1;
     }
-    function shadeStyle(poly) {
-      var c = countries[poly.ci];
-      if (shadeMode === "rtt") {
+    function countryStyle(ci) {
+      var c = countries[ci], land = base === "countries", fill = null, dash = null;
+      if (shadeMode === "rtt" && data.rtt) {
         var b = bestRtt(c.a2);
-        return b ? { color: "#ffffff", weight: 0.5, opacity: 0.9, fillColor: data.rtt.bands[rttBand(b.ms)][1], fillOpacity: 0.75, dashArray: null }
-          : { color: "#7b8794", weight: 0.4, opacity: 0.8, fillOpacity: 0, dashArray: "2 3" };
+        if (b) fill = data.rtt.bands[rttBand(b.ms)][1];
+        else dash = "2 3";
+      } else if (shadeMode === "zones") {
+        fill = zoneColor(zonesByCountry[c.a2] || 0);
       }
-      var fillColor = zoneColor(zonesByCountry[c.a2] || 0);
-      var z = map.getZoom(), fade = z <= 4 ? 0.75 : z <= 6 ? 0.45 : 0.25;
-      return { color: fillColor ? "#8a6a4a" : "#9aa5b1", weight: fillColor ? 0.7 : 0.3, opacity: 0.8,
-        fillColor: fillColor || "#ffffff", fillOpacity: fillColor ? fade : 0, dashArray: null };
+      var z = map.getZoom(), fade = z <= 4 ? 0.75 : z <= 6 ? 0.45 : 0.25;  // over tiles: see through
+      if (fill) {
+        return { color: land ? "#ffffff" : "#8a6a4a", weight: land ? 0.6 : 0.7, opacity: 0.9, dashArray: null,
+          fillColor: fill, fillOpacity: land ? 1 : fade };
+      }
+      return { color: land ? "#ffffff" : "#9aa5b1", weight: land ? 0.6 : 0.3, opacity: land ? 1 : 0.8,
+        dashArray: land ? null : dash, fillColor: land ? LAND : "#ffffff", fillOpacity: land ? 1 : 0 };
     }
+    var shading = L.featureGroup();  // filled in below, once the view is set
     function restyleShading() {
       zonesByCountry = {};
       places.forEach(function (p) {
         if (selected[p.p] && p.s && LIVE[p.s] && p.cnt & 2) zonesByCountry[p.cc] = (zonesByCountry[p.cc] || 0) + p.z;
       });
-      if (map.hasLayer(shading)) shading.eachLayer(function (poly) { poly.setStyle(shadeStyle(poly)); });
+      shading.eachLayer(function (poly) { poly.setStyle(countryStyle(poly.ci)); });
     }
     shading.on("click", function (e) { openCountry(e.layer.ci, e.latlng); });
+    function showCountries() {  // on the map unless there is nothing to show (tiles, no shading)
+      var want = base === "countries" || shadeMode !== "none";
+      if (want && !map.hasLayer(shading)) map.addLayer(shading);
+      if (!want && map.hasLayer(shading)) map.removeLayer(shading);
+      restyleShading();
+    }
 
     var marketLayers = data.markets.map(function (m) {
       var layer = null;
@@ -354,7 +363,12 @@
       if (!ready) {
         ready = true;
         api.ready = true;
-        setTimeout(loadDetails, 0);  // popups' details: after the map is up, before a click
+        busy += 1;
+        setTimeout(function () {  // then the world copies either side (the Pacific), and details
+          addCopies();
+          busy -= 1;
+          loadDetails();  // popups' details: after the map is up, before a click
+        }, 0);
       }
       afterLoad.splice(0).forEach(function (fn) { fn(); });
     }
@@ -403,7 +417,10 @@
       places.forEach(function (p) {
         if (!p.s || !selected[p.p] || !statusOn[p.s]) return;
         var icon = iconFor(p);
-        p.markers.forEach(function (m) { if (m.options.icon !== icon) m.setIcon(icon); shown.push(m); });
+        (copiesOn ? p.markers : [p.markers[1]]).forEach(function (m) {
+          if (m.options.icon !== icon) m.setIcon(icon);
+          shown.push(m);
+        });
       });
       cluster.clearLayers();
       if (map.hasLayer(cluster)) {
@@ -741,7 +758,7 @@
 
     // Layers: basemap, markers, one country shading, markets.
     var marketOn = data.markets.map(function () { return false; });
-    var tiles = null, tilesOk = null, base = "countries";
+    var tiles = null, tilesOk = null;
     var layersBody = el("div", { class: "cm-layers" });
     function radio(name, value, label, checked, onChange, extra) {
       var r = el("input", { type: "radio", name: name, value: value, "data-layer": value });
@@ -786,8 +803,7 @@
     }
     function setShade(mode) {
       shadeMode = mode;
-      if (mode === "none") map.removeLayer(shading);
-      else { map.addLayer(shading); restyleShading(); }
+      showCountries();
       updateLegend(counts());
     }
     function setMarket(i, on) {
@@ -804,20 +820,18 @@
         if (!miniTiles) miniTiles = L.tileLayer(options.tiles.url, { maxZoom: options.tiles.maxZoom });
         return miniTiles;
       }
-      if (!miniCountries) miniCountries = countryLayer({ interactive: false, color: "#c3c9d0", weight: 0.3, fillColor: "#dde1e6", fillOpacity: 1 }, null, [0]);
+      if (!miniCountries) {
+        miniCountries = countryLayer({ interactive: false, color: "#c3c9d0", weight: 0.3, fillColor: "#dde1e6", fillOpacity: 1 }, null, [0]);
+      }
       return miniCountries;
     }
     function setBase(which) {
       if (which === "tiles" && (!tiles || tilesOk === false)) which = "countries";
       base = which;
-      if (which === "tiles") {
-        if (basemap) map.removeLayer(basemap);
-        map.addLayer(tiles);
-      } else {
-        if (tiles) map.removeLayer(tiles);
-        map.addLayer(getBasemap());
-      }
+      if (which === "tiles") map.addLayer(tiles);
+      else if (tiles) map.removeLayer(tiles);
       container.classList.toggle("cm-offline-base", which === "countries");
+      showCountries();
       if (minimap) minimap.changeLayer(miniLayer());
       buildLayers();
     }
@@ -827,13 +841,14 @@
       if (tiles) tiles.off("tileerror", tilesFailed);
       setBase("countries");
     }
-    setBase("countries");
-    if (options.tiles) {
+    if (!options.tiles) setBase("countries");
+    else {
       tiles = L.tileLayer(options.tiles.url, { attribution: options.tiles.attribution, maxZoom: options.tiles.maxZoom });
       tiles.on("tileerror", tilesFailed);
       // One probe before any tile is asked for: offline, a single request fails, not one per tile.
       busy += 1;
       var probe = new Image();
+      base = "tiles";  // until the probe answers: no land fill to draw and then drop
       probe.onload = function () { busy -= 1; tilesOk = true; setBase("tiles"); };
       probe.onerror = function () { busy -= 1; tilesFailed(); };
       probe.src = L.Util.template(options.tiles.url, { s: "a", z: 0, x: 0, y: 0, r: "" });
@@ -898,7 +913,6 @@
       if (!v) return "–";
       return v.indexOf("<=") === 0 ? "≤ " + v.slice(2) : v;
     }
-    buildCompare();
 
     // Place the panels: a desktop has them in the corners, a phone in one bottom dock.
     var pProviders = panel("providers", "Providers", providerBody, true);
@@ -906,6 +920,9 @@
     var pTimeline = panel("timeline", "Timeline", timelineBody, true);
     var pLayers = panel("layers", "Layers", layersBody, false);
     var pCompare = panel("compare", "Compare", compareBody, false);
+    pCompare.onToggle = function (open) {  // built when first opened: not on the way to ready
+      if (open && !compareBody.firstChild) buildCompare();
+    };
     if (compact) {
       control("bottomleft", el("div", { class: "cm-dock" }, [pProviders.section, pTimeline.section, pLegend.section,
         pLayers.section, pCompare.section]), "cm-dock-control");
@@ -913,7 +930,8 @@
       control("topright", el("div", { class: "cm-stack" }, [pProviders.section, pLayers.section, pCompare.section]), "cm-right");
       control("bottomleft", el("div", { class: "cm-stack" }, [pLegend.section, pTimeline.section]), "cm-left");
     }
-    L.control.attribution({ position: "bottomright", prefix: '<a href="https://leafletjs.com">Leaflet</a>' }).addTo(map);
+    L.control.attribution({ position: "bottomright", prefix: '<a href="https://leafletjs.com">Leaflet</a>' })
+      .addTo(map).addAttribution(boundaries);
     if (!compact && L.Control.MiniMap) {
       minimap = new L.Control.MiniMap(miniLayer(), {
         toggleDisplay: true, position: "bottomright", zoomLevelOffset: -4, width: 150, height: 100,
@@ -1127,6 +1145,7 @@
     function nearestCopy(p) {
       var lng = map.getCenter().lng, best = p.markers[1];
       p.markers.forEach(function (m) {
+        if (!cluster.hasLayer(m)) return;
         if (Math.abs(m.getLatLng().lng - lng) < Math.abs(best.getLatLng().lng - lng)) best = m;
       });
       return best;
@@ -1199,6 +1218,12 @@
       map.setMinZoom(minZoomFor(container.clientWidth));
     });
 
+    function addCopies() {
+      copiesOn = true;
+      addCountries(shading, countryStyle, null, [-1, 1]);
+      drawMarkers();
+    }
+
     var api = window.cloudmap = {
       map: map, data: data, places: places, cluster: cluster, shading: shading,
       ready: false, settled: isSettled,
@@ -1218,8 +1243,9 @@
       base: function () { return base; },
       shade: function () { return shadeMode; },
     };
-    if (map.hasLayer(shading) === false && shadeMode !== "none") map.addLayer(shading);
+    addCountries(shading, countryStyle, null, [0]);
     map.addLayer(cluster);
     apply();
+    showCountries();
   }
 })();
