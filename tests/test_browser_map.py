@@ -15,6 +15,7 @@ from browser_support import (
     built_site,
     close_clean,
     control_rects,
+    overlaps,
     new_page,
     popup_is_clear,
     rect,
@@ -521,3 +522,18 @@ def test_controls_leave_most_of_the_map_free(page):
     m = rect(page, "#cm-map")
     area = sum(c["w"] * c["h"] for c in control_rects(page))
     assert area < 0.3 * m["w"] * m["h"]
+
+
+@pytest.mark.parametrize("opened", [None, "layers", "compare", "providers"])
+def test_controls_never_cover_each_other(page, opened):
+    if opened and page.get_attribute(f"#cm-{opened}-toggle", "aria-expanded") == "false":
+        page.click(f"#cm-{opened}-toggle")
+    if opened == "compare":
+        page.select_option("#cm-compare-market", label="Europe")
+    boxes = control_rects(page)
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not overlaps(a, b), (a["cls"], b["cls"])
+    m = rect(page, "#cm-map")
+    for c in boxes:
+        assert m["t"] <= c["t"] and c["b"] <= m["b"] + 0.5, c["cls"]

@@ -495,7 +495,7 @@
     var panels = [];
     // A collapsible panel: a heading button (aria-expanded) and a body. On phones all start
     // collapsed in one bottom dock and only one opens at a time.
-    function panel(id, title, body, open) {
+    function panel(id, title, body, open, column) {
       var bodyId = "cm-" + id + "-body";
       var button = el("button", { type: "button", class: "cm-toggle", "aria-expanded": "false", "aria-controls": bodyId,
         id: "cm-" + id + "-toggle" }, [el("span", { class: "cm-toggle-label", text: title })]);
@@ -506,9 +506,12 @@
         button.setAttribute("aria-expanded", on ? "true" : "false");
         box.hidden = !on;
         section.classList.toggle("cm-open", on);
-        if (on && compact) panels.forEach(function (o) { if (o !== p) o.set(false); });
+        // one open at a time in the phone dock, and in each desktop column
+        if (on) panels.forEach(function (o) { if (o !== p && (compact || o.column === p.column)) o.set(false); });
+        container.classList.toggle("cm-sheet-open", compact && panels.some(function (o) { return o.isOpen(); }));
       };
       p.isOpen = function () { return !box.hidden; };
+      p.column = column;
       button.addEventListener("click", function () { p.set(!p.isOpen()); if (p.onToggle) p.onToggle(p.isOpen()); });
       p.set(!compact && open);
       panels.push(p);
@@ -871,7 +874,7 @@
         out.textContent = "";
         out.appendChild(el("p", { class: "cm-hint", text: "As of " + humanDay(data.asOf) +
           " (the build date; the timeline does not change this table). Public regions only (regions, local and partner regions)." }));
-        var head = el("tr", {}, ["Provider", "Live regions", "Zones", "Countries", "First launch", "Latest launch", "Announced"].map(function (h) {
+        var head = el("tr", {}, ["Provider", "Live regions", "Zones", "Countries", "First launch", "Latest", "Announced"].map(function (h) {
           return el("th", { scope: "col", text: h });
         }));
         var body = m.providers.map(function (r) {
@@ -915,11 +918,11 @@
     }
 
     // Place the panels: a desktop has them in the corners, a phone in one bottom dock.
-    var pProviders = panel("providers", "Providers", providerBody, true);
-    var pLegend = panel("legend", "Legend", legendBody, true);
-    var pTimeline = panel("timeline", "Timeline", timelineBody, true);
-    var pLayers = panel("layers", "Layers", layersBody, false);
-    var pCompare = panel("compare", "Compare", compareBody, false);
+    var pProviders = panel("providers", "Providers", providerBody, true, "right");
+    var pLegend = panel("legend", "Legend", legendBody, true, "legend");
+    var pTimeline = panel("timeline", "Timeline", timelineBody, true, "timeline");
+    var pLayers = panel("layers", "Layers", layersBody, false, "right");
+    var pCompare = panel("compare", "Compare", compareBody, false, "right");
     pCompare.onToggle = function (open) {  // built when first opened: not on the way to ready
       if (open && !compareBody.firstChild) buildCompare();
     };
@@ -1037,8 +1040,8 @@
       if (value === null || value === undefined || value === "") return;
       rowsEl.push(el("tr", {}, [el("th", { scope: "row", text: label }), el("td", {}, [value])]));
     }
-    function dateText(d) {  // [label, human, iso, "b"]
-      return d[3] === "b" ? "no later than " + d[1] : d[1];
+    function dateText(d) {  // [label, human ("no later than ..." for a bound), iso, "b"]
+      return d[3] === "b" && d[1].indexOf("no later than") < 0 ? "no later than " + d[1] : d[1];
     }
     var layoutPending = false;  // a <details> was clicked; its toggle event comes in a later task
     function relayout() {  // a <details> in the popup opened or closed: size and place again
