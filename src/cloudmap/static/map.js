@@ -336,9 +336,10 @@
       return svg + "</svg>";
     }
     function markerLabel(p) {
-      var s = p.s, what = p.site ? "announced site" : "region " + p.id;
-      var text = p.prov.name + " " + what + ", " + p.name + ": " + statusInfo[s].label.toLowerCase();
-      if (LIVE[s] && !p.site) text += ", " + p.z + " live " + plural(p.z, "zone", "zones");
+      var s = p.s;
+      if (p.site) return p.prov.name + ": " + p.name;  // "Announced site: City, Country"
+      var text = p.prov.name + " region " + p.id + ", " + p.name + ": " + statusInfo[s].label.toLowerCase();
+      if (LIVE[s]) text += ", " + p.z + " live " + plural(p.z, "zone", "zones");
       if (p.b) text += "; launch date is an upper bound";
       return text;
     }
