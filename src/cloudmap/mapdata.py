@@ -5,13 +5,18 @@ from __future__ import annotations
 
 __all__ = [
     "COORD_SCALE",
+    "DEFAULT_PROVIDER",
     "DETAIL_FIELDS",
+    "MARKET_COLORS",
+    "MARKET_DASHES",
     "PLACE_FIELDS",
+    "PROVIDER_SHORT",
     "PROVIDER_STYLES",
     "SIMPLIFY_TOLERANCE",
     "STATUS_CODES",
     "STATUS_COLORS",
     "country_shapes",
+    "default_provider",
     "encode_countries",
     "map_data",
     "script_json",
@@ -27,10 +32,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import shapely
 
+from cloudmap.compare import RTT_NOTE
 from cloudmap.countries import flag, get_name
 from cloudmap.dates import PartialDate
 from cloudmap.errors import CloudmapError
-from cloudmap.footprint import country_counts
 from cloudmap.model import NEW_WINDOW, Region, Site
 from cloudmap.schema import STATUS_LABELS, STATUSES
 
@@ -69,24 +74,26 @@ PROVIDER_STYLES = {
     "tencent-cloud": ("pentagon", "#006eff"),
 }
 _DEFAULT_STYLE = ("circle", "#444444")
+# Short names where tables and marker labels have little room.
+PROVIDER_SHORT = {
+    "alibaba-cloud": "Alibaba",
+    "aws": "AWS",
+    "azure": "Azure",
+    "google-cloud": "Google",
+    "huawei-cloud": "Huawei",
+    "tencent-cloud": "Tencent",
+}
+DEFAULT_PROVIDER = "alibaba-cloud"  # the page opens on it when the catalog has it
 # Countries shaded by live zones: (lowest count, colour); zero zones stay unshaded.
 ZONE_BINS = ((1, "#fdeccd"), (3, "#f9cf8f"), (6, "#efa954"), (11, "#d07c2e"), (21, "#9c5421"))
 RTT_COLORS = ("#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027")
-MARKET_COLORS = (
-    "#d6336c",
-    "#7048e8",
-    "#f08c00",
-    "#0c8599",
-    "#5c940d",
-    "#1864ab",
-    "#862e9c",
-    "#e8590c",
-    "#2b8a3e",
-    "#c2255c",
-)
+# Market outlines: a colour-blind-safe qualitative palette (Okabe & Ito; yellow, too pale on a
+# light map, dropped), each with its own dash pattern, so no two markets look alike.
+MARKET_COLORS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000")
+MARKET_DASHES = ("8 4", "2 4", "12 4 2 4", "6 2", "1 3", "10 3 3 3 3 3", "4 4")
 PLACE_FIELDS = ("id", "p", "site", "name", "city", "cc", "lat", "lon", "cnt", "tr", "b")
 DETAIL_FIELDS = ("kind", "loc", "approx", "zones", "dates", "src", "notes", "region")
-COUNTRY_FIELDS = ("key", "a2", "name", "flag", "first", "markets", "g")
+COUNTRY_FIELDS = ("key", "a2", "name", "flag", "markets", "g")
 
 
 # --------------------------------------------------------------------------- status history
@@ -288,7 +295,9 @@ def country_shapes(layer: Countries) -> Shapes:
         from cloudmap.cache import Entry, cached, code_key
 
         def make() -> Entry:
-            simple = shapely.coverage_simplify(layer.geoms, SIMPLIFY_TOLERANCE, simplify_boundary=True)
+            simple = shapely.coverage_simplify(
+                layer.geoms, SIMPLIFY_TOLERANCE, simplify_boundary=True
+            )
             return Entry({"shapes": encode_countries(simple), "points": _label_points(layer)})
 
         wkb = shapely.to_wkb(layer.geoms)
@@ -321,21 +330,18 @@ def _label_points(layer: Countries) -> dict[str, list[float]]:
 def _countries(project: Project, on: dt.date, market_index: dict[str, int]) -> list[list[Any]]:
     layer = project.map_countries
     shapes, _ = country_shapes(layer)
-    counts = country_counts(project.catalog, on)
     member: dict[str, list[int]] = {}
     for m in project.catalog.markets.values():
         for cc in m.countries:
             member.setdefault(cc, []).append(market_index[m.name])
     out = []
     for i, a2 in enumerate(layer.iso_a2):
-        c = counts.get(a2) if a2 else None
         out.append(
             [
                 layer.keys[i],
                 a2,
                 (get_name(a2) if a2 else None) or str(layer.columns["name"][i]),
                 flag(a2) if a2 else "",
-                c.first.human() if c and c.first else None,
                 sorted(member.get(a2, [])) if a2 else [],
                 shapes[i],
             ]
@@ -346,40 +352,114 @@ def _countries(project: Project, on: dt.date, market_index: dict[str, int]) -> l
 # --------------------------------------------------------------------------- RTT
 
 
-def _rtt(project: Project, on: dt.date, coverage: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    from cloudmap.coverage import RTT_BANDS, RTT_NOTE, country_rtt_band
+def _rtt(project: Project, on: dt.date, pids: Sequence[str]) -> dict[str, Any] | None:
+    """Estimated RTT per country from each provider's nearest live public region: the page
+    shades a country by the best estimate among the providers the user selected.
 
-    bands = [label for _, label in RTT_BANDS]
-    rows = {}
-    for rec in coverage:
-        band = country_rtt_band(rec["rtt_est_ms"])
-        if band not in bands:
-            continue
-        rows[rec["iso_a2"]] = [
-            rec["rtt_est_ms"],
-            bands.index(band),
-            rec["share_20ms"],
-            rec["share_50ms"],
-            rec["share_100ms"],
-            rec["nearest_region"],
-        ]
+    ``rows``: ``{cc: [[ms or null per provider], [nearest region id or null per provider]]}``;
+    ``bands``: ``[[label, colour, upper ms or null], ...]``."""
+    from cloudmap.coverage import RTT_BANDS, RTT_NOTE, country_records
+
+    per: dict[str, list[list[Any]]] = {}
+    for i, pid in enumerate(pids):
+        for rec in country_records(project.catalog, on, provider=pid):
+            ms = rec["rtt_est_ms"]
+            if ms is None or ms != ms:  # no city to measure from
+                continue
+            row = per.setdefault(rec["iso_a2"], [[None] * len(pids), [None] * len(pids)])
+            row[0][i] = round(float(ms), 1)
+            row[1][i] = rec["nearest_region"]
+    if not per:
+        return None
     return {
         "note": RTT_NOTE,
-        "bands": [[label, color] for label, color in zip(bands, RTT_COLORS, strict=True)],
-        "rows": dict(sorted(rows.items())),
+        "bands": [
+            [label, color, None if upper == float("inf") else upper]
+            for (upper, label), color in zip(RTT_BANDS, RTT_COLORS, strict=True)
+        ],
+        "rows": dict(sorted(per.items())),
     }
+
+
+# --------------------------------------------------------------------------- comparison
+
+
+def _launch(iso: str | None, qualifier: str | None) -> str | None:
+    if iso is None:
+        return None
+    return f"<={iso}" if qualifier else iso
+
+
+def _compare(project: Project, on: dt.date, pids: Sequence[str]) -> list[dict[str, Any]]:
+    """Per market, what the comparison panel shows (cloudmap.compare.compare_providers, packed):
+
+    ``providers``: ``[[provider index, live regions, live zones, countries covered, first
+    launch, latest launch, [announced ids]], ...]`` (launch dates ``<=``-prefixed when only a
+    bound is known); ``countries``: ``[[cc, [[provider index, region id, city, region country,
+    km, ms], ...]], ...]``; ``without``: countries with no city to measure from."""
+    from cloudmap.compare import compare_providers
+
+    index = {pid: i for i, pid in enumerate(pids)}
+    out = []
+    for name in sorted(project.catalog.markets):
+        res = compare_providers(project, on, market=name)
+        out.append(
+            {
+                "name": name,
+                "providers": [
+                    [
+                        index[p["provider"]],
+                        p["live_regions"],
+                        p["live_zones"],
+                        p["countries_covered"],
+                        _launch(p["first_launch"], p["first_launch_qualifier"]),
+                        _launch(p["latest_launch"], p["latest_launch_qualifier"]),
+                        p["announced"],
+                    ]
+                    for p in res["providers"]
+                ],
+                "countries": [
+                    [
+                        c["iso_a2"],
+                        [
+                            [
+                                index[pid],
+                                n["region"],
+                                n["city"],
+                                n["region_country"],
+                                n["median_km"],
+                                n["rtt_est_ms"],
+                            ]
+                            for pid, n in sorted(c["nearest"].items(), key=lambda kv: index[kv[0]])
+                        ],
+                    ]
+                    for c in res["countries"]
+                ],
+                "without": res.get("without_cities", []),
+            }
+        )
+    return out
 
 
 # --------------------------------------------------------------------------- the blob
 
 
+def default_provider(project: Project) -> str | None:
+    """The provider the page opens on: DEFAULT_PROVIDER if the catalog has it, else the first;
+    None for an empty catalog."""
+    ids = sorted(project.catalog.providers)
+    if not ids:
+        return None
+    return DEFAULT_PROVIDER if DEFAULT_PROVIDER in ids else ids[0]
+
+
 def map_data(
-    project: Project, on: dt.date, *, coverage: Sequence[dict[str, Any]] | None = None
+    project: Project, on: dt.date, *, rtt: bool = True, compare: bool = True
 ) -> dict[str, Any]:
     """Everything the page draws, as plain JSON-ready data (sorted, rounded: deterministic).
 
-    ``coverage`` is the per-country coverage records (cloudmap.coverage.country_records) the
-    RTT layer shows; None leaves the layer out."""
+    ``rtt`` adds each country's estimated RTT to each provider's nearest live region (the RTT
+    shading); ``compare`` adds the comparison panel's figures per market."""
     catalog = project.catalog
     pids = sorted(catalog.providers)
     pindex = {p: i for i, p in enumerate(pids)}
@@ -396,9 +476,6 @@ def map_data(
     rows = [row for row in rows if row[0][tr]]  # never on the map by ``on``: no date known
     details = [detail for _, detail in rows]
     sources = _share_sources(details)
-    cc = PLACE_FIELDS.index("cc")
-    codes = sorted({place[cc] for place, _ in rows})
-    cc_names = {code: [get_name(code, code), flag(code)] for code in codes}
     steps = sorted({t[0] for place, _ in rows for t in place[tr]} | {on.isoformat()})
     names = sorted(catalog.markets)
     market_index = {name: i for i, name in enumerate(names)}
@@ -411,15 +488,23 @@ def map_data(
             {
                 "id": pid,
                 "name": p.name,
+                "short": PROVIDER_SHORT.get(pid, p.name),
                 "shape": shape,
                 "color": color,
                 "counting": p.counting_note,
             }
         )
+    comparison = _compare(project, on, pids) if compare and catalog.markets and pids else []
+    cc = PLACE_FIELDS.index("cc")
+    codes = {place[cc] for place, _ in rows}
+    codes |= {row[0] for m in comparison for row in m["countries"]}
+    codes |= {code for m in comparison for code in m["without"]}
+    cc_names = {code: [get_name(code, code), flag(code)] for code in sorted(codes)}
     return {
         "asOf": on.isoformat(),
         "steps": steps,
         "providers": providers,
+        "defaultProvider": default_provider(project),
         "statuses": [[s, STATUS_CODES[s], STATUS_LABELS[s], STATUS_COLORS[s]] for s in STATUSES],
         "ccNames": cc_names,
         "placeFields": list(PLACE_FIELDS),
@@ -436,6 +521,7 @@ def map_data(
                 "id": m.id,
                 "definition": m.definition,
                 "color": MARKET_COLORS[i % len(MARKET_COLORS)],
+                "dash": MARKET_DASHES[i % len(MARKET_DASHES)],
                 "countries": [row for row, a2 in enumerate(layer.iso_a2) if a2 in m.countries],
                 "named": sorted(
                     catalog.announcements[a].date.effective.isoformat()
@@ -445,7 +531,8 @@ def map_data(
             }
             for i, m in enumerate(catalog.markets[n] for n in names)
         ],
-        "rtt": _rtt(project, on, coverage) if coverage else None,
+        "rtt": _rtt(project, on, pids) if rtt and pids else None,
+        "compare": {"note": RTT_NOTE, "markets": comparison},
     }
 
 

@@ -7,7 +7,7 @@ static files and for that blob, never for catalog text.
 
 from __future__ import annotations
 
-__all__ = ["DETAILS_FILE", "render_changelog", "render_map", "render_site"]
+__all__ = ["DETAILS_FILE", "header_totals", "render_changelog", "render_map", "render_site"]
 
 import datetime as dt
 import functools
@@ -21,7 +21,7 @@ import jinja2
 
 from cloudmap.assets import ASSETS, CDN, inline
 from cloudmap.countries import get_name
-from cloudmap.mapdata import STATUS_COLORS, map_data, script_json
+from cloudmap.mapdata import map_data, script_json
 
 if TYPE_CHECKING:
     from cloudmap.changelog import Event
@@ -79,8 +79,11 @@ def render_map(
     ``self_contained`` inlines every JS/CSS asset from ``node_modules`` (CloudmapError naming
     `npm ci` if missing) and draws the country polygons as the basemap instead of web tiles.
     ``downloads`` are (label, href, note) and ``links`` (label, href) shown in the header.
+    ``coverage`` is accepted for callers of the single-provider page and not used: the map
+    measures RTT per provider itself (mapdata.map_data). ``data`` is a ready map_data blob.
     """
-    blob = data if data is not None else map_data(project, on, coverage=coverage)
+    del coverage
+    blob = data if data is not None else map_data(project, on)
     assets = [
         {
             "kind": a.kind,
@@ -89,27 +92,27 @@ def render_map(
         }
         for a in ASSETS
     ]
-    css = _static("map.css") + "".join(
-        f".cm-s-{k}{{background:{c}}}" for k, c in STATUS_COLORS.items()
-    )
-    names = [p["name"] for p in blob["providers"]]
-    heading = f"{_join(names)} footprint" if names else "Cloud footprint"
-    totals = _totals(project, on)
+    css = _static("map.css")
+    shorts = [p["short"] for p in blob["providers"]]
+    heading = f"Cloud regions of {_join(shorts)}" if shorts else "Cloud regions"
+    selected = blob.get("defaultProvider")
+    totals = header_totals(project, on, selected)
+    who = next((p["name"] for p in blob["providers"] if p["id"] == selected), None)
     options = {
         "offline": self_contained,
         "tiles": None if self_contained else _tiles(),
-        "boundaries": 'Boundaries: <a href="https://www.naturalearthdata.com/">Natural Earth</a>',
     }
     page = (
         _env()
         .get_template("index.html.j2")
         .render(
-            title=f"cloudmap: {heading} as of {on.isoformat()}",
+            title=f"cloudmap: {heading}, as of {on.isoformat()}",
             heading=heading,
             assets=assets,
             css=css,
             on_iso=on.isoformat(),
             on_human=_human_day(on),
+            who=who or "All providers",
             totals=totals,
             links=list(links),
             downloads=list(downloads),
@@ -128,30 +131,23 @@ def _join(names: Sequence[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _totals(project: Project, on: dt.date) -> dict[str, int]:
-    """The header's totals for the default selection (the first provider, as the page opens)."""
+def header_totals(project: Project, on: dt.date, provider: str | None) -> dict[str, int]:
+    """The header's totals on ``on`` for one provider (None: all), by the counting rule of
+    cloudmap.footprint; ``announced`` is every announced place (announced regions and sites),
+    the same figure as the legend's "Announced" row. The page recomputes these in the browser
+    for any selection and date (map.js ``totals``)."""
     from cloudmap.footprint import footprint
 
     catalog = project.catalog
-    first = _default_provider(project)
-    fp = footprint(catalog, on, provider=first)
-    sites = [s for s in catalog.sites_as_of(on) if first is None or s.provider == first]
+    fp = footprint(catalog, on, provider=provider)
+    mine = [r for r in catalog.regions if provider is None or r.provider == provider]
+    sites = [s for s in catalog.sites_as_of(on) if provider is None or s.provider == provider]
     return {
         "regions": len(fp.regions),
         "zones": len(fp.zones),
         "countries": len(fp.countries),
-        "sites": len(sites),
+        "announced": len(sites) + sum(1 for r in mine if r.status(on) == "announced"),
     }
-
-
-DEFAULT_PROVIDER = "alibaba-cloud"
-
-
-def _default_provider(project: Project) -> str | None:
-    ids = sorted(project.catalog.providers)
-    if len(ids) <= 1:
-        return ids[0] if ids else None
-    return DEFAULT_PROVIDER if DEFAULT_PROVIDER in ids else ids[0]
 
 
 def render_site(
@@ -167,8 +163,7 @@ def render_site(
     """The map's files by name: ``index.html`` and, unless ``self_contained`` (which must work
     from file:// with nothing beside it), DETAILS_FILE with what only popups show (zones, dates,
     sources, notes), which the page loads once the map is drawn. Options as in render_map."""
-    data = map_data(project, on, coverage=coverage)
-    data["defaultProvider"] = _default_provider(project)
+    data = map_data(project, on)
     files = {}
     if not self_contained:
         files[DETAILS_FILE] = f"cloudmapDetails({script_json(data['details'])});\n"
@@ -180,6 +175,7 @@ def render_site(
         node_modules=node_modules,
         downloads=downloads,
         links=links,
+        coverage=coverage,
         data=data,
     )
     return {"index.html": page, **files}

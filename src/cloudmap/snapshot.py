@@ -25,7 +25,6 @@ _BLANK_PNG = bytes.fromhex(  # 1x1 transparent PNG: offline stand-in for map til
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
-
 def route_offline(page: Any, node_modules: Path | None, blocked: list[str] | None = None) -> None:
     """Serve a Playwright page with no network: file:// loads, CDN assets come from
     ``node_modules``, map tiles get a blank PNG, anything else is aborted (and listed in

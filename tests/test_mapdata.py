@@ -1,0 +1,265 @@
+"""The map's data blob (cloudmap.mapdata) against the catalog: status histories, steps, the
+counting rule, the comparison and RTT figures, marker and market colours, country geometry."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+
+import pytest
+
+from browser_support import REPO, need_geo
+from cloudmap import mapdata
+from cloudmap.footprint import footprint
+from cloudmap.project import load_project
+
+LIVE = {"new", "expanded", "live", "closing"}
+
+
+@pytest.fixture(scope="module")
+def project():
+    need_geo()
+    return load_project(REPO)
+
+
+@pytest.fixture(scope="module")
+def blob(project):
+    return mapdata.map_data(project, project.on(None))
+
+
+def _places(blob: dict) -> list[dict]:
+    return [dict(zip(blob["placeFields"], row, strict=True)) for row in blob["places"]]
+
+
+def _entry(place: dict, day: str) -> list | None:
+    found = None
+    for t in place["tr"]:
+        if t[0] <= day:
+            found = t
+    return found
+
+
+def _status(blob: dict, place: dict, day: str) -> str | None:
+    codes = {code: key for key, code, *_ in blob["statuses"]}
+    e = _entry(place, day)
+    return codes.get(e[1]) if e else None
+
+
+# --------------------------------------------------------------------------- history, steps
+
+
+def test_status_history_gives_each_regions_status_and_zones_on_every_step(project, blob):
+    providers = [p["id"] for p in blob["providers"]]
+    regions = {(r.provider, r.id): r for r in project.catalog.regions}
+    checked = 0
+    for place in _places(blob):
+        if place["site"]:
+            continue
+        r = regions[(providers[place["p"]], place["id"])]
+        for day in blob["steps"]:
+            d = dt.date.fromisoformat(day)
+            assert _status(blob, place, day) == r.status(d), (r.key, day)
+            e = _entry(place, day)
+            assert (e[2] if e else 0) == len(r.live_zones(d)), (r.key, day)
+            checked += 1
+    assert checked > 10_000
+
+
+def test_sites_show_from_their_announcement_until_their_region_appears(project, blob):
+    providers = [p["id"] for p in blob["providers"]]
+    for day in blob["steps"][::5]:
+        d = dt.date.fromisoformat(day)
+        want = {(s.provider, s.id) for s in project.catalog.sites_as_of(d)}
+        got = {
+            (providers[p["p"]], p["id"])
+            for p in _places(blob)
+            if p["site"] and _status(blob, p, day) == "announced"
+        }
+        assert got == want, day
+
+
+def test_steps_are_every_dated_change_then_the_as_of_date(blob):
+    steps = blob["steps"]
+    assert steps == sorted(set(steps)) and steps[-1] == blob["asOf"]
+    days = {t[0] for p in _places(blob) for t in p["tr"]}
+    assert set(steps) == days | {blob["asOf"]}
+
+
+def test_bounded_flag_marks_no_later_than_launch_dates(project, blob):
+    providers = [p["id"] for p in blob["providers"]]
+    regions = {(r.provider, r.id): r for r in project.catalog.regions}
+    bounded = [p for p in _places(blob) if p["b"]]
+    assert bounded
+    for p in _places(blob):
+        if not p["site"]:
+            assert p["b"] == int(regions[(providers[p["p"]], p["id"])].bounded())
+
+
+@pytest.mark.parametrize(
+    ("day", "regions", "zones"),
+    [("2024-06-27", 30, 89), ("2025-05-24", 29, 87), ("2025-10-28", 29, 92)],
+)
+def test_counting_from_the_blob_gives_alibabas_headline_totals(project, blob, day, regions, zones):
+    """What the page's header computes (cnt flags: 1 counts the region, 2 its zones) equals
+    cloudmap.footprint, and reproduces the figures Alibaba announced."""
+    ali = [p["id"] for p in blob["providers"]].index("alibaba-cloud")
+    n_regions = n_zones = 0
+    for p in _places(blob):
+        s = _status(blob, p, day)
+        if p["p"] != ali or s not in LIVE:
+            continue
+        n_regions += p["cnt"] & 1
+        n_zones += _entry(p, day)[2] if p["cnt"] & 2 else 0
+    fp = footprint(project.catalog, dt.date.fromisoformat(day), provider="alibaba-cloud")
+    assert (n_regions, n_zones) == (len(fp.regions), len(fp.zones)) == (regions, zones)
+
+
+def test_every_provider_counts_as_footprint_does(project, blob):
+    on = project.on(None)
+    for i, prov in enumerate(blob["providers"]):
+        live = [p for p in _places(blob) if p["p"] == i and _status(blob, p, blob["asOf"]) in LIVE]
+        fp = footprint(project.catalog, on, provider=prov["id"])
+        assert sum(p["cnt"] & 1 for p in live) == len(fp.regions), prov["id"]
+        zones = sum(_entry(p, blob["asOf"])[2] for p in live if p["cnt"] & 2)
+        assert zones == len(fp.zones), prov["id"]
+
+
+# --------------------------------------------------------------------------- compare, RTT
+
+
+def test_comparison_is_compare_providers_per_market(project, blob):
+    from cloudmap.compare import compare_providers
+
+    pids = [p["id"] for p in blob["providers"]]
+    assert [m["name"] for m in blob["compare"]["markets"]] == sorted(project.catalog.markets)
+    assert blob["compare"]["note"] == "estimated from distance"
+    for m in blob["compare"]["markets"]:
+        want = compare_providers(project, project.on(None), market=m["name"])
+        assert [[pids[r[0]], *r[1:4]] for r in m["providers"]] == [
+            [p["provider"], p["live_regions"], p["live_zones"], p["countries_covered"]]
+            for p in want["providers"]
+        ]
+        got = {c[0]: {pids[n[0]]: (n[1], n[4], n[5]) for n in c[1]} for c in m["countries"]}
+        assert got == {
+            c["iso_a2"]: {
+                pid: (n["region"], n["median_km"], n["rtt_est_ms"])
+                for pid, n in c["nearest"].items()
+            }
+            for c in want["countries"]
+        }
+        for cc in got:
+            assert cc in blob["ccNames"]
+
+
+def test_rtt_is_per_provider_with_banded_colours(project, blob):
+    from cloudmap.coverage import RTT_BANDS, country_records
+
+    rtt = blob["rtt"]
+    assert [b[2] for b in rtt["bands"]][:-1] == [u for u, _ in RTT_BANDS][:-1]
+    assert rtt["bands"][-1][2] is None
+    i = [p["id"] for p in blob["providers"]].index("aws")
+    recs = {
+        r["iso_a2"]: r for r in country_records(project.catalog, project.on(None), provider="aws")
+    }
+    for cc in ("DE", "BR", "JP", "ZA"):
+        assert rtt["rows"][cc][0][i] == round(recs[cc]["rtt_est_ms"], 1)
+        assert rtt["rows"][cc][1][i] == recs[cc]["nearest_region"]
+
+
+# --------------------------------------------------------------------------- colours, shapes
+
+
+def _lab(hex_: str) -> tuple[float, float, float]:
+    rgb = [int(hex_[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    x = (0.4124 * lin[0] + 0.3576 * lin[1] + 0.1805 * lin[2]) / 0.95047
+    y = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    z = (0.0193 * lin[0] + 0.1192 * lin[1] + 0.9505 * lin[2]) / 1.08883
+
+    def f(t: float) -> float:
+        return t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116
+
+    return 116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))
+
+
+def _delta_e(a: str, b: str) -> float:
+    return sum((p - q) ** 2 for p, q in zip(_lab(a), _lab(b), strict=True)) ** 0.5
+
+
+def _contrast_with_white(hex_: str) -> float:
+    rgb = [int(hex_[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    lum = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    return 1.05 / (lum + 0.05)
+
+
+def test_status_fills_carry_white_digits_and_differ():
+    for status, colour in mapdata.STATUS_COLORS.items():
+        if status != "announced":
+            assert _contrast_with_white(colour) >= 4.5, status
+    for a, b in itertools.combinations(mapdata.STATUS_COLORS.values(), 2):
+        assert _delta_e(a, b) >= 15, (a, b)
+
+
+def test_market_outlines_are_distinguishable():
+    """Americas and South Korea were nearly the same colour: every pair now differs in colour
+    (CIE76 distance) and dash pattern."""
+    colours = mapdata.MARKET_COLORS
+    for a, b in itertools.combinations(colours, 2):
+        assert _delta_e(a, b) >= 20, (a, b)
+    assert len(set(mapdata.MARKET_DASHES)) == len(mapdata.MARKET_DASHES) >= len(colours)
+
+
+def test_every_provider_has_its_own_shape_and_short_name(blob):
+    shapes = [p["shape"] for p in blob["providers"]]
+    assert len(set(shapes)) == len(shapes)
+    assert all(p["short"] and len(p["short"]) <= 8 for p in blob["providers"])
+    assert blob["defaultProvider"] == "alibaba-cloud"
+    assert set(mapdata.PROVIDER_STYLES) >= {p["id"] for p in blob["providers"]}
+
+
+# --------------------------------------------------------------------------- geometry, JSON
+
+
+def _rings(blob: dict):
+    scale = blob["coordScale"]
+    g = blob["countryFields"].index("g")
+    for row in blob["countries"]:
+        for poly in row[g]:
+            for ring in poly:
+                xs = list(itertools.accumulate(ring[0::2]))
+                ys = list(itertools.accumulate(ring[1::2]))
+                yield row[0], [x / scale for x in xs], [y / scale for y in ys]
+
+
+def test_country_rings_stay_on_the_map_and_never_band_across_it(blob):
+    n = 0
+    for key, xs, ys in _rings(blob):
+        n += 1
+        assert min(xs) >= -180 and max(xs) <= 180 and min(ys) >= -90 and max(ys) <= 90, key
+        assert max(xs) - min(xs) < 180 or key in ("ATA", "RUS", "FJI"), key
+        assert len(xs) >= 3
+    assert n > 1000
+
+
+def test_simplification_keeps_shared_borders_shared(blob):
+    pts: dict[str, set] = {}
+    for key, xs, ys in _rings(blob):
+        pts.setdefault(key, set()).update(zip(xs, ys, strict=True))
+    for a, b in (("FRA", "ESP"), ("USA", "CAN"), ("CHN", "MNG"), ("BRA", "ARG")):
+        assert len(pts[a] & pts[b]) >= 3, (a, b)
+
+
+def test_blob_is_deterministic(project, blob):
+    again = mapdata.map_data(project, project.on(None))
+    assert mapdata.script_json(again) == mapdata.script_json(blob)
+
+
+@pytest.mark.parametrize(
+    "raw", ["</script>", "</SCRIPT >", "<!--", "a & b", "x\u2028y\u2029z", "'\"`\\1", "{{ 7*7 }}"]
+)
+def test_script_json_cannot_break_out_and_round_trips(raw):
+    text = mapdata.script_json({"k": raw})
+    assert not set("<>&\u2028\u2029") & set(text)
+    assert json.loads(text) == {"k": raw}
