@@ -114,8 +114,18 @@ CATALOG: list[tuple[str, str, str, str, list[str]]] = [
         "  launched: 2025-02-19\n  colour: red\n",
         [
             f"{F}:23: mx-central-1: colour: unknown key in a region (allowed: id, name, city, country, "
-            "kind, location, announced, launched, closure_announced, closed, zones, zone_count, zones_since, "
-            "announcements, sources, notes)"
+            "kind, location, announced, launched, closure_announced, closed, zones, zone_count, "
+            "zones_since, announcements, sources, notes)"
+        ],
+    ),
+    (
+        "site-linked-abroad",
+        F,
+        "  region: null\n",
+        "  region: mx-central-1\n",
+        [
+            f"{F}:87: br-2025: region: region mx-central-1 is in MX, the site in BR; a site becomes "
+            "a region in its own country"
         ],
     ),
     (
@@ -180,6 +190,30 @@ CATALOG: list[tuple[str, str, str, str, list[str]]] = [
         "  city: Querétaro\n",
         '  city: "Quer\\u202Eétaro"\n',
         [f"{F}:13: mx-central-1: city: contains the control character U+202E; remove it"],
+    ),
+    (
+        "zero-width-space-in-name",
+        F,
+        "  name: Mexico (Queretaro)\n",
+        '  name: "Mexico (Quere\\u200Btaro)"\n',
+        [f"{F}:12: mx-central-1: name: contains the control character U+200B; remove it"],
+    ),
+    (
+        "invisible-in-url-host",
+        F,
+        "  - url: https://example.com/mexico\n",
+        '  - url: "https://exa\\u200Bmple.com/mexico"\n',
+        [f"{F}:31: mx-central-1: url: contains the control character U+200B; remove it"],
+    ),
+    (
+        "no-break-space-in-url",
+        F,
+        "  - url: https://example.com/mexico\n",
+        '  - url: "https://example.com/me\\u00A0xico"\n',
+        [
+            f"{F}:31: mx-central-1: url: 'https://example.com/me\\xa0xico' is not an http(s) URL "
+            "(it contains U+00A0; percent-encode it)"
+        ],
     ),
     (
         "url-with-markup",
@@ -253,6 +287,16 @@ CATALOG: list[tuple[str, str, str, str, list[str]]] = [
         [
             f"{F}:15: mx-central-1: kind: 'edge' is not one of region, local-region, partner-region, "
             "government, sovereign, industry-cloud"
+        ],
+    ),
+    (
+        "zone-count-huge",
+        F,
+        "  zones:\n  - id: mx-central-1a\n    opened: 2025-02-19\n    closed: null\n",
+        "  zone_count: 2000000\n",
+        [
+            f"{F}:25: mx-central-1: zone_count: expected a whole number (0..30) or unknown, got "
+            "int 2000000"
         ],
     ),
     (
@@ -533,6 +577,15 @@ OUTPUTS: list[Case] = [
         noop,
         ("build", "--out", "/"),
         ("Error: --out /: refusing to write into /; choose a folder",),
+    ),
+    Case(
+        "export-out-etc",
+        noop,
+        ("export", "--out", "/etc/cloudmap-exports"),
+        (
+            "Error: --out /etc/cloudmap-exports: inside the system folder /etc; choose a folder of "
+            "your own",
+        ),
     ),
     Case(
         "build-out-foreign-folder",

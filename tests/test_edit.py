@@ -150,9 +150,29 @@ def test_region_update(mini, run):
         "+  announcements: [2025-02-19-mexico]",
         "@@ -57,0 +58,3 @@",
         f"+  - url: {URL}",
-        "+    supports: name, coordinates, launch date, notes, announcement",
+        "+    supports: name, coordinates, launch date, notes, announcement of au-east-1",
         "+  notes: moved",
     ]
+
+
+def test_region_add_refuses_a_site_in_another_country(mini, run):
+    before = tree_digest(mini)
+    r = run("region", "add", "--id", "mx-central-7", "--name", "Mexico (Monterrey)", "--city",
+            "Monterrey", "--country", "MX", "--lat", "25.6751", "--lon", "-100.3185",
+            "--launched", "2025-06-01", "--zones", "a", "--source", URL, "--site", "br-2025",
+            "--root", str(mini))  # fmt: skip
+    assert (r.code, r.err) == (1, "Error: site br-2025: is in BR, region mx-central-7 in MX; link "
+                               "a site in the region's country (nothing was written)\n")  # fmt: skip
+    assert tree_digest(mini) == before
+
+
+def test_region_update_with_the_values_it_has_writes_nothing(mini, run):
+    before = tree_digest(mini)
+    r = run("region", "update", "au-east-1", "--name", "Australia (Sydney)", "--launched",
+            "2016-12", "--source", URL, "--root", str(mini))  # fmt: skip
+    assert (r.code, r.out) == (0, "No change: region au-east-1 already has the name, launched "
+                               "given; nothing was written\n")  # fmt: skip
+    assert tree_digest(mini) == before
 
 
 def test_region_update_can_clear_a_date(mini, run):

@@ -78,8 +78,23 @@ def test_concurrent_edits_all_land(project):
     assert _cli("validate", cwd=project).returncode == 0
 
 
+def test_an_edit_never_writes_through_a_link_out_of_the_project(project, tmp_path):
+    real = tmp_path / "outside.yaml"
+    real.write_bytes((project / faults.F).read_bytes())
+    (project / faults.F).unlink()
+    (project / faults.F).symlink_to(real)
+    before = real.read_bytes()
+    r = _cli("region", "update", "mx-central-1", "--name", "Mexico", "--source", faults.URL,
+             cwd=project)  # fmt: skip
+    assert (r.returncode, r.stderr) == (1, f"Error: {faults.F}: a symbolic link to {real}, "
+        "outside the project; edits write only inside it (put the file itself in place of the "
+        "link); nothing was written\n")  # fmt: skip
+    assert real.read_bytes() == before
+
+
 def test_a_failing_edit_through_a_symlinked_data_file_changes_nothing(project, tmp_path):
-    real = tmp_path / "elsewhere.yaml"
+    real = project / "shared" / "elsewhere.yaml"
+    real.parent.mkdir()
     real.write_bytes((project / faults.F).read_bytes())
     (project / faults.F).unlink()
     (project / faults.F).symlink_to(real)

@@ -156,6 +156,16 @@ def test_check_docs_finds_closing_labels_the_catalog_lacks(run, repo_copy):
     ]
 
 
+def test_a_page_without_lifecycle_labels_says_nothing_about_status(run):
+    """The English ECS page prints no labels: Fuzhou (closing in the catalog) is not "live"."""
+    result = run("check-docs", str(DOCS / "ecs-regions-zones-en.html"), "--partial", "--json",
+                 "--root", str(REPO))  # fmt: skip
+    assert result.code == 0, result.err
+    out = json.loads(result.out)
+    assert out["page_regions"] == 6 and out["missing_in_catalog"] == []
+    assert out["labels_disagree"] == []
+
+
 def test_check_docs_against_the_full_chinese_zone_table(run):
     result = run("check-docs", str(DOCS / "ecs-regions-zones-zh.html"), "--json", "--root",
                  str(REPO))  # fmt: skip

@@ -327,6 +327,14 @@ def format_text(report: Mapping[str, Any]) -> str:
             f"{s['date']}" + (f" (now region {s['region']})" if s["region"] else "")
         ),
     )
+    rows = [*(r for v in regs.values() for r in v), *(z for v in zones.values() for z in v)]
+    if any(str(r.get("date") or "").startswith("<=") for r in rows):
+        lines += [
+            "",
+            '<=DATE: known only as "no later than" that date (first seen in a dated source); '
+            "the catalog counts the event from that",
+            f"date, but it may have happened before {f['as_of']}.",
+        ]
     c = report["countries"]
     lines += [
         "",

@@ -55,16 +55,27 @@ def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
+# Operating-system folders no output belongs in (/var is left open: /var/www serves sites).
+_SYSTEM = ("/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/proc", "/run", "/sbin",
+           "/sys", "/usr")  # fmt: skip
+
+
 def check_output_dir(out: Path, root: Path | None, *, option: str = "--out") -> Path:
     """``out`` resolved, or ``CloudmapError`` if writing there could clobber the project's
-    inputs (data/, seeds/, geo/, the project folder itself) or system folders, or if it exists
-    and is not a folder."""
+    inputs (data/, seeds/, geo/, the project folder itself), or is the file system's root, the
+    home folder or inside an operating-system folder (/etc, /usr, ...), or if it exists and is
+    not a folder."""
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise CloudmapError(f"{option} {out}: exists and is not a folder; choose a folder")
     target = out.resolve()
     if target == Path(target.anchor) or target == Path.home().resolve():
         raise CloudmapError(f"{option} {out}: refusing to write into {target}; choose a folder")
+    system = next((f for f in _SYSTEM if _inside(target, Path(f))), None)
+    if system is not None:
+        raise CloudmapError(
+            f"{option} {out}: inside the system folder {system}; choose a folder of your own"
+        )
     if root is not None:
         base = Path(root).resolve()
         if target == base:

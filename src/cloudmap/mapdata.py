@@ -37,7 +37,7 @@ from cloudmap.countries import flag, get_name
 from cloudmap.dates import PartialDate
 from cloudmap.errors import CloudmapError
 from cloudmap.model import NEW_WINDOW, Region, Site
-from cloudmap.schema import STATUS_LABELS, STATUSES
+from cloudmap.schema import LIVE_STATUSES, STATUS_LABELS, STATUSES
 
 if TYPE_CHECKING:
     from cloudmap.geo import Countries
@@ -113,16 +113,19 @@ def _candidates(dates: Sequence[PartialDate | None]) -> set[dt.date]:
 
 def transitions(r: Region, on: dt.date) -> list[list[Any]]:
     """The region's status history up to ``on``: ``[[day, status code, live zones], ...]``, one
-    entry per change (status on a day = the last entry on or before it)."""
+    entry per change (status on a day = the last entry on or before it). An entry ends in ``1``
+    while the region's zone count is not known (live zones is then a lower bound)."""
     days = _candidates(
-        [r.announced, r.launched, r.closure_announced, r.closed]
+        [r.announced, r.launched, r.closure_announced, r.closed, r.zones_since]
         + [d for z in r.zones for d in (z.opened, z.closed)]
     )
     out: list[list[Any]] = []
-    last: tuple[str, int] | None = None
+    last: tuple[Any, ...] | None = None
     for day in sorted(d for d in days if d <= on):
         st = r.status(day)
-        state = (STATUS_CODES[st] if st else ".", len(r.live_zones(day)))
+        state: tuple[Any, ...] = (STATUS_CODES[st] if st else ".", len(r.live_zones(day)))
+        if st in LIVE_STATUSES and not r.zones_known(day):
+            state += (1,)
         if state != last and not (last is None and state[0] == "."):
             out.append([day.isoformat(), *state])
             last = state
@@ -157,7 +160,7 @@ def _region_row(project: Project, r: Region, on: dt.date, provider: int) -> list
         r.id,
         provider,
         0,
-        r.name,
+        r.label,
         r.city,
         r.country,
         round(loc.lat, 4),

@@ -265,7 +265,7 @@ class Catalog:
         return self._by_id.get(region_id.strip().lower(), default)
 
     def lookup(self, region_id: str) -> Region:
-        """The region with this id; ``LookupError`` naming the id otherwise."""
+        """The region with this id; ``NotFound`` (a LookupError) naming the id otherwise."""
         region = self.get(region_id)
         if region is None:
             raise NotFound(f"no region {region_id!r} in the catalog")

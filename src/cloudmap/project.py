@@ -34,6 +34,8 @@ DateLike = dt.date | str | None
 
 
 def _day(on: DateLike) -> dt.date | None:
+    if isinstance(on, dt.datetime):  # a date subclass: compare as its day
+        return on.date()
     if on is None or isinstance(on, dt.date):
         return on
     try:
@@ -168,12 +170,14 @@ class Project:
         raise NotFound(f"unknown market {name!r}; known markets: {known}")
 
     def diff(self, start: DateLike, end: DateLike = None) -> dict[str, Any]:
-        """What opened, closed, was announced or changed coverage between two dates."""
-        from cloudmap.diff import compare
+        """What opened, closed, was announced or changed coverage between two dates
+        (``start`` is required; ``end`` defaults to the review date)."""
+        from cloudmap.diff import diff
 
-        day = self.on(end)
-        first = _day(start) or day
-        return compare(self.catalog, first, self.catalog, day)
+        first = _day(start)
+        if first is None:
+            raise CloudmapError("give the start date: project.diff('2025-01-01')")
+        return diff(self.catalog, start=first, end=self.on(end))
 
     def compare(
         self, on: DateLike = None, *, market: str | None = None, country: str | None = None

@@ -10,6 +10,7 @@ __all__ = ["Clean", "Reader", "check_url", "describe", "has_control", "parse_tot
 
 import difflib
 import re
+import unicodedata
 import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +27,9 @@ _BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 # RFC 3986 characters (plus non-ASCII IRI characters, RFC 3987), no spaces/quotes/brackets.
 _URL_CHARS = re.compile(r"^[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%\u00a0-\U0010ffff]+$")
 _BAD_URL_CHARS = frozenset("\"'<>\\`{}|^ ")
+# Spaces of every width, format characters and unassigned/private code points: invisible, or
+# not characters at all, anywhere in a URL (host included).
+_NOT_IN_URLS = frozenset({"Zs", "Zl", "Zp", "Cf", "Co", "Cn", "Cs"})
 
 
 @dataclass
@@ -62,13 +66,20 @@ def describe(value: object) -> str:
     return f"{type(value).__name__} {text}"
 
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_CONTROL_BUT_NEWLINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Invisible characters that change what text says or how it reads without showing: bidi marks
+# and overrides, zero-width space, word joiners, soft hyphen, byte-order mark, and the Unicode
+# line/paragraph separators (a line break that is not one). Zero-width (non-)joiners stay:
+# Persian, Indic scripts and emoji need them.
+_INVISIBLE = (
+    "\u00ad\u061c\u180e\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+)
+_CONTROL = re.compile(f"[\x00-\x1f\x7f-\x9f{_INVISIBLE}]")
+_CONTROL_BUT_NEWLINE = re.compile(f"[\x00-\x09\x0b-\x1f\x7f-\x9f{_INVISIBLE}]")
 
 
 def has_control(text: str, *, newlines: bool = False) -> str | None:
-    """The first control (Unicode Cc) or bidi-override character in ``text`` (as ``U+XXXX``),
-    else None; ``newlines`` allows line breaks."""
+    """The first control (Unicode Cc), bidi or invisible character in ``text`` (as
+    ``U+XXXX``), else None; ``newlines`` allows line breaks."""
     m = (_CONTROL_BUT_NEWLINE if newlines else _CONTROL).search(text)
     return f"U+{ord(m.group()):04X}" if m else None
 
@@ -76,8 +87,11 @@ def has_control(text: str, *, newlines: bool = False) -> str | None:
 def check_url(url: str) -> str | None:
     """Why ``url`` is not an acceptable source URL (absolute http/https, RFC 3986), or None."""
     bad = sorted({c for c in url if c in _BAD_URL_CHARS})
-    if bad or has_control(url):
-        shown = " ".join(repr(c) for c in bad) or has_control(url)
+    hidden = has_control(url) or next(
+        (f"U+{ord(c):04X}" for c in url if unicodedata.category(c) in _NOT_IN_URLS), None
+    )
+    if bad or hidden:
+        shown = " ".join(repr(c) for c in bad) or hidden
         return f"{url!r} is not an http(s) URL (it contains {shown}; percent-encode it)"
     if not _URL_CHARS.match(url):
         return f"{url!r} is not an http(s) URL"

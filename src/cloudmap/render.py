@@ -145,6 +145,7 @@ def header_totals(project: Project, on: dt.date, provider: str | None) -> dict[s
     return {
         "regions": len(fp.regions),
         "zones": len(fp.zones),
+        "zones_unknown": bool(fp.zones_unknown),  # the zone figure is then a lower bound
         "countries": len(fp.countries),
         "announced": len(sites) + sum(1 for r in mine if r.status(on) == "announced"),
     }

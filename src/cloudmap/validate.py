@@ -108,11 +108,16 @@ def _check_records(catalog: Catalog, problems: list[Problem]) -> None:
             if rid not in region_ids.get(p.id, set()):
                 problems.append(Problem(p.file, p.key_lines.get("counting", p.line), p.id,
                     "counting.exclude", f"no region {rid!r} in this provider's catalog"))  # fmt: skip
+    by_key = {(r.provider, r.id): r for r in catalog.regions}
     for s in catalog.sites:
-        if s.region is not None and (s.provider, s.region) not in catalog.declared | {
-            (r.provider, r.id) for r in catalog.regions
-        }:
+        if s.region is None:
+            continue
+        linked = by_key.get((s.provider, s.region))
+        if linked is None and (s.provider, s.region) not in catalog.declared:
             add(s, "region", f"no region {s.region!r} in the catalog")
+        elif linked is not None and linked.country != s.country:
+            add(s, "region", f"region {s.region} is in {linked.country}, the site in "
+                f"{s.country}; a site becomes a region in its own country")  # fmt: skip
     for rec in records:
         if rec.provider not in catalog.providers and rec.provider not in catalog.declared_providers:
             add(rec, "provider", f"unknown provider {rec.provider!r}")

@@ -111,6 +111,16 @@ def add_region(
         sm = next((s for s in records(f, "sites") if str(s.get("id")) == site.strip()), None)
         if sm is None:
             raise CloudmapError(f"site {site}: no announced site with that id in {f.rel}")
+        linked = sm.get("region")
+        if linked not in (None, "") and str(linked) != rid:
+            raise CloudmapError(
+                f"site {site.strip()}: already linked to region {linked}; nothing was written"
+            )
+        if str(sm.get("country", "")).upper() != record["country"]:
+            raise CloudmapError(
+                f"site {site.strip()}: is in {sm.get('country')}, region {rid} in "
+                f"{record['country']}; link a site in the region's country (nothing was written)"
+            )
         sm["region"] = styled(
             rid, [sm.get("region"), *(s.get("region") for s in records(f, "sites"))], quote_of(f)
         )
@@ -156,8 +166,12 @@ def update_region(
         "kind": kind,
         "notes": notes,
     }
+    same: list[str] = []  # given, but already so
     for key, value in texts.items():
         if value is not None:
+            if m.get(key) is not None and str(m.get(key)) == value.strip():
+                same.append(key)
+                continue
             put(m, key, styled(value.strip(), [m.get(key)], quote), REGION_KEYS)
             changed.add(key)
     dates = {
@@ -169,6 +183,9 @@ def update_region(
     for key, value in dates.items():
         if value is not None:
             d = date_or_null(key, value)
+            if (None if m.get(key) is None else str(m.get(key))) == (None if d is None else d.text):
+                same.append(key)
+                continue
             put(m, key, date_node(d), REGION_KEYS)
             changed.add(key)
     moved = lat is not None or lon is not None
@@ -191,6 +208,9 @@ def update_region(
     if announcements:
         add_announcements(f, m, announcements)
         changed.add("announcements")
+    if not changed and same:
+        return [f"No change: region {rid} already has the {', '.join(same)} given; nothing was "
+                "written"]  # fmt: skip
     if not changed:
         raise CloudmapError(
             "nothing to update: give at least one of name, city, country, kind, lat, lon, "
@@ -198,7 +218,8 @@ def update_region(
             "announcement"
         )
     fields = [v for k, v in _FIELDS.items() if k in changed]
-    add_source(f, m, source.strip(), supports or ", ".join(label for _, label in fields))
+    default = f"{', '.join(label for _, label in fields)} of {rid}"
+    add_source(f, m, source.strip(), supports or default)
     session.commit()
     return [f"Updated region {rid} in {f.rel}: {', '.join(name for name, _ in fields)}"]
 

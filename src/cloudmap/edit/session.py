@@ -52,15 +52,23 @@ class Session:
 
     def _target(self, rel: str) -> Path:
         """The file a relative path names, links resolved deliberately: an edit rewrites the
-        link's target (the link stays), and refuses a link that loops or leads nowhere."""
+        link's target (the link stays) when it lies inside the project, and refuses a link that
+        loops, leads nowhere or leads out of the project (a cloned repository must not make an
+        edit write elsewhere)."""
         path = self.root / rel
         if path.is_symlink():
             try:
-                return path.resolve(strict=True)
+                target = path.resolve(strict=True)
             except (OSError, RuntimeError):
                 raise CloudmapError(
                     f"{rel}: a symbolic link that loops or leads nowhere; fix or remove it"
                 ) from None
+            if not target.is_relative_to(self.root.resolve()):
+                raise CloudmapError(
+                    f"{rel}: a symbolic link to {target}, outside the project; edits write only "
+                    "inside it (put the file itself in place of the link); nothing was written"
+                )
+            return target
         return path
 
     def open(self, rel: str) -> YamlFile:

@@ -65,6 +65,9 @@ def check_docs(
     q = shlex.quote
     src = q(source) if source.startswith(("http://", "https://")) else "<SOURCE-URL>"
     missing_in_catalog, zones_missing, zones_not_on_page, labels, commands = [], [], [], [], []
+    # A page that prints no lifecycle label at all says nothing about lifecycles: an unlabelled
+    # row is "live" only on a page that does label some rows.
+    labelled = any(row.label is not None for row in rows)
     for rid in sorted(page):
         row = page[rid]
         region = mine.get(rid)
@@ -98,9 +101,9 @@ def check_docs(
         elif row.label is not None and row.status is None and status in _LIVE:
             labels.append({"region": rid, "label": row.label, "page": "closed", "catalog": status})
             commands.append(f"cloudmap region close {provider}:{rid} --date <DATE> --source {src}")
-        elif row.status == "live" and status == "closing":
+        elif labelled and row.status == "live" and status == "closing":
             labels.append({"region": rid, "label": None, "page": "live", "catalog": status})
-        elif row.status is not None and status == "closed":
+        elif labelled and row.status is not None and status == "closed":
             labels.append(
                 {"region": rid, "label": row.label, "page": row.status, "catalog": status}
             )
@@ -143,6 +146,10 @@ def check_docs_text(r: dict[str, Any]) -> str:
                      f"catalog says {item['catalog']}")  # fmt: skip
     if len(lines) == 1:
         lines.append("  the catalog agrees with the page")
+    if r["labels_disagree"] and not any("--closure-announced" in c or " close " in c
+                                        for c in r["commands"]):  # fmt: skip
+        lines.append("  (a status difference has no single fix: check the catalog's closure "
+                     "sources against the page)")  # fmt: skip
     if r["commands"]:
         lines.append("To fix the catalog (review, fill the <...> parts, then run):")
         lines += [f"  {c}" for c in r["commands"]]

@@ -128,6 +128,9 @@
     }
     function statusAt(p, d) { var e = entryAt(p, d || day); return e ? statusByCode[e[1]] : null; }
     function zonesAt(p, d) { var e = entryAt(p, d || day); return e ? e[2] : 0; }
+    // Whether the zone count is not published then (the figure is a lower bound).
+    function zonesUnknownAt(p, d) { var e = entryAt(p, d || day); return !!(e && e[3]); }
+    function zonesText(n, unknown) { return unknown ? (n ? n + "+" : "?") : String(n | 0); }
     function launchedOn(p) {  // first day it was live: its launch (or its "no later than" bound)
       for (var i = 0; i < p.tr.length; i += 1) if (LIVE[statusByCode[p.tr[i][1]]]) return p.tr[i][0];
       return null;
@@ -321,13 +324,13 @@
       var fill = s === "announced" ? "#f4effb" : color(statusInfo[s].color);
       var stroke = s === "announced" ? color(statusInfo.announced.color) : color(prov.color);
       var dash = s === "announced" ? ' stroke-dasharray="3 2"' : "";
-      var label = LIVE[s] && !p.site ? String(p.z | 0) : "";
+      var label = LIVE[s] && !p.site ? zonesText(p.z, p.zu) : "";
       var svg = '<svg viewBox="0 0 28 28" width="28" height="28" aria-hidden="true" focusable="false">' +
         '<g fill="' + fill + '" stroke="#ffffff" stroke-width="5" stroke-linejoin="round">' + SHAPES[shape] + "</g>" +
         '<g fill="' + fill + '" stroke="' + stroke + '" stroke-width="2.5" stroke-linejoin="round"' + dash + ">" + SHAPES[shape] + "</g>";
       if (label) {
         svg += '<text x="14" y="' + (TEXT_Y[shape] || 18) + '" text-anchor="middle" fill="#ffffff" ' +
-          'font-size="' + (label.length > 1 ? 10.5 : 12) + '" font-weight="700">' + label + "</text>";
+          'font-size="' + (label.length > 2 ? 8.5 : label.length > 1 ? 10.5 : 12) + '" font-weight="700">' + label + "</text>";
       }
       if (p.b) {  // launch date only known as "no later than"
         svg += '<circle cx="23.5" cy="4.5" r="4.5" fill="#ffffff" stroke="#1f2933" stroke-width="1"/>' +
@@ -339,12 +342,13 @@
       var s = p.s;
       if (p.site) return p.prov.name + ": " + p.name;  // "Announced site: City, Country"
       var text = p.prov.name + " region " + p.id + ", " + p.name + ": " + statusInfo[s].label.toLowerCase();
-      if (LIVE[s]) text += ", " + p.z + " live " + plural(p.z, "zone", "zones");
+      if (LIVE[s] && p.zu) text += ", zone count not published" + (p.z ? " (at least " + p.z + " live)" : "");
+      else if (LIVE[s]) text += ", " + p.z + " live " + plural(p.z, "zone", "zones");
       if (p.b) text += "; launch date is an upper bound";
       return text;
     }
     function iconFor(p) {
-      var key = p.s + "|" + p.z;
+      var key = p.s + "|" + p.z + "|" + (p.zu ? 1 : 0);
       if (p.iconKey !== key) {
         p.iconKey = key;
         p.icon = labelIcon({
@@ -435,7 +439,7 @@
 
     // ---------------------------------------------------------------- state
     function counts() {
-      var t = { regions: 0, zones: 0, countries: {}, announced: 0, status: {}, provider: providers.map(function () { return 0; }) };
+      var t = { regions: 0, zones: 0, zonesUnknown: false, countries: {}, announced: 0, status: {}, provider: providers.map(function () { return 0; }) };
       places.forEach(function (p) {
         if (!p.s) return;
         if (LIVE[p.s] && p.cnt & 1) t.provider[p.p] += 1;
@@ -443,7 +447,7 @@
         t.status[p.s] = (t.status[p.s] || 0) + 1;
         if (LIVE[p.s]) {
           if (p.cnt & 1) { t.regions += 1; t.countries[p.cc] = 1; }
-          if (p.cnt & 2) t.zones += p.z;
+          if (p.cnt & 2) { t.zones += p.z; if (p.zu) t.zonesUnknown = true; }
         } else if (p.s === "announced") t.announced += 1;
       });
       t.countries = Object.keys(t.countries).length;
@@ -457,7 +461,7 @@
       return names.map(function (p) { return p.short; }).join(", ");
     }
     function apply() {
-      places.forEach(function (p) { p.s = statusAt(p); p.z = zonesAt(p); });
+      places.forEach(function (p) { p.s = statusAt(p); p.z = zonesAt(p); p.zu = zonesUnknownAt(p); });
       drawMarkers();
       restyleShading();
       var t = counts();
@@ -473,7 +477,7 @@
       box.textContent = "";
       [el("span", { class: "cm-who", text: who() }), " on ", el("time", { datetime: day, text: humanDay(day) }), ": ",
         el("b", { text: String(t.regions) }), " " + plural(t.regions, "region", "regions") + ", ",
-        el("b", { text: String(t.zones) }), " " + plural(t.zones, "zone", "zones") + " in ",
+        el("b", { text: t.zonesUnknown ? t.zones + "+" : String(t.zones) }), " " + (t.zones === 1 && !t.zonesUnknown ? "zone" : "zones") + " in ",
         el("b", { text: String(t.countries) }), " " + plural(t.countries, "country", "countries") + "; ",
         el("b", { text: String(t.announced) }), " announced"].forEach(function (c) {
         box.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
@@ -682,7 +686,7 @@
       });
       legendBody.appendChild(el("p", { class: "cm-hint" }, [
         el("span", { class: "cm-bound-key", "aria-hidden": "true", text: "≤" }),
-        " on a marker: launch date known only as \u201cno later than\u201d: the region may be older than the map shows. Dashed outline: announced. Dark disc: several places (select to zoom in)."]));
+        " on a marker: launch date known only as \u201cno later than\u201d: the region may be older than the map shows. \u201c3+\u201d or \u201c?\u201d: zone count not published for that date. Dashed outline: announced. Dark disc: several places (select to zoom in)."]));
       if (shadeMode === "zones") {
         legendBody.appendChild(el("h3", { text: "Live zones per country" }));
         legendBody.appendChild(el("div", { class: "cm-bins" }, data.zoneBins.map(function (b, i) {
@@ -1065,7 +1069,10 @@
       row(rowsEl, "Status", el("span", {}, [s ? el("i", { class: "cm-swatch", style: "background:" + color(s === "announced" ? "#f4effb" : statusInfo[s].color) }) : null,
         (s ? statusInfo[s].label : "Not yet announced") + " on " + humanDay(day)]));
       row(rowsEl, "Where", (p.city ? p.city + ", " : "") + (p.flag ? p.flag + " " : "") + p.country + " (" + p.cc + ")");
-      if (!p.site) row(rowsEl, "Live zones", String(s && LIVE[s] ? zonesAt(p) : 0));
+      if (!p.site) {
+        var zu = s && LIVE[s] && zonesUnknownAt(p), zn = s && LIVE[s] ? zonesAt(p) : 0;
+        row(rowsEl, "Live zones", zu ? (zn ? "at least " + zn + " (full count not published)" : "not published") : String(zn));
+      }
       var body = [title, sub];
       var ready2 = detailsState === "ready";
       if (ready2) {
@@ -1116,15 +1123,15 @@
 
     function openCountry(i, latlng) {
       var c = countries[i], list = [];
-      var live = { regions: 0, zones: 0 };
+      var live = { regions: 0, zones: 0, unknown: false };
       places.forEach(function (p) {
         if (p.cc !== c.a2 || !selected[p.p] || !p.s) return;
         list.push(p);
-        if (LIVE[p.s]) { if (p.cnt & 1) live.regions += 1; if (p.cnt & 2) live.zones += p.z; }
+        if (LIVE[p.s]) { if (p.cnt & 1) live.regions += 1; if (p.cnt & 2) { live.zones += p.z; if (p.zu) live.unknown = true; } }
       });
       var body = [el("h3", { tabindex: "-1", text: (c.flag ? c.flag + " " : "") + c.name }),
         el("p", {}, [who() + " on " + humanDay(day) + ": " + live.regions + " live " + plural(live.regions, "region", "regions") +
-          ", " + live.zones + " live " + plural(live.zones, "zone", "zones")])];
+          ", " + zonesText(live.zones, live.unknown) + " live " + (live.zones === 1 && !live.unknown ? "zone" : "zones")])];
       if (list.length) {
         body.push(el("ul", { class: "cm-list" }, list.slice(0, 30).map(function (p) {
           return el("li", {}, [p.prov.short + ": ", p.site ? p.name : el("code", { class: "cm-id", text: p.id }),
