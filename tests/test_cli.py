@@ -125,6 +125,20 @@ def test_coverage_text_labels_every_rtt_as_estimated(mini, run):
     assert lines[-1].startswith("* estimated from distance")
 
 
+def test_distances_to_a_region_placed_at_its_country_are_marked_rough(mini, run):
+    data = mini / "data" / "testcloud.yaml"
+    text = data.read_text(encoding="utf-8")
+    data.write_text(text.replace("    precision: metro\n", "    precision: country\n", 1),
+                    encoding="utf-8")  # fmt: skip
+    out = run("coverage", "--root", str(mini), "--country", "MX", "--as-of", "2025-05-15").out
+    lines = out.splitlines()
+    assert lines[3].split()[4:6] == ["mx-central-1", "~"]
+    assert lines[-1] == ("~ placed only at its country (the provider publishes no site): "
+                         "distances to it are rough")  # fmt: skip
+    js = json.loads(run("coverage", "--root", str(mini), "--country", "MX", "--json").out)
+    assert js["country_precision"] == ["mx-central-1"]
+
+
 def test_coverage_errors(mini, run):
     result = run("coverage", "--root", str(mini), "--market", "Narnia")
     assert (result.code, result.err) == (
@@ -150,5 +164,6 @@ def test_stats_includes_market_figures(mini, run):
             "countries_hosting": 1,
             "live_regions": 1,
             "live_zones": 1,
+            "zones_known": True,
         }
     ]

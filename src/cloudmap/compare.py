@@ -126,6 +126,7 @@ def compare_providers(
                 "region_country": region.country if region is not None else None,
                 "median_km": int(rec["median_km"]),
                 "rtt_est_ms": float(rec["rtt_est_ms"]),
+                "location_precision": region.location.precision if region is not None else None,
             }
     out["countries"] = [
         {"iso_a2": cc, "name": get_name(cc, cc), "nearest": per[cc]} for cc in measured
@@ -161,12 +162,17 @@ def compare_text(result: dict[str, Any]) -> str:
             cells = [f"{c['name']} ({c['iso_a2']})"]
             for pid in pids:
                 n = c["nearest"].get(pid)
-                cells.append(f"{n['region']} {n['median_km']:,} km {n['rtt_est_ms']:.0f} ms"
+                rough = " ~" if n and n.get("location_precision") == "country" else ""
+                cells.append(f"{n['region']} {n['median_km']:,} km {n['rtt_est_ms']:.0f} ms{rough}"
                              if n else "-")  # fmt: skip
             body.append(cells)
         lines += _table(head, body)
         lines.append(f"* {RTT_NOTE}: population-weighted over GeoNames cities of 15,000+ people; "
                      "not measured (see docs/latency-model.md)")  # fmt: skip
+        if any(row[i].endswith(" ~") for row in body for i in range(1, len(row))):
+            from cloudmap.report import ROUGH_NOTE
+
+            lines.append(ROUGH_NOTE)
     if result.get("without_cities"):
         lines.append("No city of 15,000+ people to measure from in: "
                      + ", ".join(result["without_cities"]))  # fmt: skip

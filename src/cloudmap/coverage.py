@@ -112,6 +112,10 @@ def _nearest(catalog: Catalog, on: dt.date, provider: str | None) -> _Nearest:
         "provider": pid,
         "providers": sorted({r.provider for r in regions}),
         "live_regions": len(regions),
+        # regions placed only at their country (the site is not published): rough distances
+        "country_precision": sorted(
+            region_label(r, pid) for r in regions if r.location.precision == "country"
+        ),
     }
     return _Nearest(
         regions,
@@ -129,7 +133,8 @@ def city_coverage(catalog: Catalog, on: dt.date, *, provider: str | None = None)
 
     Columns: geonameid, name, country, lat, lon, population, nearest_region, distance_km (great
     circle, whole km), rtt_floor_ms (fibre floor), rtt_est_ms (estimated from distance; both
-    rounded to 0.1 ms). Sorted by geonameid. ``attrs`` holds as_of, provider, providers (those measured), live_regions.
+    rounded to 0.1 ms). Sorted by geonameid. ``attrs`` holds as_of, provider, providers (those measured), live_regions and
+    country_precision (regions placed only at their country: rough distances).
     ``provider`` as in ``country_coverage``.
     """
     near = _nearest(catalog, on, provider)
@@ -395,6 +400,9 @@ def compare(
         "to": d2.isoformat(),
         "provider": a.attrs["provider"],
         "providers": sorted(set(a.attrs["providers"]) | set(b.attrs["providers"])),
+        "country_precision": sorted(
+            set(a.attrs["country_precision"]) | set(b.attrs["country_precision"])
+        ),
         "live_regions_from": a.attrs["live_regions"],
         "live_regions_to": b.attrs["live_regions"],
     }

@@ -223,12 +223,13 @@ def reconcile(catalog: Catalog, *, provider: str | None = None) -> list[dict[str
                 parsed = parse_total(parsed)
             if parsed is None:
                 continue
-            claimed, at_least = parsed
-            diff = 0 if at_least and have[key] >= claimed else have[key] - claimed
+            claimed, more = parsed  # "N+": more than N (as "over N" is written)
+            need = claimed + 1 if more else claimed
+            diff = 0 if more and have[key] >= need else have[key] - need
             checks.append(
                 {
                     "what": key,
-                    "claimed": f"{claimed}+" if at_least else claimed,
+                    "claimed": f"{claimed}+" if more else claimed,
                     "catalog": have[key],
                     "difference": diff,
                 }

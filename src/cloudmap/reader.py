@@ -110,7 +110,7 @@ def check_url(url: str) -> str | None:
 
 def parse_total(value: object) -> tuple[int, bool] | None:
     """A claimed total: ``(n, False)`` for an exact whole number, ``(n, True)`` for ``"N+"``
-    ("more than N" / "N or more"), None if it is neither."""
+    (more than N, as "over N" is written), None if it is neither."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):

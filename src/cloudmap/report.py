@@ -59,6 +59,11 @@ def stats_text(data: dict[str, Any]) -> str:
     return "\n".join(out) + "\n"
 
 
+ROUGH_NOTE = (
+    "~ placed only at its country (the provider publishes no site): distances to it are rough"
+)
+
+
 def reconcile_text(rows: list[dict[str, Any]]) -> str:
     """``cloudmap reconcile`` as text."""
     out = []
@@ -145,8 +150,12 @@ def coverage_text(
         elif "from" in a:
             title = f"Coverage by {_who(a)}: {a['from']} -> {a['to']}"
     headers = [_header(c) for c in cols]
+    rough = set(df.attrs.get("country_precision", ()))
     body = [
-        [_cell(c, v) for c, v in zip(cols, row, strict=True)]
+        [
+            _cell(c, v) + (" ~" if c.startswith("nearest_region") and v in rough else "")
+            for c, v in zip(cols, row, strict=True)
+        ]  # fmt: skip
         for row in df[cols].itertuples(index=False, name=None)
     ]
     widths = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(headers)]
@@ -168,4 +177,6 @@ def coverage_text(
             "inter-region medians): not measured, excludes the user's last mile; "
             "see docs/latency-model.md"
         )
+    if any(cell.endswith(" ~") for r in body for cell in r):
+        out.append(ROUGH_NOTE)
     return "\n".join(out) + "\n"
