@@ -155,7 +155,7 @@ def coverage_text(
         [
             _cell(c, v) + (" ~" if c.startswith("nearest_region") and v in rough else "")
             for c, v in zip(cols, row, strict=True)
-        ]  # fmt: skip
+        ]
         for row in df[cols].itertuples(index=False, name=None)
     ]
     widths = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(headers)]
