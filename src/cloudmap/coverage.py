@@ -98,7 +98,17 @@ class _Nearest:
 
 
 def _nearest(catalog: Catalog, on: dt.date, provider: str | None) -> _Nearest:
+    """Every city's nearest live region on ``on`` (computed once per catalog, date and
+    provider: a build asks for the same figures from the map, the comparison and the exports)."""
     pid = provider_id(catalog, provider)
+    key = ("coverage.nearest", on, pid)
+    found = catalog.derived.get(key)
+    if found is None:
+        found = catalog.derived[key] = _measure(catalog, on, pid)
+    return found
+
+
+def _measure(catalog: Catalog, on: dt.date, pid: str) -> _Nearest:
     regions = live_regions(catalog, on, provider=pid)
     gaz = cities()
     idx, km = nearest_regions(
@@ -285,21 +295,30 @@ def country_coverage(
 def _country_coverage(
     catalog: Catalog, on: dt.date, provider: str, countries: Iterable[str] | None
 ) -> pd.DataFrame:
-    groups = _Groups(_nearest(catalog, on, provider))
+    key = ("coverage.countries", on, provider)
+    found = catalog.derived.get(key)
+    if found is None:
+        groups = _Groups(_nearest(catalog, on, provider))
+        every = {
+            code: {"iso_a2": code, "name": _country_name(code), **groups.summarise([code])}
+            for code in sorted(groups.spans)
+        }
+        found = catalog.derived[key] = (every, groups.attrs)
+    every, attrs = found
     wanted = (
-        sorted(groups.spans)
+        list(every)
         if countries is None
         else sorted(set(_normalise_countries(countries, "country")))
     )
     rows = []
     for code in wanted:
-        if code not in groups.spans:
+        if code not in every:
             raise CloudmapError(
                 f"no GeoNames city of 15,000+ people in {code} "
                 f"({_country_name(code)}); coverage is measured over cities"
             )
-        rows.append({"iso_a2": code, "name": _country_name(code), **groups.summarise([code])})
-    return _frame(rows, groups.attrs)
+        rows.append(dict(every[code]))
+    return _frame(rows, dict(attrs))
 
 
 def country_records(

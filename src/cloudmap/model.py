@@ -253,6 +253,13 @@ class Catalog:
     declared_markets: frozenset[str] = frozenset()  # "*": data/markets.yaml is unreadable
 
     @cached_property
+    def derived(self) -> dict[Any, Any]:
+        """Figures computed from this (immutable) catalog, kept for its lifetime so one build
+        computes each once, e.g. the nearest live region of every city per date and provider
+        (cloudmap.coverage). Private to the modules that fill it."""
+        return {}
+
+    @cached_property
     def _by_id(self) -> dict[str, Region]:
         out: dict[str, Region] = {}
         for r in self.regions:
