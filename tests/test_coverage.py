@@ -628,3 +628,14 @@ def test_bench_smoke():
     out = mod.bench(FIXTURE, runs=1, geodesic=False)
     assert out["cities"] == len(cities().geonameid) and out["regions"] == 8
     assert {"city_coverage_ms", "country_coverage_ms", "compare_ms"} <= set(out)
+
+
+def test_country_records_are_the_frame_as_records_for_every_provider():
+    """The build's fast path (plain rows, figures kept per catalog) gives exactly what the public
+    DataFrame gives, for each provider and for all of them."""
+    catalog = load_catalog(REPO, full=False)
+    on = catalog.default_as_of
+    for pid in [*sorted(catalog.providers), "all"]:
+        fast = coverage.country_records(catalog, on, provider=pid)
+        assert fast == coverage.records(coverage.country_coverage(catalog, on, provider=pid))
+        assert len(fast) > 200

@@ -292,9 +292,10 @@ def country_coverage(
     return _country_coverage(catalog, on, pid, None if countries is None else tuple(countries))
 
 
-def _country_coverage(
-    catalog: Catalog, on: dt.date, provider: str, countries: Iterable[str] | None
-) -> pd.DataFrame:
+def _country_table(
+    catalog: Catalog, on: dt.date, provider: str
+) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    """Every country's row (in column order) and the attrs, once per catalog, date, provider."""
     key = ("coverage.countries", on, provider)
     found = catalog.derived.get(key)
     if found is None:
@@ -304,7 +305,13 @@ def _country_coverage(
             for code in sorted(groups.spans)
         }
         found = catalog.derived[key] = (every, groups.attrs)
-    every, attrs = found
+    return found
+
+
+def _country_coverage(
+    catalog: Catalog, on: dt.date, provider: str, countries: Iterable[str] | None
+) -> pd.DataFrame:
+    every, attrs = _country_table(catalog, on, provider)
     wanted = (
         list(every)
         if countries is None
@@ -332,7 +339,8 @@ def country_records(
         for r in catalog.regions
     ):
         return []
-    return records(country_coverage(catalog, on, provider=pid))
+    every, _ = _country_table(catalog, on, pid)  # what records(country_coverage(...)) gives
+    return [{k: None if _missing(v) else v for k, v in row.items()} for row in every.values()]
 
 
 def _market_countries(value: Any) -> Sequence[str]:
