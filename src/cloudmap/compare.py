@@ -88,7 +88,7 @@ def compare_providers(
     none when the scope is the world), each provider's nearest live region to the country's
     city population, the population-weighted median distance and the estimated RTT.
     """
-    from cloudmap.coverage import country_coverage
+    from cloudmap.coverage import country_records
 
     scope = _scope(project, market, country)
     wanted = set(scope["countries"]) if scope["countries"] is not None else None
@@ -117,8 +117,7 @@ def compare_providers(
             for r in project.catalog.regions
         ):
             continue
-        df = country_coverage(project.catalog, on, provider=pid, countries=measured)
-        for rec in df.to_dict(orient="records"):
+        for rec in country_records(project.catalog, on, provider=pid, countries=measured):
             region = project.catalog.get(f"{pid}:{rec['nearest_region']}")
             per[rec["iso_a2"]][pid] = {
                 "region": rec["nearest_region"],

@@ -311,6 +311,13 @@ def _country_table(
 def _country_coverage(
     catalog: Catalog, on: dt.date, provider: str, countries: Iterable[str] | None
 ) -> pd.DataFrame:
+    rows, attrs = _country_rows(catalog, on, provider, countries)
+    return _frame(rows, dict(attrs))
+
+
+def _country_rows(
+    catalog: Catalog, on: dt.date, provider: str, countries: Iterable[str] | None
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     every, attrs = _country_table(catalog, on, provider)
     wanted = (
         list(every)
@@ -325,22 +332,26 @@ def _country_coverage(
                 f"({_country_name(code)}); coverage is measured over cities"
             )
         rows.append(dict(every[code]))
-    return _frame(rows, dict(attrs))
+    return rows, attrs
 
 
 def country_records(
-    catalog: Catalog, on: dt.date, *, provider: str | None = None
+    catalog: Catalog,
+    on: dt.date,
+    *,
+    provider: str | None = None,
+    countries: Iterable[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """``records(country_coverage(catalog, on, provider=provider))``: plain dicts for the build,
-    or [] when nothing is live to measure from."""
+    """``records(country_coverage(catalog, on, provider=..., countries=...))``: plain dicts for
+    the build, or [] when nothing is live to measure from."""
     pid = provider_id(catalog, provider)
     if not any(
         r.is_live(on) and r.kind in COVERAGE_KINDS and (pid == ALL_PROVIDERS or r.provider == pid)
         for r in catalog.regions
     ):
         return []
-    every, _ = _country_table(catalog, on, pid)  # what records(country_coverage(...)) gives
-    return [{k: None if _missing(v) else v for k, v in row.items()} for row in every.values()]
+    rows, _ = _country_rows(catalog, on, pid, None if countries is None else tuple(countries))
+    return [{k: None if _missing(v) else v for k, v in row.items()} for row in rows]
 
 
 def _market_countries(value: Any) -> Sequence[str]:

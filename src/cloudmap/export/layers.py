@@ -153,7 +153,7 @@ class _Shapes:
             layer = self.layer
             if self._ok is None:
                 ready = layer.coords_text is not None and DECIMALS >= 6
-                self._ok = on_grid(layer.geoms) if ready else np.zeros(len(layer), dtype=bool)
+                self._ok = self._on_grid() if ready else np.zeros(len(layer), dtype=bool)
             if self._ok[i] and layer.coords_text is not None:  # geo/ text is already on the grid
                 text = '{"type":"MultiPolygon","coordinates":' + layer.coords_text[i] + "}"
                 self._rows[i] = (layer.geoms[i], text)
@@ -161,6 +161,20 @@ class _Shapes:
                 geom = polygons(layer.geoms[i])
                 self._rows[i] = (geom, polygon_json(geom, f"country {layer.keys[i]}"))
         return self._rows[i]
+
+    def _on_grid(self) -> np.ndarray:
+        """geometry.on_grid of the layer's polygons, kept in the disk cache (validity checks of
+        every 1:10m polygon are the slow part; they depend on geo/ only)."""
+        from cloudmap.cache import Entry, cached, code_key
+
+        layer = self.layer
+
+        def make() -> Entry:
+            return Entry({}, {"ok": on_grid(layer.geoms).astype(np.bool_)})
+
+        key = f"{layer.digest}|{code_key('cloudmap.export.geometry')}"
+        entry = cached("on-grid", key, make, valid=lambda e: e.arrays["ok"].shape == (len(layer),))
+        return np.asarray(entry.arrays["ok"], dtype=bool)
 
     def market(self, codes: tuple[str, ...]) -> tuple[BaseGeometry, str]:
         """The dissolved polygons of these countries and their GeoJSON text: made once per
