@@ -96,4 +96,6 @@ def to_json(evts: list[Event]) -> str:
         }
         for e in evts
     ]
-    return json.dumps(rows, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    # One event per line (diffable), each encoded by the C encoder (indent= would not use it).
+    lines = [json.dumps(r, ensure_ascii=False, sort_keys=True, separators=(",", ":")) for r in rows]
+    return "[\n" + ",\n".join(lines) + ("\n]\n" if lines else "]\n")
