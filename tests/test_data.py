@@ -172,3 +172,29 @@ def test_every_headline_total_matches_or_its_residual_is_explained(provider):
     for r in rows:
         if r["result"] in ("differs", "incomplete"):
             assert r["note"] and len(r["note"]) > 80, r["announcement"]
+
+
+def test_the_readme_catalog_table_is_the_catalog():
+    """README's "What is in the catalog" table, row by row, against the data (review finding
+    D10: figures drifted)."""
+    from cloudmap.project import load_project
+
+    p = load_project(REPO)
+    on = p.on()
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    head = "| provider | regions in the file | live | counted live regions |"
+    rows = text[text.index(head) :].split("\n\n")[0].splitlines()[2:]
+    table = {r.split("|")[1].strip(): [c.strip() for c in r.split("|")[2:8]] for r in rows}
+    expected = {}
+    for pid in p.providers:
+        s = p.stats(on, provider=pid)
+        mine = [r for r in p.catalog.regions if r.provider == pid]
+        expected[p.catalog.providers[pid].name] = [
+            str(len(mine)),
+            str(sum(r.is_live(on) for r in mine)),
+            str(s["regions"]),
+            f"{s['zones']}{'+' if s['zones_unknown'] else ''}",
+            str(s["countries"]),
+            str(sum(x.provider == pid for x in p.catalog.sites_as_of(on))),
+        ]
+    assert table == expected

@@ -9,6 +9,8 @@ import shutil
 import subprocess
 import sys
 
+import pytest
+
 from conftest import REPO
 
 HEADING = "## A new region was announced"
@@ -111,3 +113,42 @@ def test_readme_python_snippet_runs(tmp_path, monkeypatch):
     assert (tmp_path / "site" / "index.html").is_file()
     assert set(namespace["live"]["provider"]) >= {"alibaba-cloud", "aws"}
     assert namespace["table"]["scope"]["market"] == "Middle East"
+
+
+def _readme_examples() -> list[tuple[str, list[str]]]:
+    """Every indented ``$ cloudmap ...`` block of README with the output lines it shows."""
+    lines = (REPO / "README.md").read_text(encoding="utf-8").splitlines()
+    out = []
+    for i, line in enumerate(lines):
+        if not line.startswith("    $ cloudmap "):
+            continue
+        shown = []
+        for nxt in lines[i + 1 :]:
+            if not (nxt.startswith("    ") or nxt == ""):
+                break
+            shown.append(nxt[4:])
+        while shown and shown[-1] == "":
+            shown.pop()
+        out.append((line[6:], shown))
+    return out
+
+
+@pytest.mark.parametrize("command, shown", _readme_examples(), ids=lambda x: str(x)[:40])
+def test_readme_examples_show_what_the_commands_print(command, shown):
+    """Shown lines equal the real output; a line cut with "  ..." matches up to the cut, and a
+    lone "..." ends the comparison (review finding D10: examples had drifted)."""
+    argv = shlex.split(command)[1:]
+    real = subprocess.run([sys.executable, "-m", "cloudmap", *argv], cwd=REPO,
+                          capture_output=True, text=True, check=True).stdout.splitlines()  # fmt: skip
+    assert shown
+    for i, want in enumerate(shown):
+        if want == "...":
+            break
+        if want.endswith("  ..."):
+            assert real[i].startswith(want[: -len("  ...")]), (i, want, real[i])
+        else:
+            assert real[i] == want, (i, want, real[i])
+
+
+def test_readme_has_examples():
+    assert len(_readme_examples()) >= 2

@@ -345,7 +345,7 @@ def check_notes(catalog: Catalog) -> list[Problem]:
             "closure_announced": r.closure_announced,
             "closed": r.closed,
         }
-        every = dict(dates)
+        every = {**dates, "zones_since": r.zones_since}
         for i, z in enumerate(r.zones):
             every[f"zone{i}.opened"] = z.opened
             every[f"zone{i}.closed"] = z.closed
@@ -354,7 +354,8 @@ def check_notes(catalog: Catalog) -> list[Problem]:
                 out.append(Problem(r.file, r.line_of("notes"), r.id, "notes", f"the note {msg}"))
         for z in r.zones:
             if z.notes:
-                zd = {**dates, "opened": z.opened, "closed": z.closed, "launched": None}
+                zd = {**dates, "zones_since": r.zones_since, "opened": z.opened,
+                      "closed": z.closed, "launched": None}  # fmt: skip
                 for msg in _note_problems(z.notes, zd, None):
                     out.append(Problem(r.file, z.line, r.id, "zones", f"zone {z.id}'s note {msg}"))
     for s in catalog.sites:
