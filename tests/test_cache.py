@@ -196,3 +196,33 @@ def test_a_tampered_yaml_entry_is_a_miss_and_is_repaired(tmp_path, monkeypatch):
 def _load_meta(path):
     with np.load(path, allow_pickle=False) as npz:
         return json.loads(bytes(npz["__meta__"]))["meta"]
+
+
+def test_provider_files_rebuilt_from_the_cache_are_the_records_read_afresh(tmp_path, monkeypatch):
+    """Large provider files come back from the records cache equal to a fresh read, line
+    numbers included (so validation messages do not change), and a tampered entry is a miss."""
+    from cloudmap.catalog import read_catalog
+    from conftest import REPO
+
+    monkeypatch.setenv(cache.ENV, "off")
+    fresh, problems = read_catalog(REPO)
+    assert not problems
+    monkeypatch.setenv(cache.ENV, str(tmp_path / "c"))
+    miss, _ = read_catalog(REPO)
+    hit, _ = read_catalog(REPO)
+    stored = sorted((tmp_path / "c").glob("records-*.npz"))
+    assert len(stored) == 6  # every provider file is over the size threshold
+    for got in (miss, hit):
+        assert got.regions == fresh.regions and got.sites == fresh.sites
+        assert got.providers == fresh.providers
+        assert [r.key_lines for r in got.regions] == [r.key_lines for r in fresh.regions]
+        assert [s.key_lines for s in got.sites] == [s.key_lines for s in fresh.sites]
+        assert [p.key_lines for p in got.providers.values()] == [
+            p.key_lines for p in fresh.providers.values()
+        ]
+    buf = io.BytesIO()
+    np.savez(buf, __meta__=np.frombuffer(json.dumps(
+        {"format": cache._FORMAT, "meta": {"provider": [1, 2]}}).encode(), dtype=np.uint8))  # fmt: skip
+    stored[0].write_bytes(buf.getvalue())
+    again, problems = read_catalog(REPO)
+    assert not problems and again.regions == fresh.regions

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 __all__ = ["MARKETS_FILE", "load_catalog", "project_files", "read_catalog"]
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ from cloudmap.model import (
 from cloudmap.reader import Clean, Reader
 from cloudmap.schema import MARKETS_FILE as MARKETS_SPEC
 from cloudmap.schema import PROVIDER_FILE, SEED
-from cloudmap.yamlio import load_yaml
+from cloudmap.yamlio import CACHE_MIN_BYTES, load_yaml, read_regular
 
 MARKETS_FILE = "data/markets.yaml"
 
@@ -172,7 +172,71 @@ def _declared(doc: Any, stem: str) -> tuple[str, set[tuple[str, str]]]:
 def read_provider_file(
     path: Path, display: str
 ) -> tuple[Provider | None, list[Region], list[Site], list[Problem]]:
-    """One ``data/<provider>.yaml``: its provider, regions and sites, and the problems found."""
+    """One ``data/<provider>.yaml``: its provider, regions and sites, and the problems found.
+
+    A large file that read cleanly before is rebuilt from the disk cache (cloudmap.records_cache)
+    without parsing or re-checking it; a file with problems is always read afresh."""
+    try:
+        raw = read_regular(path)
+    except OSError:
+        raw = b""  # _read_provider_file reports it
+    if len(raw) < CACHE_MIN_BYTES:
+        return _read_provider_file(path, display)
+    import hashlib
+
+    from cloudmap.cache import Entry, cached, code_key
+    from cloudmap.records_cache import pack_file, unpack_file
+
+    fresh: list[tuple[Provider | None, list[Region], list[Site], list[Problem]]] = []
+    rebuilt: list[tuple[Provider, list[Region], list[Site]]] = []
+
+    def make() -> Entry:
+        fresh.append(_read_provider_file(path, display))
+        provider, regions, sites, problems = fresh[0]
+        if problems or provider is None:
+            raise _NotCached
+        return Entry(pack_file(provider, regions, sites))
+
+    def valid(e: Entry) -> bool:
+        rebuilt.append(unpack_file(e.meta))
+        return True
+
+    key = f"{hashlib.sha256(raw).hexdigest()}|{display}|{_code_key(code_key)}"
+    try:
+        cached("records", key, make, valid=valid)
+    except _NotCached:
+        return fresh[0]
+    if fresh:
+        return fresh[0]
+    provider, regions, sites = rebuilt[-1]
+    return provider, regions, sites, []
+
+
+class _NotCached(Exception):
+    pass
+
+
+def _code_key(code_key: Callable[..., str]) -> str:
+    """The code and libraries a provider file's records depend on."""
+    from importlib.metadata import version
+
+    import yaml
+
+    return f"yaml {yaml.__version__}|pycountry {version('pycountry')}|" + code_key(
+        "cloudmap.yamlio",
+        "cloudmap.reader",
+        "cloudmap.schema",
+        "cloudmap.catalog",
+        "cloudmap.model",
+        "cloudmap.dates",
+        "cloudmap.countries",
+        "cloudmap.records_cache",
+    )
+
+
+def _read_provider_file(
+    path: Path, display: str
+) -> tuple[Provider | None, list[Region], list[Site], list[Problem]]:
     doc, problems = load_yaml(path, display)
     if problems:
         return None, [], [], problems

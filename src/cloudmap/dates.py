@@ -12,6 +12,8 @@ from typing import Literal
 
 Precision = Literal["day", "month", "year"]
 
+# English month abbreviations (strftime's %b follows the locale, and is slow)
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _DATE_RE = re.compile(r"^(<=)?(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -72,9 +74,9 @@ class PartialDate:
         if self.precision == "year":
             s = f"{d.year}"
         elif self.precision == "month":
-            s = d.strftime("%b %Y")
+            s = f"{_MONTHS[d.month - 1]} {d.year}"
         else:
-            s = f"{d.day} {d.strftime('%b %Y')}"
+            s = f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
         return f"no later than {s}" if self.no_later_than else s
 
     def __str__(self) -> str:

@@ -31,6 +31,7 @@ DETAILS_FILE = "details.js"
 TILES = "OpenStreetMap.Mapnik"  # xyzservices: the URL and the attribution OSM asks for
 
 
+@functools.lru_cache(maxsize=4096)
 def _host(url: str) -> str:
     return urllib.parse.urlsplit(url).hostname or url
 
