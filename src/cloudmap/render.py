@@ -71,7 +71,6 @@ def render_map(
     node_modules: Path | None = None,
     downloads: Sequence[tuple[str, str, str]] = (),
     links: Sequence[tuple[str, str]] = (),
-    coverage: Sequence[dict[str, Any]] | None = None,
     data: dict[str, Any] | None = None,
 ) -> str:
     """The map page as HTML text, every place's details inline: byte-identical for identical
@@ -80,10 +79,8 @@ def render_map(
     ``self_contained`` inlines every JS/CSS asset from ``node_modules`` (CloudmapError naming
     `npm ci` if missing) and draws the country polygons as the basemap instead of web tiles.
     ``downloads`` are (label, href, note) and ``links`` (label, href) shown in the header.
-    ``coverage`` is accepted for callers of the single-provider page and not used: the map
-    measures RTT per provider itself (mapdata.map_data). ``data`` is a ready map_data blob.
+    ``data`` is a ready map_data blob (the map measures RTT per provider itself).
     """
-    del coverage
     blob = data if data is not None else map_data(project, on)
     assets = [
         {
@@ -160,7 +157,6 @@ def render_site(
     node_modules: Path | None = None,
     downloads: Sequence[tuple[str, str, str]] = (),
     links: Sequence[tuple[str, str]] = (),
-    coverage: Sequence[dict[str, Any]] | None = None,
 ) -> dict[str, str]:
     """The map's files by name: ``index.html`` and, unless ``self_contained`` (which must work
     from file:// with nothing beside it), DETAILS_FILE with what only popups show (zones, dates,
@@ -177,7 +173,6 @@ def render_site(
         node_modules=node_modules,
         downloads=downloads,
         links=links,
-        coverage=coverage,
         data=data,
     )
     return {"index.html": page, **files}

@@ -163,7 +163,6 @@ def build_site(
             node_modules=node_modules,
             downloads=downloads,
             links=links,
-            coverage=coverage,
         )
         for name, text in sorted(pages.items()):
             (tmp / name).write_text(text, encoding="utf-8", newline="\n")
