@@ -463,10 +463,16 @@ def test_compare_panel_gives_each_providers_figures_in_a_market(page, project):
     for row in want["providers"]:
         cells = page.locator(f'.cm-compare tr[data-provider="{row["provider"]}"] td')
         assert cells.nth(0).text_content() == str(row["live_regions"])
-        assert cells.nth(1).text_content() == str(row["live_zones"])
+        zones = f"{row['live_zones']}{'+' if row['zones_unknown'] else ''}"
+        assert cells.nth(1).text_content() == zones
         assert cells.nth(2).text_content() == str(row["countries_covered"])
     ae = page.text_content('.cm-compare tr[data-country="AE"]')
     assert "me-east-1" in ae and " ms" in ae and " km" in ae
+    rough = [n["region"] for c in want["countries"] for n in c["nearest"].values()
+             if n["location_precision"] == "country"]  # fmt: skip
+    assert rough and "(rough)" in page.text_content(".cm-compare")
+    if any(row["zones_unknown"] for row in want["providers"]):
+        assert "N+ zones" in page.text_content(".cm-compare")
     assert "estimated from distance" in page.text_content(".cm-compare")
     shot(page, "browser-compare")
 

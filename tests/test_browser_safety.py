@@ -172,12 +172,14 @@ def test_search_result_always_opens_its_popup_on_a_slow_busy_page(chromium, quer
 # --------------------------------------------------------------------------- snapshot
 
 
-@pytest.mark.parametrize("phone", [False, True], ids=["desktop", "phone"])
-def test_snapshot_writes_a_png_offline(tmp_path, phone):
+@pytest.mark.parametrize("phone, compare", [(False, False), (True, False), (False, True)],
+                         ids=["desktop", "phone", "compare"])  # fmt: skip
+def test_snapshot_writes_a_png_offline(tmp_path, phone, compare):
     root = hostile_root(tmp_path / "evil")
     out = tmp_path / "shots" / "map.png"
     env = {**os.environ, "CLOUDMAP_NODE_MODULES": str(node_modules())}
     args = ["--phone"] if phone else []
+    args += ["--compare", EVIL_MARKET.upper()] if compare else []  # names match in any case
     r = subprocess.run(  # its own process: this module's browser holds Playwright's sync loop
         [sys.executable, "-m", "cloudmap", "snapshot", "--root", str(root), "--out", str(out),
          "--as-of", "2025-11-26", *args],

@@ -136,16 +136,22 @@ def test_comparison_is_compare_providers_per_market(project, blob):
     assert blob["compare"]["note"] == "estimated from distance"
     for m in blob["compare"]["markets"]:
         want = compare_providers(project, project.on(None), market=m["name"])
-        assert [[pids[r[0]], *r[1:4]] for r in m["providers"]] == [
-            [p["provider"], p["live_regions"], p["live_zones"], p["countries_covered"]]
+        assert [[pids[r[0]], *r[1:4], r[7]] for r in m["providers"]] == [
+            [p["provider"], p["live_regions"], p["live_zones"], p["countries_covered"],
+             len(p["zones_unknown"])]
             for p in want["providers"]
-        ]
-        got = {c[0]: {pids[n[0]]: (n[1], n[4], n[5]) for n in c[1]} for c in m["countries"]}
+        ]  # fmt: skip
+        got = {c[0]: {pids[n[0]]: (n[1], n[4], n[5], n[6]) for n in c[1]} for c in m["countries"]}
         assert got == {
             c["iso_a2"]: {
-                pid: (n["region"], n["median_km"], n["rtt_est_ms"])
+                pid: (
+                    n["region"],
+                    n["median_km"],
+                    n["rtt_est_ms"],
+                    int(n["location_precision"] == "country"),
+                )
                 for pid, n in c["nearest"].items()
-            }
+            }  # fmt: skip
             for c in want["countries"]
         }
         for cc in got:

@@ -287,9 +287,10 @@ def _compare(project: Project, on: dt.date, pids: Sequence[str]) -> list[dict[st
     """Per market, what the comparison panel shows (cloudmap.compare.compare_providers, packed):
 
     ``providers``: ``[[provider index, live regions, live zones, countries covered, first
-    launch, latest launch, [announced ids]], ...]`` (launch dates ``<=``-prefixed when only a
-    bound is known); ``countries``: ``[[cc, [[provider index, region id, city, region country,
-    km, ms], ...]], ...]``; ``without``: countries with no city to measure from."""
+    launch, latest launch, [announced ids], regions with no published zone count], ...]``
+    (launch dates ``<=``-prefixed when only a bound is known); ``countries``: ``[[cc,
+    [[provider index, region id, city, region country, km, ms, 1 if the region is placed only
+    at its country], ...]], ...]``; ``without``: countries with no city to measure from."""
     from cloudmap.compare import compare_providers
 
     index = {pid: i for i, pid in enumerate(pids)}
@@ -308,6 +309,7 @@ def _compare(project: Project, on: dt.date, pids: Sequence[str]) -> list[dict[st
                         _launch(p["first_launch"], p["first_launch_qualifier"]),
                         _launch(p["latest_launch"], p["latest_launch_qualifier"]),
                         p["announced"],
+                        len(p["zones_unknown"]),
                     ]
                     for p in res["providers"]
                 ],
@@ -322,6 +324,7 @@ def _compare(project: Project, on: dt.date, pids: Sequence[str]) -> list[dict[st
                                 n["region_country"],
                                 n["median_km"],
                                 n["rtt_est_ms"],
+                                int(n["location_precision"] == "country"),
                             ]
                             for pid, n in sorted(c["nearest"].items(), key=lambda kv: index[kv[0]])
                         ],

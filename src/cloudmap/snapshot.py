@@ -81,9 +81,11 @@ def snapshot(
     node_modules: Path | None = None,
     size: tuple[int, int] = (1600, 900),
     phone: bool = False,
+    compare: str | None = None,
 ) -> Path:
     """A PNG of the self-contained map rendered by headless Chromium, with no network at all.
-    ``phone`` renders at a phone's size and pixel ratio with touch (``size`` is then CSS px)."""
+    ``phone`` renders at a phone's size and pixel ratio with touch (``size`` is then CSS px);
+    ``compare`` opens the comparison panel on that market (a name in data/markets.yaml)."""
     try:
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
@@ -95,6 +97,7 @@ def snapshot(
     from cloudmap.render import render_map
 
     out = check_output_file(Path(out), project.root)
+    market = project.market(compare).name if compare is not None else None
     node_modules = node_modules or find_node_modules(project.root)
     if node_modules is None:
         raise CloudmapError(
@@ -119,6 +122,11 @@ def snapshot(
                     route_offline(page, None)
                     page.goto(index.resolve().as_uri())
                     page.wait_for_function("window.cloudmap && window.cloudmap.settled()")
+                    if market is not None:
+                        page.click("#cm-compare-toggle")
+                        page.select_option("#cm-compare-market", label=market)
+                        page.wait_for_selector(".cm-compare tr[data-country]")
+                        page.wait_for_function("window.cloudmap.settled()")
                     page.screenshot(path=str(png))
                 finally:
                     browser.close()

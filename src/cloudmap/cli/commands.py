@@ -183,7 +183,8 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     project = load(args)
     on = project.on(args.as_of)
     size = (390, 844) if args.phone else (1600, 900)
-    out = snapshot(project, on=on, out=Path(args.out), size=size, phone=args.phone)
+    out = snapshot(project, on=on, out=Path(args.out), size=size, phone=args.phone,
+                   compare=args.compare)  # fmt: skip
     print(f"Wrote {out} (map as of {on.isoformat()})")
     return EXIT_OK
 

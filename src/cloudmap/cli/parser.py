@@ -180,6 +180,8 @@ def _file_commands(sub: Any) -> None:
     p.add_argument("--out", default="site/map.png", metavar="PNG",
                    help="output file (default: site/map.png)")  # fmt: skip
     p.add_argument("--phone", action="store_true", help="a phone-sized screen (390x844, touch)")
+    p.add_argument("--compare", metavar="MARKET", help='open the comparison panel on a market, '
+                   'e.g. "Middle East"')  # fmt: skip
     _provider(p)
 
     p = _command(sub, "geo", "rebuild geo/ from world-atlas (see geo/PROVENANCE.md)",

@@ -882,20 +882,23 @@
         var head = el("tr", {}, ["Provider", "Live regions", "Zones", "Countries", "First launch", "Latest", "Announced"].map(function (h) {
           return el("th", { scope: "col", text: h });
         }));
+        var unknownZones = m.providers.some(function (r) { return r[7]; });
         var body = m.providers.map(function (r) {
           var p = providers[r[0]];
           return el("tr", { "data-provider": p.id }, [el("th", { scope: "row" }, [shapeSwatch(p), p.short]),
-            el("td", { text: String(r[1]) }), el("td", { text: String(r[2]) }), el("td", { text: String(r[3]) }),
+            el("td", { text: String(r[1]) }), el("td", { text: r[7] ? r[2] + "+" : String(r[2]) }), el("td", { text: String(r[3]) }),
             el("td", { text: fmtLaunch(r[4]) }), el("td", { text: fmtLaunch(r[5]) }),
             el("td", { text: String(r[6].length), title: r[6].join(", ") })]);
         });
         out.appendChild(el("div", { class: "cm-scroll", tabindex: "0", role: "region", "aria-label": "Providers in " + m.name }, [
           el("table", { class: "cm-table" }, [el("caption", { text: "Providers in " + m.name }), el("thead", {}, [head]), el("tbody", {}, body)])]));
+        if (unknownZones) out.appendChild(el("p", { class: "cm-hint", text: "N+ zones: some regions publish no zone count, so the figure is a lower bound." }));
         if (m.countries.length) {
           var pids = m.providers.map(function (r) { return r[0]; });
           var head2 = el("tr", {}, [el("th", { scope: "col", text: "Country" })].concat(pids.map(function (pi) {
             return el("th", { scope: "col", text: providers[pi].short });
           })));
+          var rough = false;
           var rows2 = m.countries.map(function (c) {
             var by = {};
             c[1].forEach(function (n) { by[n[0]] = n; });
@@ -903,15 +906,16 @@
             return el("tr", { "data-country": c[0] }, [el("th", { scope: "row", text: name })].concat(pids.map(function (pi) {
               var n = by[pi];
               if (!n) return el("td", { text: "–" });
+              if (n[6]) rough = true;
               return el("td", {}, [el("code", { class: "cm-id", text: n[1] }), el("br"),
-                n[4].toLocaleString("en") + " km · ~" + Math.round(n[5]) + " ms"]);
+                n[4].toLocaleString("en") + " km · ~" + Math.round(n[5]) + " ms" + (n[6] ? " (rough)" : "")]);
             })));
           });
           out.appendChild(el("div", { class: "cm-scroll", tabindex: "0", role: "region", "aria-label": "Nearest region per country in " + m.name }, [
             el("table", { class: "cm-table" }, [el("caption", { text: "Nearest live region from each country's cities: distance and RTT " + data.compare.note }),
               el("thead", {}, [head2]), el("tbody", {}, rows2)])]));
           out.appendChild(el("p", { class: "cm-hint", text: "Distance: population-weighted median over the country's cities of 15,000+ people. RTT " +
-            data.compare.note + ", not measured." }));
+            data.compare.note + ", not measured." + (rough ? " Rough: the region is placed only at its country (the provider publishes no site)." : "") }));
         }
         if (m.without.length) out.appendChild(el("p", { class: "cm-hint", text: "No city to measure from in: " + m.without.join(", ") }));
       }
