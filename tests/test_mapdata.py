@@ -151,7 +151,7 @@ def test_comparison_is_compare_providers_per_market(project, blob):
                     int(n["location_precision"] == "country"),
                 )
                 for pid, n in c["nearest"].items()
-            }  # fmt: skip
+            }
             for c in want["countries"]
         }
         for cc in got:
