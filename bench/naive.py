@@ -27,7 +27,7 @@ def _popup(region, on: dt.date) -> str:
     )
     launched = region.launched.human() if region.launched else "unknown"
     return (
-        f"<h4>{esc(region.name)}</h4><p><code>{esc(region.id)}</code> · {esc(region.city)}, "
+        f"<h4>{esc(region.label)}</h4><p><code>{esc(region.id)}</code> · {esc(region.city or '')}, "
         f"{esc(country_name(region.country))} {flag(region.country)}</p>"
         f"<p>Kind: {esc(region.kind)} · Status: {esc(region.status(on) or '')}</p>"
         f"<p>Zones ({len(zones)}): {esc(', '.join(z.id or '?' for z in zones))}</p>"

@@ -355,7 +355,8 @@ def test_city_coverage_table(fixture_catalog):
     assert df["distance_km"].dtype == np.int64
     assert (df["rtt_est_ms"] >= df["rtt_floor_ms"]).all()
     assert (df["rtt_est_ms"] == df["rtt_est_ms"].round(1)).all()
-    assert df.attrs == {"as_of": "2025-05-15", "provider": "fixturecloud", "live_regions": 8}
+    assert df.attrs == {"as_of": "2025-05-15", "provider": "fixturecloud", "live_regions": 8,
+                        "providers": ["fixturecloud"], "country_precision": []}  # fmt: skip
     pd.testing.assert_frame_equal(df, coverage.city_coverage(fixture_catalog, AFTER))
 
 
@@ -432,13 +433,12 @@ def test_country_errors(fixture_catalog, tmp_path):
         root, [region_yaml("b-1", "Bangkok", "TH", 13.75, 100.5, "2020")], provider="othercloud"
     )
     two = load_catalog(root)
-    with pytest.raises(CloudmapError, match=r"2 providers \(othercloud, testcloud\); choose one"):
-        coverage.city_coverage(two, AFTER)
+    # several providers: the default measures from the nearest region of any of them
+    assert coverage.city_coverage(two, AFTER).attrs["provider"] == "all"
+    assert coverage.country_coverage(two, AFTER).attrs["providers"] == ["othercloud", "testcloud"]
     assert coverage.city_coverage(two, AFTER, provider="othercloud").attrs["provider"] == (
         "othercloud"
     )
-    with pytest.raises(CloudmapError, match=r"or provider='all' for the nearest region of any"):
-        coverage.country_coverage(two, AFTER)
 
 
 # --------------------------------------------------------------------------- several providers
@@ -467,7 +467,8 @@ def test_all_providers_measures_from_the_nearest_region_of_any(two_providers):
     ]
     assert ids == ["othercloud:b-1", "othercloud:b-2", "testcloud:a-1"]
     df = coverage.country_coverage(two_providers, AFTER, provider="all")
-    assert df.attrs == {"as_of": "2025-05-15", "provider": "all", "live_regions": 3}
+    assert df.attrs == {"as_of": "2025-05-15", "provider": "all", "live_regions": 3,
+                        "providers": ["othercloud", "testcloud"], "country_precision": []}  # fmt: skip
     by = df.set_index("iso_a2")
     assert by.loc["MX", "nearest_region"] == "othercloud:b-2"
     # a-1 and b-1 share a point: the tie goes to the name that sorts first
@@ -480,7 +481,9 @@ def test_all_providers_measures_from_the_nearest_region_of_any(two_providers):
     cities_all = coverage.city_coverage(two_providers, AFTER, provider=" ALL ")
     assert set(cities_all["nearest_region"]) <= {"othercloud:b-2", "othercloud:b-1"}
     text = coverage_text(df.head(3))
-    assert text.startswith("Coverage by all providers as of 2025-05-15 (3 live regions)\n")
+    assert text.startswith(
+        "Coverage by the nearest of othercloud, testcloud as of 2025-05-15 (3 live regions)\n"
+    )
     cmp = coverage.compare(two_providers, BEFORE, AFTER, provider="all", countries=["MX"])
     assert cmp.attrs["provider"] == "all"
     with pytest.raises(CloudmapError, match=r"^no provider has a live region on 2000-01-01"):
@@ -502,18 +505,21 @@ def test_a_build_measures_coverage_once_for_the_map_and_the_exports(monkeypatch,
     from cloudmap.project import load_project
 
     calls = []
-    real = coverage.country_coverage
+    real = coverage._measure
 
-    def counting(*args, **kwargs):
-        calls.append(args[1])
-        return real(*args, **kwargs)
+    def counting(catalog, on, pid):
+        calls.append((on, pid))
+        return real(catalog, on, pid)
 
-    monkeypatch.setattr(coverage, "country_coverage", counting)
+    monkeypatch.setattr(coverage, "_measure", counting)
     root = tmp_path / "repo"
     for part in ("data", "seeds", "geo"):
         shutil.copytree(REPO / part, root / part)
-    load_project(root).build(tmp_path / "site")
-    assert len(calls) == 1
+    project = load_project(root)
+    project.build(tmp_path / "site")
+    # the map (per provider, per market), the comparison and the exports all ask; each city's
+    # nearest region is measured once per provider (and once for all of them together)
+    assert sorted(calls) == sorted({(project.on(), p) for p in [*project.providers, "all"]})
 
 
 # --------------------------------------------------------------------------- markets, compare

@@ -100,7 +100,7 @@ def test_json_has_stable_keys_and_sorted_lists(mini, run):
         "to": {"as_of": "2025-04-30", "catalog": "current"},
         "totals": {
             "regions": {"before": 1, "after": 1},
-            "zones": {"before": 2, "after": 1},
+            "zones": {"before": 2, "after": 1, "before_known": True, "after_known": True},
             "countries": {"before": 1, "after": 1},
         },
         "regions": {
@@ -117,6 +117,7 @@ def test_json_has_stable_keys_and_sorted_lists(mini, run):
             ],
             "announced": [],
             "removed": [],
+            "reverted": [],
         },
         "zones": {
             "opened": [zone("mx-central-1a", "mx-central-1", "2025-02-19")],
@@ -125,6 +126,7 @@ def test_json_has_stable_keys_and_sorted_lists(mini, run):
                 zone("au-east-1b", "au-east-1", "2025-03-31"),
             ],
             "removed": [],
+            "counts_published": [],
         },
         "sites": {"announced": []},
         "countries": {"new": ["MX"], "lost": ["AU"]},
@@ -162,8 +164,9 @@ def test_closing_and_announced(mini, run):
         "closed": [],
         "announced": [region("mx-central-1", "Mexico (Queretaro)", "MX", "2024-10")],
         "removed": [],
+        "reverted": [],
     }
-    assert data["zones"] == {"opened": [], "closed": [], "removed": []}
+    assert data["zones"] == {"opened": [], "closed": [], "removed": [], "counts_published": []}
     out = run("diff", "--root", str(mini), "--from", "2024-01-01", "--to", "2024-12-31").out
     assert "Regions closing (closure announced): 1\n  au-east-1  Australia (Sydney), AU  " \
         "2024-06-01 (closes 2025-03-31)\n" in out  # fmt: skip
@@ -190,7 +193,12 @@ def test_base_folder_against_edits(mini, run, tmp_path):
     data = json.loads(result.out)
     assert data["from"] == {"as_of": "2025-12-31", "catalog": str(base)}
     assert data["to"] == {"as_of": "2025-12-31", "catalog": "current"}
-    assert data["totals"]["zones"] == {"before": 1, "after": 2}  # local regions are not counted
+    assert data["totals"]["zones"] == {
+        "before": 1,
+        "after": 2,
+        "before_known": True,
+        "after_known": True,
+    }  # local regions are not counted
     assert data["zones"]["opened"] == [zone("mx-central-1b", "mx-central-1", "2025-06")]
     assert data["zones"]["closed"] == [zone("cn-east-9a", "cn-east-9", "2025-04-01")]
     closed = {"id": "cn-east-9", "name": "China (Hangzhou local)", "country": "CN",
@@ -222,6 +230,39 @@ def test_base_has_a_region_the_current_catalog_dropped(mini, run, tmp_path):
     out = run("diff", "--root", str(mini), "--base", str(base), "--to", "2024-01-01").out
     assert "\nRegions no longer in the catalog: 1\n  au-east-1  Australia (Sydney), AU  " \
         "(was live)\n" in out  # fmt: skip
+
+
+def test_base_with_a_closure_the_current_catalog_undid(mini, run, tmp_path):
+    """A closure recorded in error and removed: the region moves from closed back to live, and
+    the diff says so (the totals alone would change unexplained)."""
+    base = tmp_path / "base"
+    shutil.copytree(mini, base)
+    path = mini / "data/testcloud.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  closure_announced: 2024-06-01\n  closed: 2025-03-31\n",
+                                 "  closure_announced: null\n  closed: null\n"),
+                    encoding="utf-8")  # fmt: skip
+    out = run("diff", "--root", str(mini), "--base", str(base), "--to", "2025-05-15").out
+    assert "\nRegions whose recorded event was undone: 1\n  au-east-1  Australia (Sydney), AU  " \
+        "(closed 2025-03-31 removed; now live)\n" in out  # fmt: skip
+    assert "regions 1 -> 2" in out.splitlines()[1]
+
+
+def test_zone_counts_that_become_known_are_not_openings(mini, run):
+    path = mini / "data/testcloud.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  launched: 2016-12\n", "  launched: 2016-12\n"
+                                 "  zones_since: 2019-06\n", 1), encoding="utf-8")  # fmt: skip
+    data = json.loads(run("diff", "--root", str(mini), "--from", "2019-01-01", "--to",
+                          "2020-01-01", "--json").out)  # fmt: skip
+    assert data["zones"]["opened"] == []
+    assert data["zones"]["counts_published"] == [
+        {"id": "au-east-1", "region": "au-east-1", "provider": "testcloud", "date": "2019-06"}
+    ]
+    assert data["totals"]["zones"] == {"before": 1, "after": 2, "before_known": False,
+                                       "after_known": True}  # fmt: skip
+    text_out = run("diff", "--root", str(mini), "--from", "2019-01-01", "--to", "2020-01-01").out
+    assert "zones 1+ -> 2" in text_out
 
 
 def _git(cwd: Path, *args: str) -> None:

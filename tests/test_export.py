@@ -644,6 +644,15 @@ def test_kml_has_a_style_per_status_and_escapes_text(fixture_project):
     ET.fromstring(text.encode("utf-8"))  # well-formed
 
 
+def test_kml_names_a_region_without_a_published_name_or_city_by_its_id(fixture_project):
+    layer = export.build_layers(fixture_project, on=MAY_2025, layers=["regions"])["regions"]
+    props = dict(layer.features[0].properties, name=None, city=None, zones_known=False)
+    feat = export.Feature(layer.features[0].id, props, layer.features[0].geometry)
+    text = export.kml_text(export.Layer("regions", layer.fields, (feat,), "Point"), MAY_2025)
+    assert f"<name>{props['region']}</name>" in text and "None" not in text
+    assert f"Live zones: {props['live_zones']}+ (count not published)" in text
+
+
 def test_list_items_with_the_separator_are_escaped():
     assert flat_value(["a;b", "c"]) == "a%3Bb;c"
     assert flat_value([]) == ""

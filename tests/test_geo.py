@@ -605,7 +605,7 @@ def test_country_layer(tmp_path):
     root = layer_project(tmp_path)
     project = load_project(root, full=False)  # "Somewhere" is in no gazetteer
     before = project.countries(dt.date(2025, 3, 1))
-    assert list(before.columns)[:11] == [
+    assert list(before.columns)[:12] == [
         "id",
         "iso_a2",
         "iso_a3",
@@ -614,6 +614,7 @@ def test_country_layer(tmp_path):
         "status",
         "live_regions",
         "live_zones",
+        "zones_known",
         "first_launch",
         "markets",
         "target_markets",
@@ -648,6 +649,7 @@ def test_market_stats(tmp_path):
         "countries_hosting": 1,
         "live_regions": 2,
         "live_zones": 4,
+        "zones_known": True,
         "announcements": ["2025-05-15-results"],
     }
     assert stats["Japan"]["live_regions"] == 0 and stats["Japan"]["countries_hosting"] == 0

@@ -62,7 +62,7 @@ def _regions(before: Catalog, b: dt.date, after: Catalog, a: dt.date) -> dict[st
     old = {r.key: r for r in before.regions}
     new_ids = {r.key for r in after.regions}
     out: dict[str, list[tuple[dt.date, dict[str, Any]]]] = {
-        k: [] for k in ("opened", "closing", "closed", "announced", "removed")
+        k: [] for k in ("opened", "closing", "closed", "announced", "removed", "reverted")
     }
     for r in after.regions:
         o = old.get(r.key)
@@ -83,6 +83,17 @@ def _regions(before: Catalog, b: dt.date, after: Catalog, a: dt.date) -> dict[st
     for r in before.regions:
         if r.key not in new_ids and r.status(b) is not None:
             out["removed"].append((dt.date.min, _region_row(r, None) | {"was": r.status(b)}))
+    # A new version of the catalog can also undo an event (a closure recorded in error): the
+    # region's status moves back, which no event above reports.
+    for r in after.regions:
+        o = old.get(r.key)
+        if o is None:
+            continue
+        for key in ("closed", "closure_announced", "launched", "announced"):
+            if _by(getattr(o, key), b) and not _by(getattr(r, key), a):
+                row = _region_row(r, getattr(o, key)) | {"undone": key, "now": r.status(a)}
+                out["reverted"].append((_order(getattr(o, key)), row))
+                break
     return {k: _sorted(v) for k, v in out.items()}
 
 
@@ -105,6 +116,21 @@ def _zones(before: Catalog, b: dt.date, after: Catalog, a: dt.date) -> dict[str,
         if (pid, zid) not in new_ids and _zone_opened(r, z, b) and not _zone_closed(r, z, b):
             removed.append((dt.date.min, _zone_row(r, zid, None)))
     return {"opened": _sorted(opened), "closed": _sorted(closed), "removed": _sorted(removed)}
+
+
+def _published(fp_b: Any, fp_a: Any) -> list[dict[str, Any]]:
+    """Counted regions live at both ends whose zone count became known in between (their
+    ``zones_since`` was reached): the zone total grows though no zone opened."""
+    unknown_before = {r.key for r in fp_b.zones_unknown}
+    live_before = {r.key for r in fp_b.regions}
+    still_unknown = {r.key for r in fp_a.zones_unknown}
+    out = []
+    for r in fp_a.regions:
+        if r.key in unknown_before and r.key in live_before and r.key not in still_unknown:
+            row = {"id": r.id, "region": r.id, "provider": r.provider,
+                   "date": _text(r.zones_since)}  # fmt: skip
+            out.append((_order(r.zones_since), row))
+    return _sorted(out)
 
 
 def _zone_row(r: Region, zid: str, d: PartialDate | None) -> dict[str, Any]:
@@ -164,16 +190,19 @@ def compare(
     b, a = before_on, after_on
     markets = after.markets
     fp_b, fp_a = footprint(before, b), footprint(after, a)
-    totals = {
+    totals: dict[str, dict[str, Any]] = {
         key: {"before": len(getattr(fp_b, key)), "after": len(getattr(fp_a, key))}
         for key in ("regions", "zones", "countries")
     }
+    # zone figures are lower bounds while some counted regions' zone counts are not known
+    totals["zones"]["before_known"] = not fp_b.zones_unknown
+    totals["zones"]["after_known"] = not fp_a.zones_unknown
     return {
         "from": {"as_of": b.isoformat(), "catalog": labels[0]},
         "to": {"as_of": a.isoformat(), "catalog": labels[1]},
         "totals": totals,
         "regions": _regions(before, b, after, a),
-        "zones": _zones(before, b, after, a),
+        "zones": {**_zones(before, b, after, a), "counts_published": _published(fp_b, fp_a)},
         "sites": {"announced": _sites(before, b, after, a)},
         "countries": {
             "new": sorted(set(fp_a.countries) - set(fp_b.countries)),
@@ -265,8 +294,10 @@ def _label(p: Problem, base: str) -> Problem:
 # --------------------------------------------------------------------------- text
 
 
-def _arrow(v: Mapping[str, int]) -> str:
-    return f"{v['before']}" if v["before"] == v["after"] else f"{v['before']} -> {v['after']}"
+def _arrow(v: Mapping[str, Any]) -> str:
+    b = f"{v['before']}{'' if v.get('before_known', True) else '+'}"
+    a = f"{v['after']}{'' if v.get('after_known', True) else '+'}"
+    return b if b == a else f"{b} -> {a}"
 
 
 def format_text(report: Mapping[str, Any]) -> str:
@@ -311,8 +342,21 @@ def format_text(report: Mapping[str, Any]) -> str:
             regs["removed"],
             lambda r: f"{r['id']}  {r['name']}, {r['country']}  (was {r['was']})",
         )
+    if regs["reverted"]:
+        section(
+            "Regions whose recorded event was undone",
+            regs["reverted"],
+            lambda r: f"{r['id']}  {r['name']}, {r['country']}  ({r['undone']} {r['date']} "
+            f"removed; now {r['now'] or 'not announced'})",
+        )
     section("Zones opened", zones["opened"], lambda z: f"{z['id']}  ({z['region']})  {z['date']}")
     section("Zones closed", zones["closed"], lambda z: f"{z['id']}  ({z['region']})  {z['date']}")
+    if zones["counts_published"]:
+        section(
+            "Zone counts that became known (zones_since reached; no zone opened)",
+            zones["counts_published"],
+            lambda z: f"{z['region']}  {z['date']}",
+        )
     if zones["removed"]:
         section(
             "Zones no longer in the catalog",
@@ -331,8 +375,8 @@ def format_text(report: Mapping[str, Any]) -> str:
     if any(str(r.get("date") or "").startswith("<=") for r in rows):
         lines += [
             "",
-            '<=DATE: known only as "no later than" that date (first seen in a dated source); '
-            "the catalog counts the event from that",
+            "<=DATE: known only as \"no later than\" that date (first seen in a source, or by "
+            "the review date); the catalog counts the event from that",
             f"date, but it may have happened before {f['as_of']}.",
         ]
     c = report["countries"]

@@ -100,7 +100,8 @@ def _kml_description(p: dict[str, Value]) -> str:
     status = str(p["status"])
     lines = [
         f"{p['region']} · {STATUS_LABELS.get(status, status)} on {p['as_of']}",
-        f"{p['city']}, {p['country_name']} ({p['country']}) · {p['kind']}",
+        f"{str(p['city']) + ', ' if p['city'] else ''}{p['country_name']} ({p['country']}) · "
+        f"{p['kind']}",
     ]
     for key, label in (
         ("announced", "Announced"),
@@ -112,8 +113,9 @@ def _kml_description(p: dict[str, Value]) -> str:
             q = f"{p[f'{key}_qualifier']} " if p[f"{key}_qualifier"] else ""
             lines.append(f"{label}: {q}{p[key]}")
     zones = p["live_zone_ids"]
+    count = p["live_zones"] if p["zones_known"] else f"{p['live_zones']}+ (count not published)"
     lines.append(
-        f"Live zones: {p['live_zones']}"
+        f"Live zones: {count}"
         + (
             f" ({', '.join(zones)})"  # type: ignore[arg-type]
             if zones
@@ -162,7 +164,7 @@ def kml_text(layer: Layer, on: dt.date) -> str:
             if v is not None and v != ""
         )
         out.append(
-            f"<Placemark id={quoteattr(feat.id)}><name>{escape(str(p['name']))}</name>"
+            f"<Placemark id={quoteattr(feat.id)}><name>{escape(str(p['name'] or p['region']))}</name>"
             f"<description>{escape(_kml_description(p))}</description>"
             f"<styleUrl>#status-{p['status']}</styleUrl>"
             f'<ExtendedData><SchemaData schemaUrl="#{layer.name}">{data}</SchemaData>'
