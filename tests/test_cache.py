@@ -220,9 +220,19 @@ def test_provider_files_rebuilt_from_the_cache_are_the_records_read_afresh(tmp_p
         assert [p.key_lines for p in got.providers.values()] == [
             p.key_lines for p in fresh.providers.values()
         ]
-    buf = io.BytesIO()
-    np.savez(buf, __meta__=np.frombuffer(json.dumps(
-        {"format": cache._FORMAT, "meta": {"provider": [1, 2]}}).encode(), dtype=np.uint8))  # fmt: skip
-    stored[0].write_bytes(buf.getvalue())
-    again, problems = read_catalog(REPO)
-    assert not problems and again.regions == fresh.regions
+    import re
+
+    # a coordinate of the wrong type; a provider id that is a number
+    for pattern, repl in ((rb"-?\d+\.\d+", b'"x"'), (rb'"[a-z]+(?:-cloud)?"', b"12345")):
+        entry = cache._read(stored[0])
+        data = entry.arrays["json"].tobytes()
+        bad = re.sub(pattern, repl, data, count=1)
+        assert bad != data
+        buf = io.BytesIO()
+        meta = json.dumps({"format": cache._FORMAT, "meta": entry.meta}).encode()
+        np.savez(buf, __meta__=np.frombuffer(meta, dtype=np.uint8),
+                 json=np.frombuffer(bad, dtype=np.uint8))  # fmt: skip
+        stored[0].write_bytes(buf.getvalue())
+        again, problems = read_catalog(REPO)
+        assert not problems and again.regions == fresh.regions
+        assert cache._read(stored[0]).arrays["json"].tobytes() == data  # rewritten

@@ -203,3 +203,22 @@ def test_more_than_n_and_target_claims_reconcile(mini):
     assert rows["2025-01-02-rival-short"]["result"] == "differs"
     assert rows["2025-01-02-rival-short"]["checks"][0]["difference"] == -1
     assert rows["2025-01-03-rival-target"]["result"] == "target"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\u0627\u0644\u0631\u064a\u0627\u0636\u200f (Riyadh)",  # Arabic with a right-to-left mark
+        "\u0e01\u0e23\u0e38\u0e07\u0e40\u0e17\u0e1e\u200b\u0e21\u0e2b\u0e32\u0e19\u0e04\u0e23",  # Thai word break
+        "Nether\u00adlands",  # soft hyphen
+        "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",  # Persian zero-width non-joiner
+    ],
+)
+def test_script_marks_are_fine_in_notes_but_not_in_names(text):
+    """Free text may hold the format marks some scripts need; one-line fields (names, cities,
+    titles) may not, since an invisible character makes equal-looking names differ. ZWNJ is
+    fine in both."""
+    from cloudmap.reader import has_control
+
+    assert has_control(text, newlines=True) is None
+    assert (has_control(text) is None) == ("\u200c" in text)

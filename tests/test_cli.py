@@ -167,3 +167,41 @@ def test_stats_includes_market_figures(mini, run):
             "zones_known": True,
         }
     ]
+
+
+def test_compare_csv_says_which_zone_counts_and_points_are_rough(run):
+    from conftest import REPO
+
+    rows = run("compare", "--root", str(REPO), "--csv").out.splitlines()
+    assert rows[0].split(",")[:4] == ["provider", "live_regions", "live_zones", "zones_known"]
+    known = {r.split(",")[0]: r.split(",")[3] for r in rows[1:]}
+    assert known["huawei-cloud"] == "false" and known["aws"] == "true"
+    rows = run("compare", "--root", str(REPO), "--csv", "--market", "Middle East").out.splitlines()
+    assert rows[0].endswith(",rtt_est_ms,location_precision")
+    assert {r.rsplit(",", 1)[1] for r in rows[1:]} <= {"facility", "metro", "admin-area", "country"}
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["region add", "region update", "region close", "region add-zone", "announce add", "stats",
+     "reconcile", "compare", "diff", "coverage", "export", "validate"],
+)  # fmt: skip
+def test_help_examples_run_on_the_projects_own_data(command, tmp_path):
+    """Each --help example works as printed on a copy of the repository (review: several named
+    ambiguous ids or left out the provider)."""
+    import shlex
+    import shutil
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    for part in ("data", "seeds", "geo"):
+        shutil.copytree(REPO / part, tmp_path / part)
+    helptext = subprocess.run([sys.executable, "-m", "cloudmap", *command.split(), "--help"],
+                              capture_output=True, text=True, check=True).stdout  # fmt: skip
+    example = helptext.split("\nExample:\n", 1)[1].strip().splitlines()[0]
+    argv = shlex.split(example)[1:]
+    r = subprocess.run([sys.executable, "-m", "cloudmap", *argv], cwd=tmp_path,
+                       capture_output=True, text=True, check=False)  # fmt: skip
+    assert r.returncode == 0, (example, r.stderr)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import json
 import shutil
 from pathlib import Path
 
@@ -153,6 +154,18 @@ def test_region_update(mini, run):
         "+    supports: name, coordinates, launch date, notes, announcement of au-east-1",
         "+  notes: moved",
     ]
+
+
+def test_announce_add_records_more_than_n(mini, run):
+    r = run("announce", "add", "--date", "2025-05-15", "--title", "Over three regions",
+            "--source", URL, "--claim", "regions=2+", "--claim", "zones=4", "--root", str(mini))  # fmt: skip
+    assert r.code == 0, r.err
+    seed = (mini / "seeds" / "2025-05-15-over-three-regions.yaml").read_text(encoding="utf-8")
+    assert "totals: {regions: 2+, zones: 4}" in seed or "totals: {regions: '2+', zones: 4}" in seed
+    rows = {x["announcement"]: x for x in json.loads(run("reconcile", "--root", str(mini),
+                                                          "--json").out)}  # fmt: skip
+    check = rows["2025-05-15-over-three-regions"]["checks"][0]
+    assert check["what"] == "regions" and check["claimed"] == "2+"
 
 
 def test_region_add_refuses_a_site_in_another_country(mini, run):
@@ -520,7 +533,7 @@ BAD = [
     ("bad-claim",
      ["announce", "add", "--date", "2025-02-20", "--title", "T", "--source", URL, "--claim",
       "regions=many"],
-     ["Error: claim 'regions=many': write regions=N, zones=N or countries=N"]),
+     ["Error: claim 'regions=many': write regions=N, zones=N or countries=N (N+ for \"more than N\")"]),
     ("bad-seed-id",
      ["announce", "add", "--date", "2025-02-20", "--title", "T", "--source", URL, "--id",
       "My Notes"],

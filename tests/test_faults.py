@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -90,6 +91,17 @@ def test_an_edit_never_writes_through_a_link_out_of_the_project(project, tmp_pat
         "outside the project; edits write only inside it (put the file itself in place of the "
         "link); nothing was written\n")  # fmt: skip
     assert real.read_bytes() == before
+
+
+def test_an_edit_never_writes_through_a_linked_data_folder_out_of_the_project(project, tmp_path):
+    outside = tmp_path / "outside-data"
+    shutil.move(project / "data", outside)
+    (project / "data").symlink_to(outside)
+    before = tree_digest(outside)
+    r = _cli("region", "update", "mx-central-1", "--name", "Mexico", "--source", faults.URL,
+             cwd=project)  # fmt: skip
+    assert r.returncode == 1 and "outside the project" in r.stderr, r.stderr
+    assert tree_digest(outside) == before
 
 
 def test_a_failing_edit_through_a_symlinked_data_file_changes_nothing(project, tmp_path):

@@ -166,6 +166,21 @@ def test_a_page_without_lifecycle_labels_says_nothing_about_status(run):
     assert out["labels_disagree"] == []
 
 
+def test_an_unknown_status_text_is_not_read_as_a_closure(run, tmp_path):
+    page = tmp_path / "status.html"
+    page.write_text(
+        "<html><body><table><tr><th>Region</th><th>Region ID</th><th>Status</th><th>Zones</th>"
+        "</tr><tr><td>China (Hangzhou)</td><td>cn-hangzhou</td><td>Available</td>"
+        "<td>cn-hangzhou-b</td></tr><tr><td>China (Shanghai)</td><td>cn-shanghai</td>"
+        "<td>Closed</td><td>cn-shanghai-a</td></tr></table></body></html>",
+        encoding="utf-8",
+    )
+    out = json.loads(run("check-docs", str(page), "--partial", "--json", "--root",
+                         str(REPO)).out)  # fmt: skip
+    assert [d["region"] for d in out["labels_disagree"]] == ["cn-shanghai"]  # "Closed" is known
+    assert not any("cn-hangzhou " in c and " close " in c for c in out["commands"])
+
+
 def test_check_docs_against_the_full_chinese_zone_table(run):
     result = run("check-docs", str(DOCS / "ecs-regions-zones-zh.html"), "--json", "--root",
                  str(REPO))  # fmt: skip

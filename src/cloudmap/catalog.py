@@ -183,6 +183,9 @@ def read_provider_file(
     if len(raw) < CACHE_MIN_BYTES:
         return _read_provider_file(path, display)
     import hashlib
+    import json
+
+    import numpy as np
 
     from cloudmap.cache import Entry, cached, code_key
     from cloudmap.records_cache import pack_file, unpack_file
@@ -195,10 +198,18 @@ def read_provider_file(
         provider, regions, sites, problems = fresh[0]
         if problems or provider is None:
             raise _NotCached
-        return Entry(pack_file(provider, regions, sites))
+        text = json.dumps(pack_file(provider, regions, sites), separators=(",", ":"))
+        data = text.encode("utf-8")
+        return Entry({"sha256": hashlib.sha256(data).hexdigest()},
+                     {"json": np.frombuffer(data, dtype=np.uint8)})  # fmt: skip
 
     def valid(e: Entry) -> bool:
-        rebuilt.append(unpack_file(e.meta))
+        """Used only if the stored bytes are the ones written (a damaged or edited entry is a
+        miss, read afresh and rewritten) and rebuild into records."""
+        data = e.arrays["json"].tobytes()
+        if hashlib.sha256(data).hexdigest() != e.meta["sha256"]:
+            return False
+        rebuilt.append(unpack_file(json.loads(data)))
         return True
 
     key = f"{hashlib.sha256(raw).hexdigest()}|{display}|{_code_key(code_key)}"

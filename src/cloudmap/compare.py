@@ -202,18 +202,19 @@ def compare_csv(result: dict[str, Any]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     if not result["countries"]:
-        w.writerow(["provider", "live_regions", "live_zones", "countries_covered",
-                    "first_launch", "latest_launch", "announced"])  # fmt: skip
+        w.writerow(["provider", "live_regions", "live_zones", "zones_known",
+                    "countries_covered", "first_launch", "latest_launch", "announced"])  # fmt: skip
         for p in result["providers"]:
             w.writerow([p["provider"], p["live_regions"], p["live_zones"],
+                        str(not p["zones_unknown"]).lower(),
                         p["countries_covered"], _date(p["first_launch"],
                         p["first_launch_qualifier"]), _date(p["latest_launch"],
                         p["latest_launch_qualifier"]), len(p["announced"])])  # fmt: skip
         return buf.getvalue()
     w.writerow(["iso_a2", "country", "provider", "nearest_region", "region_country",
-                "median_km", "rtt_est_ms"])  # fmt: skip
+                "median_km", "rtt_est_ms", "location_precision"])  # fmt: skip
     for c in result["countries"]:
         for pid, n in sorted(c["nearest"].items()):
             w.writerow([c["iso_a2"], c["name"], pid, n["region"], n["region_country"],
-                        n["median_km"], n["rtt_est_ms"]])  # fmt: skip
+                        n["median_km"], n["rtt_est_ms"], n["location_precision"]])  # fmt: skip
     return buf.getvalue()

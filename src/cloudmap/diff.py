@@ -319,7 +319,8 @@ def format_text(report: Mapping[str, Any]) -> str:
     regs, zones = report["regions"], report["zones"]
 
     def region(r: Mapping[str, Any]) -> str:
-        return f"{r['id']}  {r['name']}, {r['country']}  {r['date']}"
+        name = f"{r['name']}, " if r["name"] != r["id"] else ""  # no published name: id once
+        return f"{r['id']}  {name}{r['country']}  {r['date']}"
 
     section("Regions opened", regs["opened"], region)
     section(

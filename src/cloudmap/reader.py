@@ -66,22 +66,35 @@ def describe(value: object) -> str:
     return f"{type(value).__name__} {text}"
 
 
-# Invisible characters that change what text says or how it reads without showing: bidi marks
-# and overrides, zero-width space, word joiners, soft hyphen, byte-order mark, and the Unicode
-# line/paragraph separators (a line break that is not one). Zero-width (non-)joiners stay:
-# Persian, Indic scripts and emoji need them.
-_INVISIBLE = (
-    "\u00ad\u061c\u180e\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+# Characters that change what text says or how it reads without showing, refused everywhere:
+# bidi embeddings, overrides and isolates ("Trojan Source"), the Unicode line/paragraph
+# separators (a line break that is not one), word joiners and invisible operators, the
+# byte-order mark, Hangul fillers and tag characters ("ASCII smuggling").
+_ALWAYS = (
+    "\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u115f\u1160\u3164\uffa0"
+    "\U000e0000-\U000e007f"
 )
-_CONTROL = re.compile(f"[\x00-\x1f\x7f-\x9f{_INVISIBLE}]")
-_CONTROL_BUT_NEWLINE = re.compile(f"[\x00-\x09\x0b-\x1f\x7f-\x9f{_INVISIBLE}]")
+# Format marks that free text in some scripts needs (Arabic, Hebrew and Persian direction marks,
+# the Thai/Khmer/Lao word-break hint, Mongolian's vowel separator, the soft hyphen), allowed in
+# notes and summaries but not in one-line fields (names, titles, cities), where an invisible
+# character would make equal-looking strings differ. Zero-width (non-)joiners are allowed
+# everywhere: Persian, Indic scripts and emoji need them.
+_LINE_ONLY = "\u00ad\u061c\u180e\u200b\u200e\u200f"
+_IN_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f{_ALWAYS}{_LINE_ONLY}]")
+_IN_TEXT = re.compile(f"[\x00-\x09\x0b-\x1f\x7f-\x9f{_ALWAYS}]")
 
 
 def has_control(text: str, *, newlines: bool = False) -> str | None:
-    """The first control (Unicode Cc), bidi or invisible character in ``text`` (as
-    ``U+XXXX``), else None; ``newlines`` allows line breaks."""
-    m = (_CONTROL_BUT_NEWLINE if newlines else _CONTROL).search(text)
+    """The first control (Unicode Cc) or refused invisible character in ``text`` (as
+    ``U+XXXX``), else None. ``newlines``: free text (line breaks and the script marks in
+    _LINE_ONLY allowed)."""
+    m = (_IN_TEXT if newlines else _IN_LINE).search(text)
     return f"U+{ord(m.group()):04X}" if m else None
+
+
+def char_kind(code: str) -> str:
+    """``control`` or ``invisible``, for messages about ``has_control``'s finding."""
+    return "control" if unicodedata.category(chr(int(code[2:], 16))) == "Cc" else "invisible"
 
 
 def check_url(url: str) -> str | None:
@@ -236,7 +249,7 @@ class Reader:
             text = raw.strip()
             bad = has_control(text, newlines=t == "text")
             if bad:
-                add(line, id_, fld, f"contains the control character {bad}; remove it")
+                add(line, id_, fld, f"contains the {char_kind(bad)} character {bad}; remove it")
                 return None
             return self._text(text, t, choices or ENUMS.get(t, ()), line=line, id_=id_, fld=fld)
         if t == "date":

@@ -204,7 +204,7 @@ def _edit_commands(sub: Any) -> None:
                  "adds an announced site to data/<provider>.yaml",
                  "cloudmap announce add --date 2025-09-24 --title 'Apsara Conference 2025' "
                  "--source https://example.com/apsara --claim regions=29 --claim zones=91 "
-                 "--market Europe --site BR --site FR:Paris", c.cmd_announce_add)  # fmt: skip
+                 "--market Europe --site BR --site FR:Paris --provider alibaba-cloud", c.cmd_announce_add)  # fmt: skip
     p.add_argument("--date", required=True, metavar="DATE", help="date of the announcement")
     p.add_argument("--title", required=True, metavar="TEXT", help="short title")
     _edit_options(p, announcement=False)
@@ -245,7 +245,8 @@ def _edit_commands(sub: Any) -> None:
     p = _command(actions, "add", "append a region to data/<provider>.yaml",
                  "cloudmap region add --id na-south-2 --name 'Mexico (Monterrey)' --city "
                  "Monterrey --country MX --lat 25.6751 --lon -100.3185 --launched 2026-09-01 "
-                 "--zones a,b --source https://example.com/monterrey", c.cmd_region_add)  # fmt: skip
+                 "--zones a,b --source https://example.com/monterrey --provider alibaba-cloud",
+                 c.cmd_region_add)  # fmt: skip
     p.add_argument("--id", required=True, metavar="ID", help="the provider's region id")
     p.add_argument("--name", required=True, metavar="TEXT", help="official English name")
     p.add_argument("--city", required=True, metavar="TEXT", help="city (GeoNames spelling)")
@@ -266,7 +267,7 @@ def _edit_commands(sub: Any) -> None:
     p.add_argument("--notes", metavar="TEXT", help="free text (unknowns, caveats)")
 
     p = _command(actions, "update", "change fields of a region and cite the source",
-                 "cloudmap region update na-south-1 --name 'Mexico (Querétaro)' --source "
+                 "cloudmap region update alibaba-cloud:na-south-1 --name 'Mexico (Querétaro)' --source "
                  "https://example.com/regions", c.cmd_region_update)  # fmt: skip
     p.add_argument("region", metavar="ID", help="region id (provider:id when ambiguous)")
     for opt in ("name", "city", "country", "notes"):
@@ -282,7 +283,7 @@ def _edit_commands(sub: Any) -> None:
     _edit_options(p)
 
     p = _command(actions, "close", "record a region's closure (its zones close with it)",
-                 "cloudmap region close ap-southeast-2 --date 2024-10-01 --announced 2024-06 "
+                 "cloudmap region close alibaba-cloud:ap-northeast-2 --date 2026-06-30 --announced 2026-03 "
                  "--source https://example.com/closure", c.cmd_region_close)  # fmt: skip
     p.add_argument("region", metavar="ID", help="region id (provider:id when ambiguous)")
     p.add_argument("--date", required=True, metavar="DATE", help="the day service ended")
@@ -290,7 +291,7 @@ def _edit_commands(sub: Any) -> None:
     _edit_options(p)
 
     p = _command(actions, "add-zone", "add a zone to a region",
-                 "cloudmap region add-zone ap-southeast-7 --zone ap-southeast-7c --opened "
+                 "cloudmap region add-zone alibaba-cloud:ap-southeast-7 --zone ap-southeast-7c --opened "
                  "2026-01 --source https://example.com/bangkok", c.cmd_region_add_zone)  # fmt: skip
     p.add_argument("region", metavar="ID", help="region id (provider:id when ambiguous)")
     p.add_argument("--zone", required=True, metavar="ZONE", help="zone id or suffix (c)")

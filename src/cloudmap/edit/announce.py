@@ -29,14 +29,19 @@ from cloudmap.errors import CloudmapError
 from cloudmap.schema import ID_HINT, ID_RE
 
 
-def _claims(items: Sequence[str]) -> dict[str, int]:
-    out: dict[str, int] = {}
+def _claims(items: Sequence[str]) -> dict[str, int | str]:
+    """``regions=30`` -> 30; ``regions=30+`` ("more than 30", as "over 30" is written) -> "30+"."""
+    out: dict[str, int | str] = {}
     for item in items:
         key, _, value = item.partition("=")
-        key = key.strip()
-        if key not in _CLAIM_KEYS or not value.strip().isdigit():
-            raise CloudmapError(f"claim {item!r}: write regions=N, zones=N or countries=N")
-        out[key] = int(value)
+        key, value = key.strip(), value.strip()
+        more = value.endswith("+")
+        number = value[:-1] if more else value
+        if key not in _CLAIM_KEYS or not number.isdigit():
+            raise CloudmapError(
+                f"claim {item!r}: write regions=N, zones=N or countries=N (N+ for \"more than N\")"
+            )
+        out[key] = f"{int(number)}+" if more else int(number)
     return out
 
 

@@ -272,13 +272,12 @@ def add_zone(
     rid = str(m["id"])
     zid = zone_id(rid, zone)
     opened_d = parse_option_date("opened", opened) if opened else None
-    for pf in session.providers():
-        for r in records(pf, "regions"):
-            for z in r.get("zones") or []:
-                if isinstance(z, dict) and str(z.get("id")) == zid:
-                    raise CloudmapError(
-                        f"zone {zid} is already listed in region {r.get('id')} ({pf.rel}:{line_of(z)})"
-                    )
+    for r in records(f, "regions"):  # zone ids are unique within a provider (its own file)
+        for z in r.get("zones") or []:
+            if isinstance(z, dict) and str(z.get("id")) == zid:
+                raise CloudmapError(
+                    f"zone {zid} is already listed in region {r.get('id')} ({f.rel}:{line_of(z)})"
+                )
     record: dict[str, Any] = {"id": zid, "opened": date_node(opened_d), "closed": None}
     if notes:
         record["notes"] = notes

@@ -63,13 +63,14 @@ class Session:
                 raise CloudmapError(
                     f"{rel}: a symbolic link that loops or leads nowhere; fix or remove it"
                 ) from None
-            if not target.is_relative_to(self.root.resolve()):
-                raise CloudmapError(
-                    f"{rel}: a symbolic link to {target}, outside the project; edits write only "
-                    "inside it (put the file itself in place of the link); nothing was written"
-                )
-            return target
-        return path
+        else:
+            target = path.resolve()  # a linked data/ or seeds/ folder leads out just the same
+        if not target.is_relative_to(self.root.resolve()):
+            raise CloudmapError(
+                f"{rel}: a symbolic link to {target}, outside the project; edits write only "
+                "inside it (put the file itself in place of the link); nothing was written"
+            )
+        return target if path.is_symlink() else path
 
     def open(self, rel: str) -> YamlFile:
         if rel in self.files:

@@ -5,8 +5,10 @@ from __future__ import annotations
 __all__ = ["Article", "ArticleKind", "read_article"]
 
 import codecs
+import dataclasses
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
@@ -65,10 +67,28 @@ def read_article(source: str | Path, *, data: bytes | None = None) -> Article:
     )
     text = _decode(name, data, html=is_html)
     if is_html:
-        return _from_html(name, text)
-    if suffix in _MD_SUFFIXES or (suffix not in {".txt", ".text"} and _MD_SNIFF.search(text)):
-        return _from_markdown(text)
-    return Article(text=_tidy(text), title=None, date=None, kind="text")
+        art = _from_html(name, text)
+    elif suffix in _MD_SUFFIXES or (suffix not in {".txt", ".text"} and _MD_SNIFF.search(text)):
+        art = _from_markdown(text)
+    else:
+        art = Article(text=_tidy(text), title=None, date=None, kind="text")
+    title = _visible(art.title) if art.title is not None else None
+    return dataclasses.replace(art, text=_visible(art.text), title=title or None)
+
+
+# Invisible characters news pages carry (soft hyphens, zero-width spaces, direction marks, BOMs,
+# word joiners, tag characters): dropped, so a title copied into a seed or a command is what it
+# looks like (validation refuses them in one-line fields).
+_INVISIBLE = re.compile(
+    "[\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069"
+    "\ufeff\U000e0000-\U000e007f]"
+)
+
+
+def _visible(text: str) -> str:
+    """``text`` in NFC without invisible characters (line separators become line breaks)."""
+    text = unicodedata.normalize("NFC", text).replace("\u2028", "\n").replace("\u2029", "\n\n")
+    return _INVISIBLE.sub("", text)
 
 
 def _decode(name: str, data: bytes, *, html: bool) -> str:

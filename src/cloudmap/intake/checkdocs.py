@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cloudmap.errors import CloudmapError
+from cloudmap.intake.docs_table import LIFECYCLE_LABELS
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -98,7 +99,7 @@ def check_docs(
             labels.append({"region": rid, "label": row.label, "page": "closing", "catalog": status})
             commands.append(f"cloudmap region update {provider}:{rid} --closure-announced "
                             f"<DATE> --source {src}")  # fmt: skip
-        elif row.label is not None and row.status is None and status in _LIVE:
+        elif row.label is not None and _gone(row.label) and status in _LIVE:
             labels.append({"region": rid, "label": row.label, "page": "closed", "catalog": status})
             commands.append(f"cloudmap region close {provider}:{rid} --date <DATE> --source {src}")
         elif labelled and row.status == "live" and status == "closing":
@@ -126,6 +127,13 @@ def check_docs(
         "labels_disagree": labels,
         "commands": commands,
     }
+
+
+def _gone(label: str) -> bool:
+    """Whether a printed label is a known "already closed" label (an unknown status text, such
+    as "Available", says nothing about a closure)."""
+    key = label.lower().strip()
+    return key in LIFECYCLE_LABELS and LIFECYCLE_LABELS[key] is None
 
 
 def check_docs_text(r: dict[str, Any]) -> str:

@@ -130,7 +130,7 @@
     function zonesAt(p, d) { var e = entryAt(p, d || day); return e ? e[2] : 0; }
     // Whether the zone count is not published then (the figure is a lower bound).
     function zonesUnknownAt(p, d) { var e = entryAt(p, d || day); return !!(e && e[3]); }
-    function zonesText(n, unknown) { return unknown ? (n ? n + "+" : "?") : String(n | 0); }
+    function zonesText(n, unknown) { return unknown ? (n | 0) + "+" : String(n | 0); }
     function launchedOn(p) {  // first day it was live: its launch (or its "no later than" bound)
       for (var i = 0; i < p.tr.length; i += 1) if (LIVE[statusByCode[p.tr[i][1]]]) return p.tr[i][0];
       return null;
@@ -686,7 +686,7 @@
       });
       legendBody.appendChild(el("p", { class: "cm-hint" }, [
         el("span", { class: "cm-bound-key", "aria-hidden": "true", text: "≤" }),
-        " on a marker: launch date known only as \u201cno later than\u201d: the region may be older than the map shows. \u201c3+\u201d or \u201c?\u201d: zone count not published for that date. Dashed outline: announced. Dark disc: several places (select to zoom in)."]));
+        " on a marker: launch date known only as \u201cno later than\u201d: the region may be older than the map shows. \u201c0+\u201d, \u201c3+\u201d: zone count not published for that date (at least that many). Dashed outline: announced. Dark disc: several places (select to zoom in)."]));
       if (shadeMode === "zones") {
         legendBody.appendChild(el("h3", { text: "Live zones per country" }));
         legendBody.appendChild(el("div", { class: "cm-bins" }, data.zoneBins.map(function (b, i) {
