@@ -18,6 +18,7 @@ SECTIONS = (
     "## Page weight vs a naive folium build",
     "## Time to interactive (headless Chromium, offline) vs the naive build",
     "## Scale: synthetic catalogs over three providers (bench/synth.py)",
+    "## Before and after this round",
     "## Exports and coverage as fractions of the build (in-process, warm caches)",
     "## Where the time goes (profiles of targets missed)",
 )
