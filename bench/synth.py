@@ -67,6 +67,7 @@ def make_project(dest: Path, n_sites: int, *, repo: Path, seed: int = 7) -> Path
             "provider:",
             f"  id: {provider}",
             f"  name: Synthetic {provider.split('-')[1].title()}",
+            "  reviewed: 2026-01-01",
             "  counting:",
             "    regions: [region]",
             "    zones: [region]",

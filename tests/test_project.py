@@ -51,3 +51,21 @@ def test_lookups_by_name_raise_not_found(project):
         project.market("Atlantis")
     with pytest.raises(LookupError):  # NotFound is a LookupError too
         project.catalog.lookup("aws:xx-nowhere-1")
+
+
+def test_the_default_date_is_the_review_date_else_the_latest_event(mini):
+    """Never the clock: a catalog without review dates defaults to its latest dated event (a
+    synthetic benchmark catalog once rendered an empty map as of 1970); a review date wins over
+    a scheduled later event; a later announcement (news since the review) moves it."""
+    from cloudmap.catalog import load_catalog
+
+    catalog = load_catalog(mini)
+    assert all(p.reviewed is None for p in catalog.providers.values())
+    assert catalog.default_as_of == catalog.dates[-1]
+    path = mini / "data" / "testcloud.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  name: Test Cloud\n", "  name: Test Cloud\n"
+                                 "  reviewed: 2025-11-01\n", 1), encoding="utf-8")  # fmt: skip
+    catalog = load_catalog(mini)
+    seeds = [a.date.effective for a in catalog.announcements.values()]
+    assert catalog.default_as_of == max([dt.date(2025, 11, 1), *seeds])

@@ -293,11 +293,14 @@ class Catalog:
 
     @cached_property
     def default_as_of(self) -> dt.date:
-        """The date commands use when no --as-of is given: the latest ``provider.reviewed`` date,
-        or the latest announcement's date if later (news recorded since the last review). Never
-        a scheduled event (a launch or closure set for later is not the present) and never the
-        clock, so outputs are reproducible."""
+        """The date commands use when no --as-of is given: the latest ``provider.reviewed`` date
+        (or, when no file has one, the latest dated event), or the latest announcement's date if
+        later (news recorded since the last review). Never a scheduled event past the review
+        date (a launch or closure set for later is not the present) and never the clock, so
+        outputs are reproducible."""
         days = [p.reviewed.effective for p in self.providers.values() if p.reviewed is not None]
+        if not days:  # nothing says when the data was checked: its latest dated event
+            days = list(self.dates[-1:])
         days += [a.date.effective for a in self.announcements.values()]
         return max(days) if days else dt.date(1970, 1, 1)
 
