@@ -353,9 +353,19 @@ def bench_parts(runs: int, work: Path) -> dict[str, float]:
         fn()
         return time.perf_counter() - start
 
-    def cov() -> None:  # computed afresh, never from the disk cache
-        coverage.city_coverage(catalog, on, provider="all")
-        coverage.country_coverage(catalog, on, provider="all")
+    def cov() -> None:  # computed afresh: neither the catalog's memo nor the disk cache
+        from cloudmap.cache import ENV
+
+        catalog.derived.clear()
+        old, os.environ[ENV] = os.environ.get(ENV), "off"
+        try:
+            coverage.city_coverage(catalog, on, provider="all")
+            coverage.country_coverage(catalog, on, provider="all")
+        finally:
+            if old is None:
+                del os.environ[ENV]
+            else:
+                os.environ[ENV] = old
 
     def exp() -> None:
         write_exports(project, on=on, out=work / "exports")

@@ -110,12 +110,8 @@ def _nearest(catalog: Catalog, on: dt.date, provider: str | None) -> _Nearest:
 
 def _measure(catalog: Catalog, on: dt.date, pid: str) -> _Nearest:
     regions = live_regions(catalog, on, provider=pid)
-    gaz = cities()
-    idx, km = nearest_regions(
-        gaz.lat,
-        gaz.lon,
-        np.array([r.location.lat for r in regions]),
-        np.array([r.location.lon for r in regions]),
+    idx, km = _nearest_cached(
+        np.array([r.location.lat for r in regions]), np.array([r.location.lon for r in regions])
     )
     attrs = {
         "as_of": on.isoformat(),
@@ -136,6 +132,33 @@ def _measure(catalog: Catalog, on: dt.date, pid: str) -> _Nearest:
         np.round(model().rtt_ms(km), 1),
         attrs,
     )
+
+
+def _nearest_cached(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """nearest_regions from every gazetteer city to these points, kept in the disk cache (keyed
+    by the points, the cities and the code): a build after an edit that moved no live region
+    reuses it."""
+    import hashlib
+
+    from cloudmap.cache import Entry, cached, code_key
+
+    gaz = cities()
+    h = hashlib.sha256()
+    for arr in (lat, lon, gaz.lat, gaz.lon):
+        h.update(np.ascontiguousarray(arr, dtype=np.float64).tobytes())
+    n = len(gaz.lat)
+
+    def make() -> Entry:
+        idx, km = nearest_regions(gaz.lat, gaz.lon, lat, lon)
+        return Entry({}, {"idx": np.asarray(idx, dtype=np.int64), "km": np.asarray(km, np.float64)})
+
+    entry = cached(
+        "nearest",
+        f"{h.hexdigest()}|{code_key('cloudmap.nearest')}",
+        make,
+        valid=lambda e: e.arrays["idx"].shape == (n,) and e.arrays["km"].shape == (n,),
+    )
+    return entry.arrays["idx"], entry.arrays["km"]
 
 
 def city_coverage(catalog: Catalog, on: dt.date, *, provider: str | None = None) -> pd.DataFrame:

@@ -347,8 +347,10 @@ def format_text(report: Mapping[str, Any]) -> str:
         section(
             "Regions whose recorded event was undone",
             regs["reverted"],
-            lambda r: f"{r['id']}  {r['name']}, {r['country']}  ({r['undone']} {r['date']} "
-            f"removed; now {r['now'] or 'not announced'})",
+            lambda r: (
+                f"{r['id']}  {r['name']}, {r['country']}  ({r['undone']} {r['date']} "
+                f"removed; now {r['now'] or 'not announced'})"
+            ),
         )
     section("Zones opened", zones["opened"], lambda z: f"{z['id']}  ({z['region']})  {z['date']}")
     section("Zones closed", zones["closed"], lambda z: f"{z['id']}  ({z['region']})  {z['date']}")
@@ -376,7 +378,7 @@ def format_text(report: Mapping[str, Any]) -> str:
     if any(str(r.get("date") or "").startswith("<=") for r in rows):
         lines += [
             "",
-            "<=DATE: known only as \"no later than\" that date (first seen in a source, or by "
+            '<=DATE: known only as "no later than" that date (first seen in a source, or by '
             "the review date); the catalog counts the event from that",
             f"date, but it may have happened before {f['as_of']}.",
         ]

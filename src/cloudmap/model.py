@@ -28,6 +28,7 @@ from cloudmap.errors import NotFound
 from cloudmap.schema import LIVE_STATUSES
 
 NEW_WINDOW = dt.timedelta(days=365)
+_UNSET = object()
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,10 @@ class Region:
     zones_by_count: bool = False  # zones given as zone_count (anonymous), not listed by id
     zones_unknown: bool = False  # zone_count: unknown (the provider publishes no count)
     zones_since: PartialDate | None = None  # undated zones are known only from this date
+    # status(on) per day asked (the record is immutable; builds ask the same days many times)
+    _statuses: dict[dt.date, str | None] = field(
+        default_factory=dict, init=False, compare=False, repr=False, hash=False
+    )
 
     @property
     def label(self) -> str:
@@ -112,6 +117,12 @@ class Region:
         (not announced yet). ``new``: launched in the 12 months up to ``on``; ``expanded``: an
         older region with a zone opened in those 12 months. "No later than" dates cannot show
         either (the event may be older)."""
+        found = self._statuses.get(on, _UNSET)
+        if found is _UNSET:
+            found = self._statuses[on] = self._status(on)
+        return found  # type: ignore[return-value]
+
+    def _status(self, on: dt.date) -> str | None:
         if self.closed is not None and self.closed.effective <= on:
             return "closed"
         if self.launched is not None and self.launched.effective <= on:

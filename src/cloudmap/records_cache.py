@@ -30,7 +30,7 @@ def _pack(value: Any) -> Any:
     if isinstance(value, PartialDate):
         return [value.effective.isoformat(), value.text, value.precision, value.no_later_than]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return [_pack(getattr(value, f.name)) for f in dataclasses.fields(value)]
+        return [_pack(getattr(value, f.name)) for f in _fields(type(value))]
     if isinstance(value, list | tuple):
         return [_pack(v) for v in value]
     if isinstance(value, dict):
@@ -62,8 +62,13 @@ def _field(name: str, v: Any) -> Any:
     return v
 
 
+def _fields(cls: Any) -> list[dataclasses.Field[Any]]:
+    """The fields that hold data (a leading underscore marks a private memo, not packed)."""
+    return [f for f in dataclasses.fields(cls) if not f.name.startswith("_")]
+
+
 def _unpack(cls: Any, values: list[Any]) -> Any:
-    fields = dataclasses.fields(cls)
+    fields = _fields(cls)
     if len(fields) != len(values):
         raise ValueError(f"{cls.__name__}: {len(values)} values for {len(fields)} fields")
     return cls(*(_field(f.name, v) for f, v in zip(fields, values, strict=True)))

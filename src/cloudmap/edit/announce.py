@@ -39,7 +39,7 @@ def _claims(items: Sequence[str]) -> dict[str, int | str]:
         number = value[:-1] if more else value
         if key not in _CLAIM_KEYS or not number.isdigit():
             raise CloudmapError(
-                f"claim {item!r}: write regions=N, zones=N or countries=N (N+ for \"more than N\")"
+                f'claim {item!r}: write regions=N, zones=N or countries=N (N+ for "more than N")'
             )
         out[key] = f"{int(number)}+" if more else int(number)
     return out
