@@ -14,6 +14,8 @@ __all__ = ["pack_file", "unpack_file"]
 
 import dataclasses
 import datetime as dt
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from cloudmap.dates import PartialDate
@@ -44,22 +46,29 @@ def _date(v: Any) -> PartialDate | None:
     return PartialDate(dt.date.fromisoformat(v[0]), v[1], v[2], bool(v[3]))
 
 
-def _field(name: str, v: Any) -> Any:
-    if v is None:
-        return None
+def _zones(v: Any) -> tuple[Zone, ...]:
+    return tuple(_unpack(Zone, z) for z in v)
+
+
+def _sources(v: Any) -> tuple[Source, ...]:
+    return tuple(_unpack(Source, s) for s in v)
+
+
+def _converter(name: str) -> Callable[[Any], Any] | None:
+    """How a packed field is rebuilt, by its name (None: kept as it is)."""
     if name in _DATES:
-        return _date(v)
+        return _date
     if name == "location":
-        return _unpack(Location, v)
+        return lambda v: _unpack(Location, v)
     if name == "zones":
-        return tuple(_unpack(Zone, z) for z in v)
+        return _zones
     if name == "sources":
-        return tuple(_unpack(Source, s) for s in v)
+        return _sources
     if name in _TUPLES:
-        return tuple(v)
+        return tuple
     if name in _MAPS:
-        return dict(v)
-    return v
+        return dict
+    return None
 
 
 def _fields(cls: Any) -> list[dataclasses.Field[Any]]:
@@ -67,11 +76,18 @@ def _fields(cls: Any) -> list[dataclasses.Field[Any]]:
     return [f for f in dataclasses.fields(cls) if not f.name.startswith("_")]
 
 
+@functools.cache
+def _converters(cls: Any) -> tuple[Callable[[Any], Any] | None, ...]:
+    return tuple(_converter(f.name) for f in _fields(cls))
+
+
 def _unpack(cls: Any, values: list[Any]) -> Any:
-    fields = _fields(cls)
-    if len(fields) != len(values):
-        raise ValueError(f"{cls.__name__}: {len(values)} values for {len(fields)} fields")
-    return cls(*(_field(f.name, v) for f, v in zip(fields, values, strict=True)))
+    convert = _converters(cls)
+    if len(convert) != len(values):
+        raise ValueError(f"{cls.__name__}: {len(values)} values for {len(convert)} fields")
+    return cls(
+        *[v if c is None or v is None else c(v) for c, v in zip(convert, values, strict=True)]
+    )
 
 
 def pack_file(provider: Provider, regions: list[Region], sites: list[Site]) -> dict[str, Any]:

@@ -10,15 +10,16 @@ import datetime as dt
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cloudmap import changelog, export, render
 from cloudmap.assets import find_node_modules
 from cloudmap.errors import CloudmapError
 from cloudmap.fsutil import check_output_dir, os_error
+from cloudmap.parallel import alongside
 
 if TYPE_CHECKING:
     from cloudmap.project import Project
@@ -145,30 +146,58 @@ def build_site(
     with staging(out) as tmp:
         data = tmp / "data"
         data.mkdir()
-        files = export.write_exports(project, on=on, out=data, coverage=coverage)
+        # Two independent halves of about equal cost: the files for machines (data/ and
+        # changelog.json) are written by a forked child (on two or more cores) while the pages
+        # for people (index.html, details.js, changelog.html) are rendered here; the page lists
+        # the downloads by name meanwhile.
         downloads = [
-            (p.name, p.relative_to(tmp).as_posix(), DOWNLOAD_NOTES.get(p.name, ""))
-            for p in sorted(files, key=lambda p: p.relative_to(tmp).as_posix())
+            (name, f"data/{name}", DOWNLOAD_NOTES.get(name, ""))
+            for name in sorted(export.file_names())
         ]
-        evts = changelog.events(project.catalog)
-        (tmp / "changelog.html").write_text(
-            render.render_changelog(project, evts), encoding="utf-8", newline="\n"
-        )
-        (tmp / "changelog.json").write_text(changelog.to_json(evts), encoding="utf-8", newline="\n")
-        links = [(label, href) for label, href in LINKED_PAGES if (tmp / href).is_file()]
-        pages = render.render_site(
-            project,
-            on,
-            self_contained=self_contained,
-            node_modules=node_modules,
-            downloads=downloads,
-            links=links,
-        )
-        for name, text in sorted(pages.items()):
-            (tmp / name).write_text(text, encoding="utf-8", newline="\n")
-        (tmp / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
+        with alongside(
+            lambda: _machine_files(project, on, tmp, coverage), what="writing the downloads"
+        ):
+            _pages(project, on, tmp, downloads, self_contained, node_modules)
+        made = sorted(p.name for p in data.iterdir())
+        if made != sorted(export.file_names()):  # the page's downloads menu lists these names
+            raise RuntimeError(f"the downloads written ({made}) are not the ones listed")
         written = sorted(p.relative_to(tmp) for p in tmp.rglob("*") if p.is_file())
         size = (tmp / "index.html").stat().st_size
     return BuildResult(
         out / "index.html", on, size, tuple(out / p for p in written), self_contained
     )
+
+
+def _machine_files(
+    project: Project, on: dt.date, tmp: Path, coverage: Sequence[dict[str, Any]]
+) -> None:
+    """data/ (the GIS downloads) and changelog.json into ``tmp``."""
+    export.write_exports(project, on=on, out=tmp / "data", coverage=coverage)
+    evts = changelog.events(project.catalog)
+    (tmp / "changelog.json").write_text(changelog.to_json(evts), encoding="utf-8", newline="\n")
+
+
+def _pages(
+    project: Project,
+    on: dt.date,
+    tmp: Path,
+    downloads: list[tuple[str, str, str]],
+    self_contained: bool,
+    node_modules: Path | None,
+) -> None:
+    """The map page (index.html, details.js), changelog.html and the site's marker file."""
+    evts = changelog.events(project.catalog)
+    (tmp / "changelog.html").write_text(
+        render.render_changelog(project, evts), encoding="utf-8", newline="\n"
+    )
+    pages = render.render_site(
+        project,
+        on,
+        self_contained=self_contained,
+        node_modules=node_modules,
+        downloads=downloads,
+        links=list(LINKED_PAGES),
+    )
+    for name, text in sorted(pages.items()):
+        (tmp / name).write_text(text, encoding="utf-8", newline="\n")
+    (tmp / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")

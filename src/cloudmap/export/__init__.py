@@ -35,6 +35,7 @@ __all__ = [
     "country_coverage_records",
     "csv_text",
     "csvt_text",
+    "file_names",
     "geojson_geometry",
     "geojson_text",
     "kml_text",
@@ -69,4 +70,4 @@ from cloudmap.export.schema import (
     Layer,
     Value,
 )
-from cloudmap.export.write import ALL, FORMATS, check_formats, write_exports
+from cloudmap.export.write import ALL, FORMATS, check_formats, file_names, write_exports

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from cloudmap.errors import CloudmapError
 from cloudmap.export.csvkml import write_csv, write_kml
 from cloudmap.export.geojson import write_geojson
-from cloudmap.export.gpkg import write_gpkg
+from cloudmap.export.gpkg import GPKG_FILE, write_gpkg
 from cloudmap.export.layers import build_layers
 from cloudmap.export.schema import LAYERS, Layer
 
@@ -22,6 +22,13 @@ if TYPE_CHECKING:
 
 FORMATS = ("geojson", "gpkg", "csv", "kml")
 ALL = FORMATS
+# The files each format writes (a test checks every writer against it).
+_FILES = {
+    "geojson": tuple(f"{name}.geojson" for name in LAYERS),
+    "gpkg": (GPKG_FILE,),
+    "csv": ("regions.csv", "regions.csvt"),
+    "kml": ("regions.kml",),
+}
 _WRITERS: dict[
     str, tuple[tuple[str, ...], Callable[[dict[str, Layer], Path, dt.date], list[Path]]]
 ] = {
@@ -43,6 +50,12 @@ def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
     if not wanted:
         raise CloudmapError(f"no export format given; choose from {', '.join(FORMATS)}")
     return tuple(f for f in FORMATS if f in wanted)
+
+
+def file_names(formats: Sequence[str] = ALL) -> tuple[str, ...]:
+    """The names of the files ``write_exports`` writes for ``formats``, in its order (known before
+    writing, so the page can list its downloads while they are being written)."""
+    return tuple(name for fmt in check_formats(formats) for name in _FILES[fmt])
 
 
 def write_exports(
