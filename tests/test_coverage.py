@@ -8,6 +8,7 @@ import importlib.resources
 import importlib.util
 import json
 import math
+import os
 import shutil
 import tracemalloc
 from dataclasses import dataclass
@@ -645,3 +646,54 @@ def test_country_records_are_the_frame_as_records_for_every_provider():
         fast = coverage.country_records(catalog, on, provider=pid)
         assert fast == coverage.records(coverage.country_coverage(catalog, on, provider=pid))
         assert len(fast) > 200
+
+
+def test_latency_model_from_the_disk_cache_is_the_fitted_model(tmp_path, monkeypatch):
+    """The model a build reads from the disk cache (no CSV parsing) is exactly the least-squares
+    fit of the shipped pairs, in a fresh process with a fresh cache and after a cache hit."""
+    import subprocess
+    import sys
+
+    expected = latency.fit(latency.reference_pairs())
+    code = (
+        "from cloudmap import latency; m = latency.model(); "
+        "print(repr((m.overhead_ms, m.inflation, m.n_pairs)))"
+    )
+    env = {**os.environ, "CLOUDMAP_CACHE_DIR": str(tmp_path / "cache")}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        for _ in range(2)
+    ]
+    assert any(p.name.startswith("latency-model-") for p in (tmp_path / "cache").iterdir())
+    assert runs == [repr((expected.overhead_ms, expected.inflation, expected.n_pairs))] * 2
+
+
+def test_the_page_half_of_a_build_loads_no_pandas(tmp_path):
+    """With the disk cache filled by an earlier run, coverage figures and the pages need no
+    pandas: only the downloads' writer (pyogrio) loads it, in the forked child, so the parent's
+    half of a build does not wait for it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, tempfile; from pathlib import Path; import cloudmap; "
+        "from cloudmap import export, site; p = cloudmap.load_project(sys.argv[1]); "
+        "on = p.on(None); export.country_coverage_records(p.catalog, on); "
+        "site._pages(p, on, Path(tempfile.mkdtemp()), [], False, None); "
+        "print(sorted(m for m in ('pandas', 'geopandas', 'pyogrio') if m in sys.modules))"
+    )
+    env = {**os.environ, "CLOUDMAP_CACHE_DIR": str(tmp_path / "cache")}
+    first, second = (
+        subprocess.run(
+            [sys.executable, "-c", code, str(REPO)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for _ in range(2)
+    )
+    assert first == "['pandas']"  # an empty cache: the latency model is fitted from the CSVs
+    assert second == "[]"

@@ -24,12 +24,12 @@ __all__ = [
 import datetime as dt
 import functools
 import math
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from cloudmap.countries import get_name
 from cloudmap.errors import CloudmapError
@@ -44,6 +44,9 @@ from cloudmap.nearest import (
     provider_id,
     region_label,
 )
+
+if TYPE_CHECKING:  # pandas is loaded only where a frame is made (a build needs none)
+    import pandas as pd
 
 THRESHOLDS_MS = (20, 50, 100)
 # Map shading: (upper bound inclusive, label); the last band is open-ended.
@@ -170,6 +173,8 @@ def city_coverage(catalog: Catalog, on: dt.date, *, provider: str | None = None)
     country_precision (regions placed only at their country: rough distances).
     ``provider`` as in ``country_coverage``.
     """
+    import pandas as pd
+
     near = _nearest(catalog, on, provider)
     gaz = cities()
     ids = np.array(near.labels, dtype=object)
@@ -204,7 +209,7 @@ def _summary(
             "population": 0,
             "nearest_region": None,
             "serving_share": math.nan,
-            "median_km": pd.NA,
+            "median_km": None,  # <NA> in the frame (Int64)
             "rtt_est_ms": math.nan,
             **{f"share_{t}ms": math.nan for t in THRESHOLDS_MS},
         }
@@ -279,6 +284,8 @@ def _normalise_countries(codes: Iterable[str], where: str) -> list[str]:
 
 
 def _frame(rows: list[dict[str, Any]], attrs: dict[str, Any]) -> pd.DataFrame:
+    import pandas as pd
+
     df = pd.DataFrame(rows)
     df["median_km"] = df["median_km"].astype("Int64")  # whole km; <NA> for a group without cities
     df.attrs = attrs
@@ -474,7 +481,10 @@ def compare(
 
 
 def _missing(value: Any) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return True
+    pd = sys.modules.get("pandas")  # no pandas loaded: no pandas.NA to meet
+    return pd is not None and value is pd.NA
 
 
 def country_rtt_band(rtt_ms: float | None) -> str:

@@ -24,13 +24,15 @@ import itertools
 import threading
 import zlib
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from cloudmap.gazetteer import haversine_km
+
+if TYPE_CHECKING:  # pandas is loaded only where a frame is made (a build needs none)
+    import pandas as pd
 
 # Light in optical fibre (refractive index ~1.47) covers ~204 km per ms one way, so the best
 # possible round trip over a great-circle distance d is 2 d / 204 = d / 102 ms.
@@ -93,6 +95,8 @@ class Evaluation:
 
 
 def _read_reference(name: str) -> pd.DataFrame:
+    import pandas as pd
+
     text = (importlib.resources.files("cloudmap") / "reference" / name).read_text(encoding="utf-8")
     return pd.read_csv(io.StringIO(text), comment="#")
 
@@ -116,6 +120,8 @@ def reference_pairs() -> pd.DataFrame:
 
 
 def _build_pairs() -> pd.DataFrame:
+    import pandas as pd
+
     raw = _read_reference(RTT_FILE)
     regions = reference_regions().set_index("region")
     unknown = sorted((set(raw["source"]) | set(raw["destination"])) - set(regions.index))
@@ -158,12 +164,41 @@ def fit(pairs: pd.DataFrame) -> LatencyModel:
 
 
 def model() -> LatencyModel:
-    """The model fitted on every shipped pair (fitted once per process, then cached)."""
-    pairs = reference_pairs()
-    with _lock:
-        if "model" not in _cache:
-            _cache["model"] = fit(pairs)
-        return _cache["model"]  # type: ignore[return-value]
+    """The model fitted on every shipped pair (once per process; kept in the disk cache, keyed by
+    the reference files and this module's code, so that a build needs no CSV parsing)."""
+    found = _cache.get("model")
+    if found is None:
+        fitted = _cached_fit()
+        with _lock:
+            found = _cache.setdefault("model", fitted)
+    return found  # type: ignore[return-value]
+
+
+def _cached_fit() -> LatencyModel:
+    import hashlib
+
+    from cloudmap.cache import Entry, cached, code_key
+
+    h = hashlib.sha256()
+    for name in (RTT_FILE, REGIONS_FILE):
+        h.update((importlib.resources.files("cloudmap") / "reference" / name).read_bytes())
+
+    def make() -> Entry:
+        m = fit(reference_pairs())
+        return Entry({"overhead_ms": m.overhead_ms, "inflation": m.inflation, "n_pairs": m.n_pairs})
+
+    def valid(e: Entry) -> bool:
+        meta = e.meta
+        return (
+            isinstance(meta, dict)
+            and all(isinstance(meta.get(k), float) for k in ("overhead_ms", "inflation"))
+            and type(meta.get("n_pairs")) is int
+        )
+
+    entry = cached("latency-model", f"{h.hexdigest()}|{code_key('cloudmap.latency')}", make,
+                   valid=valid)  # fmt: skip
+    meta = entry.meta
+    return LatencyModel(float(meta["overhead_ms"]), float(meta["inflation"]), int(meta["n_pairs"]))
 
 
 def estimate_rtt_ms(distance_km: npt.ArrayLike) -> np.ndarray | float:
@@ -175,6 +210,8 @@ def estimate_rtt_ms(distance_km: npt.ArrayLike) -> np.ndarray | float:
 
 
 def _out_of_fold(pairs: pd.DataFrame, scheme: Scheme) -> pd.DataFrame:
+    import pandas as pd
+
     """One row per held-out prediction: the pair, the held-out group, estimate and errors."""
     rows = []
     if scheme == "pair-hash":
@@ -236,6 +273,8 @@ def inflation_by_band(
     Columns: band, pairs, median_km, median_rtt_ms, median_inflation (median of rtt / floor),
     p25_inflation, p75_inflation, model_inflation (the model's rtt / floor at median_km).
     """
+    import pandas as pd
+
     pairs = reference_pairs() if pairs is None else pairs
     fitted = fitted or fit(pairs)
     ratio = pairs["rtt_ms"] / pairs["rtt_floor_ms"]
