@@ -389,15 +389,16 @@ def bench_parts(runs: int, work: Path) -> dict[str, float]:
 
 def profile(cmd: list[str], *, env: dict[str, str] | None = None, lines: int = 60) -> str:
     """pyinstrument's call tree of one process (frames over 1.5% of the time, the top ``lines``
-    lines; PyYAML's recursion folded), or why there is none. The profiler slows Python-heavy
-    code down by up to ~1.6x: read the shares, not the seconds."""
+    lines; PyYAML's recursion folded), or why there is none. The build runs in one process
+    (``CLOUDMAP_JOBS=1``) so that the tree holds the downloads' half too; the profiler slows
+    Python-heavy code down by up to ~1.6x: read the shares, not the seconds."""
     out = Path(tempfile.mkdtemp(prefix="cloudmap-prof-")) / "profile.txt"
     args = [sys.executable, "-m", "pyinstrument", "--interval", "0.005", "-o", str(out), "-r",
             "text", "--unicode", "-p", "processor_options.filter_threshold=0.015",
             "--hide-regex", r".*(/yaml/|yamlio\.py).*", "-m", *cmd[2:]]  # fmt: skip
     done = subprocess.run(
-        args, cwd=REPO, capture_output=True, text=True, env={**os.environ, **(env or {})},
-        check=False,
+        args, cwd=REPO, capture_output=True, text=True,
+        env={**os.environ, **ONE_PROCESS, **(env or {})}, check=False,
     )  # fmt: skip
     if done.returncode != 0 or not out.is_file():
         return f"(no profile: {done.stderr.strip().splitlines()[-1:] or 'pyinstrument failed'})"
@@ -592,6 +593,9 @@ def report(res: dict[str, Any], *, runs: int, quick: bool) -> str:
         f"| {parts['coverage_fraction']:.2f} |",
         "",
         "## Where the time goes (profiles of targets missed)",
+        "",
+        "Each build is profiled in one process (`CLOUDMAP_JOBS=1`), so the tree shows both "
+        "halves; with two cores the downloads' half runs beside the pages' half.",
         "",
     ]
     profiles = res.get("profiles")
