@@ -51,6 +51,15 @@ class Result:
     err: str
 
 
+@pytest.fixture(scope="module")
+def chromium():
+    """One headless Chromium per test module, for the browser tests (tests/browser_support.py)."""
+    from browser_support import browser
+
+    with browser() as b:
+        yield b
+
+
 @pytest.fixture
 def run(capsys):
     """Run the CLI in-process: ``run("stats", "--json")`` -> Result(code, out, err)."""

@@ -9,7 +9,6 @@ import pytest
 
 from browser_support import (
     axe,
-    browser,
     built_site,
     close_clean,
     new_page,
@@ -18,12 +17,6 @@ from browser_support import (
 )
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with browser() as b:
-        yield b
 
 
 @pytest.fixture

@@ -7,15 +7,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from browser_support import browser, built_site, close_clean, new_page, shot
+from browser_support import built_site, close_clean, new_page, shot
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with browser() as b:
-        yield b
 
 
 @pytest.fixture

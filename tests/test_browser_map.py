@@ -11,7 +11,6 @@ import pytest
 from browser_support import (
     REPO,
     WAIT_MS,
-    browser,
     built_site,
     close_clean,
     control_rects,
@@ -28,12 +27,6 @@ from cloudmap.project import load_project
 pytestmark = pytest.mark.browser
 
 LIVE = ("new", "expanded", "live", "closing")
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with browser() as b:
-        yield b
 
 
 @pytest.fixture(scope="module")

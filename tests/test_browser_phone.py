@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from browser_support import (
-    browser,
     built_site,
     close_clean,
     control_rects,
@@ -21,12 +20,6 @@ from browser_support import (
 )
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with browser() as b:
-        yield b
 
 
 @pytest.fixture

@@ -21,7 +21,6 @@ from browser_support import (
     EVIL_URL,
     WAIT_MS,
     Watch,
-    browser,
     built_site,
     close_clean,
     hostile_root,
@@ -38,12 +37,6 @@ from cloudmap.project import load_project
 pytestmark = pytest.mark.browser
 
 ON = dt.date(2025, 11, 26)
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with browser() as b:
-        yield b
 
 
 def _offline_page(chromium: Any, index: Path, **kw: Any) -> tuple[Any, Watch, list[str]]:

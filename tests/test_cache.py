@@ -236,3 +236,31 @@ def test_provider_files_rebuilt_from_the_cache_are_the_records_read_afresh(tmp_p
         again, problems = read_catalog(REPO)
         assert not problems and again.regions == fresh.regions
         assert cache._read(stored[0]).arrays["json"].tobytes() == data  # rewritten
+
+
+def test_cached_value_keeps_only_what_store_accepts_and_load_can_rebuild(tmp_path, monkeypatch):
+    monkeypatch.setenv(cache.ENV, str(tmp_path / "c"))
+    calls: list[str] = []
+
+    def compute(value: str):
+        def run() -> str:
+            calls.append(value)
+            return value
+
+        return run
+
+    def store(value: str) -> cache.Entry | None:
+        return None if value.startswith("bad") else cache.Entry({"v": value})
+
+    def load(e: cache.Entry) -> str | None:
+        return e.meta["v"] if e.meta["v"] != "stale" else None
+
+    kw = {"store": store, "load": load}
+    assert cache.cached_value("v", "a", compute("good"), **kw) == "good"
+    assert cache.cached_value("v", "a", compute("other"), **kw) == "good"  # rebuilt by load
+    assert cache.cached_value("v", "b", compute("bad 1"), **kw) == "bad 1"  # not stored
+    assert cache.cached_value("v", "b", compute("bad 2"), **kw) == "bad 2"  # so computed again
+    assert cache.cached_value("v", "c", compute("stale"), **kw) == "stale"
+    assert cache.cached_value("v", "c", compute("fresh"), **kw) == "fresh"  # load refused it
+    assert cache.cached_value("v", "c", compute("never"), **kw) == "fresh"  # and rewrote it
+    assert calls == ["good", "bad 1", "bad 2", "stale", "fresh"]

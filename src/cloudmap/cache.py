@@ -15,7 +15,7 @@ truncated, malformed or wrong-shaped entry is a miss: the value is recomputed an
 
 from __future__ import annotations
 
-__all__ = ["ENV", "Entry", "cache_dir", "cached", "code_key", "file_key"]
+__all__ = ["ENV", "Entry", "cache_dir", "cached", "cached_value", "code_key", "file_key"]
 
 import contextlib
 import hashlib
@@ -31,11 +31,12 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
 ENV = "CLOUDMAP_CACHE_DIR"
+T = TypeVar("T")
 _KEEP = 8  # entries kept per kind (several projects may alternate); the oldest go first
 _OFF = ("", "0", "off", "none", "no")
 _FORMAT = 2  # bump when the entry layout changes
@@ -166,6 +167,47 @@ def cached(
         _write(folder, path, kind, entry)
         _prune(folder, kind)
     return entry
+
+
+class _NotStored(Exception):
+    pass
+
+
+def cached_value(
+    kind: str,
+    key: str,
+    compute: Callable[[], T],
+    *,
+    store: Callable[[T], Entry | None],
+    load: Callable[[Entry], T | None],
+) -> T:
+    """``compute()``, or the value ``load`` rebuilds from the entry ``store`` made of it before,
+    for the same ``kind`` and ``key``.
+
+    ``store`` returning None keeps nothing (e.g. a file with problems: computed afresh each
+    time); ``load`` returning None (or raising) makes a stored entry a miss, recomputed and
+    rewritten.
+    """
+    fresh: list[T] = []
+    rebuilt: list[T] = []
+
+    def make() -> Entry:
+        fresh.append(compute())
+        entry = store(fresh[0])
+        if entry is None:
+            raise _NotStored
+        return entry
+
+    def valid(entry: Entry) -> bool:
+        value = load(entry)
+        if value is None:
+            return False
+        rebuilt.append(value)
+        return True
+
+    with contextlib.suppress(_NotStored):  # nothing to keep: the fresh value is the answer
+        cached(kind, key, make, valid=valid)
+    return fresh[0] if fresh else rebuilt[-1]
 
 
 def _prune(folder: Path, kind: str) -> None:

@@ -187,44 +187,31 @@ def read_provider_file(
 
     import numpy as np
 
-    from cloudmap.cache import Entry, cached, code_key
+    from cloudmap.cache import Entry, cached_value, code_key
     from cloudmap.records_cache import pack_file, unpack_file
 
-    fresh: list[tuple[Provider | None, list[Region], list[Site], list[Problem]]] = []
-    rebuilt: list[tuple[Provider, list[Region], list[Site]]] = []
+    Read = tuple[Provider | None, list[Region], list[Site], list[Problem]]
 
-    def make() -> Entry:
-        fresh.append(_read_provider_file(path, display))
-        provider, regions, sites, problems = fresh[0]
+    def store(read: Read) -> Entry | None:
+        provider, regions, sites, problems = read
         if problems or provider is None:
-            raise _NotCached
+            return None  # a file with problems is read afresh every time
         text = json.dumps(pack_file(provider, regions, sites), separators=(",", ":"))
         data = text.encode("utf-8")
         return Entry({"sha256": hashlib.sha256(data).hexdigest()},
                      {"json": np.frombuffer(data, dtype=np.uint8)})  # fmt: skip
 
-    def valid(e: Entry) -> bool:
+    def load(e: Entry) -> Read | None:
         """Used only if the stored bytes are the ones written (a damaged or edited entry is a
         miss, read afresh and rewritten) and rebuild into records."""
         data = e.arrays["json"].tobytes()
         if hashlib.sha256(data).hexdigest() != e.meta["sha256"]:
-            return False
-        rebuilt.append(unpack_file(json.loads(data)))
-        return True
+            return None
+        return (*unpack_file(json.loads(data)), [])
 
     key = f"{hashlib.sha256(raw).hexdigest()}|{display}|{_code_key(code_key)}"
-    try:
-        cached("records", key, make, valid=valid)
-    except _NotCached:
-        return fresh[0]
-    if fresh:
-        return fresh[0]
-    provider, regions, sites = rebuilt[-1]
-    return provider, regions, sites, []
-
-
-class _NotCached(Exception):
-    pass
+    return cached_value("records", key, lambda: _read_provider_file(path, display),
+                        store=store, load=load)  # fmt: skip
 
 
 def _code_key(code_key: Callable[..., str]) -> str:

@@ -165,40 +165,22 @@ def load_yaml(path: Path, display: str) -> tuple[Any, list[Problem]]:
         return parse_yaml(text, display)
     import hashlib
 
-    from cloudmap.cache import Entry, cached, code_key
+    from cloudmap.cache import Entry, cached_value, code_key
 
-    parsed: list[tuple[Any, list[Problem]]] = []
+    def store(parsed: tuple[Any, list[Problem]]) -> Entry | None:
+        doc, found = parsed
+        return None if found else Entry({"doc": _encode(doc)})  # problems: parsed afresh
 
-    def make() -> Entry:
-        parsed.append(parse_yaml(text, display))
-        doc, found = parsed[0]
-        if found:
-            raise _NotCached  # a file with problems is parsed afresh every time
-        return Entry({"doc": _encode(doc)})
-
-    decoded: list[Any] = []
-
-    def valid(e: Entry) -> bool:
+    def load(e: Entry) -> tuple[Any, list[Problem]] | None:
         """A stored entry is used only if it decodes to a parse tree (else: a miss, rewritten)."""
         doc = _decode(e.meta["doc"])
         if not isinstance(doc, LineMap | list | str | int | float | bool | None):
-            return False
-        decoded.append(doc)
-        return True
+            return None
+        return doc, []
 
     key = f"{hashlib.sha256(text.encode('utf-8')).hexdigest()}|yaml {yaml.__version__}|"
     key += code_key("cloudmap.yamlio")
-    try:
-        cached("yaml", key, make, valid=valid)
-    except _NotCached:
-        return parsed[0]
-    if parsed:
-        return parsed[0]
-    return decoded[0], []
-
-
-class _NotCached(Exception):
-    pass
+    return cached_value("yaml", key, lambda: parse_yaml(text, display), store=store, load=load)
 
 
 def _alias_line(text: str) -> int | None:
