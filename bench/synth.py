@@ -13,6 +13,8 @@ from cloudmap.gazetteer import cities
 from cloudmap.geo import read_countries
 
 PROVIDERS = ("synth-alpha", "synth-beta", "synth-gamma")
+SHAPES = ("circle", "square", "diamond")
+COLORS = ("#ff6a00", "#232f3e", "#0078d4")
 
 
 def _fmt(x: float) -> str:
@@ -67,6 +69,8 @@ def make_project(dest: Path, n_sites: int, *, repo: Path, seed: int = 7) -> Path
             "provider:",
             f"  id: {provider}",
             f"  name: Synthetic {provider.split('-')[1].title()}",
+            f"  style: {{short: S{p_index}, shape: {SHAPES[p_index % len(SHAPES)]}, "
+            f'color: "{COLORS[p_index % len(COLORS)]}"}}',
             "  reviewed: 2026-01-01",
             "  counting:",
             "    regions: [region]",

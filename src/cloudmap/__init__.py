@@ -2,7 +2,9 @@
 
 >>> import cloudmap
 >>> project = cloudmap.load_project()          # validated catalog, countries, markets
->>> project.regions("2025-05-15")              # a GeoDataFrame (EPSG:4326)
+>>> view = project.at("2025-05-15")            # the footprint that day (lead provider)
+>>> view.regions()                             # a GeoDataFrame (EPSG:4326)
+>>> view.map()                                 # a folium.Map
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from cloudmap.catalog import load_catalog
 from cloudmap.dates import PartialDate, parse_date
 from cloudmap.errors import CloudmapError, Problem, ValidationError
 from cloudmap.model import Announcement, Catalog, Market, Provider, Region, Site, Zone
-from cloudmap.project import Project, load_project
+from cloudmap.project import Project, View, load_project
 
 try:
     __version__ = version("cloudmap")
@@ -32,6 +34,7 @@ __all__ = [
     "Region",
     "Site",
     "ValidationError",
+    "View",
     "Zone",
     "__version__",
     "load_catalog",

@@ -5,8 +5,10 @@ from __future__ import annotations
 __all__ = [
     "ASSETS",
     "Asset",
+    "asset_url",
     "find_node_modules",
     "inline",
+    "inline_url",
     "local_path",
 ]
 
@@ -53,6 +55,14 @@ ASSETS: tuple[Asset, ...] = (
     Asset("leaflet-minimap", "3.6.1", "dist/Control.MiniMap.min.js"),
 )
 
+VERSIONS = {a.package: a.version for a in ASSETS}
+
+
+def asset_url(package: str, path: str) -> str:
+    """The CDN URL of a file of one of the pinned packages (``VERSIONS``)."""
+    return Asset(package, VERSIONS[package], path).url
+
+
 _URL_RE = re.compile(r"^https://cdn\.jsdelivr\.net/npm/((?:@[^/@]+/)?[^/@]+)@([^/]+)/(.+)$")
 _CSS_URL_RE = re.compile(r"url\((['\"]?)(?!data:|#|https?:)([^)'\"]+)\1\)")
 
@@ -89,19 +99,32 @@ def _data_uri(path: Path) -> str:
     return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 
 
+def inline_url(url: str, node_modules: Path | None) -> str:
+    """The text of a CDN asset for inlining into a self-contained page, from ``node_modules``.
+    Raises CloudmapError naming the fix when it cannot be had."""
+    m = _URL_RE.match(url)
+    if m is None:
+        raise CloudmapError(
+            f"a self-contained page inlines every script and style, and {url} is not a pinned "
+            "npm package's file; remove the element that loads it"
+        )
+    package, version, rel = m.groups()
+    return inline(Asset(package, version, rel), node_modules)
+
+
 def inline(asset: Asset, node_modules: Path | None) -> str:
     """The asset's text for inlining: CSS with its images as data: URIs; never contains a
     closing </script> or </style> tag. Raises CloudmapError naming the fix if it is missing."""
     if node_modules is None:
         raise CloudmapError(
-            f"--self-contained inlines the front-end assets from node_modules/ ({asset.package} "
+            f"a self-contained page inlines the front-end assets from node_modules/ ({asset.package} "
             f"{asset.version} not found): run npm ci in the project folder, or set "
             f"{NODE_MODULES_ENV}=/path/to/node_modules"
         )
     path = node_modules / asset.package / asset.path
     if not path.is_file():
         raise CloudmapError(
-            f"--self-contained: missing {path} ({asset.package} {asset.version}): run npm ci"
+            f"a self-contained page needs {path} ({asset.package} {asset.version}): run npm ci"
         )
     text = path.read_text(encoding="utf-8")
     if asset.kind == "css":

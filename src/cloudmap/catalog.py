@@ -19,6 +19,7 @@ from cloudmap.model import (
     Location,
     Market,
     Provider,
+    ProviderStyle,
     Region,
     Site,
     Source,
@@ -134,12 +135,14 @@ def _site(rd: Reader, c: Clean, provider: str, file: str) -> Site | None:
 
 
 def _provider(c: Clean | None, file: str) -> Provider | None:
-    if c is None or not c.ok or c["counting"] is None:
+    if c is None or not c.ok or c["counting"] is None or c["style"] is None:
         return None
     counting: Clean = c["counting"]
+    style: Clean = c["style"]
     return Provider(
         c["id"],
         c["name"],
+        ProviderStyle(style["short"], style["shape"], style["color"].lower()),
         tuple(counting["regions"]),
         tuple(counting["zones"]),
         counting["note"],
@@ -149,6 +152,7 @@ def _provider(c: Clean | None, file: str) -> Provider | None:
         {e["region"]: e["reason"] for e in counting.get("exclude", [])},
         c.line,
         c.key_lines,
+        bool(c["lead"]),
     )
 
 

@@ -4,29 +4,82 @@ each provider with its distance and estimated round-trip time."""
 
 from __future__ import annotations
 
-__all__ = ["compare_csv", "compare_providers", "compare_text"]
+__all__ = [
+    "Comparison",
+    "NearestRegion",
+    "ProviderFigures",
+    "compare_csv",
+    "compare_providers",
+    "compare_text",
+]
 
 import csv
-import datetime as dt
 import io
-from typing import TYPE_CHECKING, Any
+from typing import NotRequired, TypedDict
 
 from cloudmap.countries import get_name
 from cloudmap.dates import PartialDate
 from cloudmap.errors import CloudmapError
 from cloudmap.nearest import COVERAGE_KINDS
-
-if TYPE_CHECKING:
-    from cloudmap.project import Project
+from cloudmap.view import AsOf
 
 RTT_NOTE = "estimated from distance"
 
 
-def _scope(project: Project, market: str | None, country: str | None) -> dict[str, Any]:
+class Scope(TypedDict):
+    market: str | None
+    country: str | None
+    countries: list[str] | None  # None: the world
+
+
+class ProviderFigures(TypedDict):
+    """One provider's public footprint in the scope on the date."""
+
+    provider: str
+    name: str
+    live_regions: int
+    live_zones: int  # a lower bound when zones_unknown is not empty
+    zones_unknown: list[str]  # live regions with no published zone count
+    countries_covered: int
+    first_launch: str | None
+    first_launch_qualifier: str | None  # "no later than" when only a bound is known
+    latest_launch: str | None
+    latest_launch_qualifier: str | None
+    announced: list[str]  # announced regions and sites in the scope
+
+
+class NearestRegion(TypedDict):
+    region: str
+    city: str | None
+    region_country: str | None
+    median_km: int
+    rtt_est_ms: float  # estimated from distance
+    location_precision: str | None
+
+
+class CountryNearest(TypedDict):
+    iso_a2: str
+    name: str
+    nearest: dict[str, NearestRegion]  # by provider id
+
+
+class Comparison(TypedDict):
+    """What ``cloudmap compare --json`` prints."""
+
+    as_of: str
+    scope: Scope
+    rtt: str
+    kinds: list[str]
+    providers: list[ProviderFigures]
+    countries: list[CountryNearest]
+    without_cities: NotRequired[list[str]]
+
+
+def _scope(view: AsOf, market: str | None, country: str | None) -> Scope:
     if market and country:
-        raise CloudmapError("give --market or --country, not both")
+        raise CloudmapError("give a market or a country, not both")
     if market:
-        m = project.market(market)
+        m = view.market(market)
         return {"market": m.name, "country": None, "countries": sorted(m.countries)}
     if country:
         cc = country.strip().upper()
@@ -36,11 +89,10 @@ def _scope(project: Project, market: str | None, country: str | None) -> dict[st
     return {"market": None, "country": None, "countries": None}
 
 
-def _provider_row(
-    project: Project, pid: str, on: dt.date, countries: set[str] | None
-) -> dict[str, Any]:
-    catalog = project.catalog
-    mine = [r for r in catalog.regions if r.provider == pid and r.kind in COVERAGE_KINDS]
+def _provider_row(view: AsOf, countries: set[str] | None) -> ProviderFigures:
+    """``view`` holds one provider."""
+    on, (pid,) = view.on, view.providers
+    mine = [r for r in view.selected.regions if r.kind in COVERAGE_KINDS]
     here = [r for r in mine if countries is None or r.country in countries]
     live = [r for r in here if r.is_live(on)]
     launches = sorted(
@@ -48,60 +100,59 @@ def _provider_row(
         key=lambda d: (d.effective, d.text),
     )
     announced_regions = [r.id for r in here if r.status(on) == "announced"]
-    sites = [
-        s.id
-        for s in catalog.sites_as_of(on)
-        if s.provider == pid and (countries is None or s.country in countries)
-    ]
+    sites = [s.id for s in view.sites_on if countries is None or s.country in countries]
+    first, first_q = _first_launch(launches)
     return {
         "provider": pid,
-        "name": catalog.providers[pid].name,
+        "name": view.catalog.providers[pid].name,
         "live_regions": len(live),
         "live_zones": sum(len(r.live_zones(on)) for r in live),
         "zones_unknown": sorted(r.id for r in live if not r.zones_known(on)),
-        "countries_covered": sorted({r.country for r in live}),
-        **_first_launch(launches),
+        "countries_covered": len({r.country for r in live}),
+        "first_launch": first,
+        "first_launch_qualifier": first_q,
         "latest_launch": launches[-1].iso if launches else None,
         "latest_launch_qualifier": launches[-1].qualifier if launches else None,
         "announced": sorted(announced_regions + sites),
     }
 
 
-def _first_launch(launches: list[PartialDate]) -> dict[str, str | None]:
+def _first_launch(launches: list[PartialDate]) -> tuple[str | None, str | None]:
     """The earliest launch: the one that ended earliest; only "no later than" it when another
     launch is a bound (a bound may lie before any exact date)."""
     if not launches:
-        return {"first_launch": None, "first_launch_qualifier": None}
+        return None, None
     first = min(launches, key=lambda d: (d.latest, d.text))
     earlier = first.no_later_than or any(d.start < first.start for d in launches)
-    return {"first_launch": first.iso, "first_launch_qualifier": "no later than" if earlier
-            else None}  # fmt: skip
+    return first.iso, "no later than" if earlier else None
+
+
+def compared(view: AsOf) -> AsOf:
+    """The providers a comparison shows: the view's selection when it holds several, else the
+    selected provider and every other provider of the project (one provider is no comparison;
+    the default selection is the lead provider alone)."""
+    return view if len(view.providers) > 1 else view.everyone
 
 
 def compare_providers(
-    project: Project, on: dt.date, *, market: str | None = None, country: str | None = None
-) -> dict[str, Any]:
-    """The comparison as plain data (``cloudmap compare --json``).
+    view: AsOf, *, market: str | None = None, country: str | None = None
+) -> Comparison:
+    """Providers side by side (see ``compared`` for which) in a market, a country or the world.
 
     Regions are those serving the public (kinds region, local-region, partner-region), live on
-    ``on``, located in the scope's countries. ``countries`` gives, per country of the scope (or
-    none when the scope is the world), each provider's nearest live region to the country's
-    city population, the population-weighted median distance and the estimated RTT.
+    the view's date, located in the scope's countries. ``countries`` gives, per country of the
+    scope (none when the scope is the world), each provider's nearest live region to the
+    country's city population, the population-weighted median distance and the estimated RTT.
     """
-    from cloudmap.coverage import country_records
-
-    scope = _scope(project, market, country)
+    view = compared(view)
+    scope = _scope(view, market, country)
     wanted = set(scope["countries"]) if scope["countries"] is not None else None
-    pids = sorted(project.catalog.providers)
-    rows = [_provider_row(project, pid, on, wanted) for pid in pids]
-    for row in rows:
-        row["countries_covered"] = len(row["countries_covered"])
-    out: dict[str, Any] = {
-        "as_of": on.isoformat(),
+    out: Comparison = {
+        "as_of": view.on.isoformat(),
         "scope": scope,
         "rtt": RTT_NOTE,
         "kinds": list(COVERAGE_KINDS),
-        "providers": rows,
+        "providers": [_provider_row(view.only(pid), wanted) for pid in view.providers],
         "countries": [],
     }
     if wanted is None:
@@ -110,16 +161,15 @@ def compare_providers(
 
     with_cities = set(cities().country.tolist())
     measured = sorted(c for c in wanted if c in with_cities)
-    per: dict[str, dict[str, Any]] = {cc: {} for cc in measured}
-    for pid in pids:
-        if not any(
-            r.provider == pid and r.kind in COVERAGE_KINDS and r.is_live(on)
-            for r in project.catalog.regions
-        ):
-            continue
-        for rec in country_records(project.catalog, on, provider=pid, countries=measured):
-            region = project.catalog.get(f"{pid}:{rec['nearest_region']}")
-            per[rec["iso_a2"]][pid] = {
+    per: dict[str, dict[str, NearestRegion]] = {cc: {} for cc in measured}
+    for pid in view.providers:
+        one = view.only(pid)
+        for cc in measured:
+            rec = one.coverage_by_country.get(cc)
+            if rec is None:
+                continue
+            region = view.catalog.get(f"{pid}:{rec['nearest_region']}")
+            per[cc][pid] = {
                 "region": rec["nearest_region"],
                 "city": region.city if region is not None else None,
                 "region_country": region.country if region is not None else None,
@@ -128,13 +178,13 @@ def compare_providers(
                 "location_precision": region.location.precision if region is not None else None,
             }
     out["countries"] = [
-        {"iso_a2": cc, "name": get_name(cc, cc), "nearest": per[cc]} for cc in measured
+        {"iso_a2": cc, "name": get_name(cc, cc) or cc, "nearest": per[cc]} for cc in measured
     ]
     out["without_cities"] = sorted(wanted - set(measured))
     return out
 
 
-def compare_text(result: dict[str, Any]) -> str:
+def compare_text(result: Comparison) -> str:
     """The comparison for people: a table of providers, then one of nearest regions."""
     scope = result["scope"]
     where = scope["market"] or (get_name(scope["country"], scope["country"]) if scope["country"]
@@ -197,7 +247,7 @@ def _table(head: list[str], body: list[list[str]], right: set[int] | None = None
     return [line(head), line(["-" * w for w in widths]), *(line(r) for r in body)]
 
 
-def compare_csv(result: dict[str, Any]) -> str:
+def compare_csv(result: Comparison) -> str:
     """One row per (country, provider) nearest region, or per provider without countries."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")

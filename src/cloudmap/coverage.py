@@ -15,6 +15,7 @@ __all__ = [
     "country_coverage",
     "country_records",
     "country_rtt_band",
+    "csv_text",
     "live_regions",
     "market_coverage",
     "nearest_regions",
@@ -478,6 +479,11 @@ def country_rtt_band(rtt_ms: float | None) -> str:
         if rtt_ms <= upper:
             return label
     return RTT_BANDS[-1][1]
+
+
+def csv_text(df: pd.DataFrame) -> str:
+    """The table as CSV (``cloudmap coverage --csv``)."""
+    return str(df.to_csv(index=False, lineterminator="\n"))
 
 
 def records(df: pd.DataFrame) -> list[dict[str, Any]]:

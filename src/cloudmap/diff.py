@@ -3,7 +3,7 @@ dates, or between another version of the catalog (a git revision or a folder) an
 
 from __future__ import annotations
 
-__all__ = ["compare", "diff", "format_text"]
+__all__ = ["Diff", "compare", "diff", "diff_base", "format_text"]
 
 import contextlib
 import datetime as dt
@@ -12,13 +12,53 @@ import subprocess
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from cloudmap.catalog import read_catalog
 from cloudmap.dates import PartialDate
 from cloudmap.errors import CloudmapError, Problem, ValidationError
 from cloudmap.footprint import footprint
 from cloudmap.model import Catalog, Region, Zone
+from cloudmap.view import AsOf
+
+Row = dict[str, Any]  # one change: id, provider, date and what the change needs
+
+
+class End(TypedDict):
+    as_of: str
+    catalog: str  # "current", or the base revision or folder
+
+
+class Total(TypedDict):
+    before: int
+    after: int
+    before_known: NotRequired[bool]  # zones: false when the figure is a lower bound
+    after_known: NotRequired[bool]
+
+
+class MarketChange(TypedDict):
+    name: str
+    countries_targeted: int
+    countries_hosting: Total
+    hosting_added: list[str]
+    hosting_lost: list[str]
+    live_zones: Total
+    changed: bool
+
+
+Diff = TypedDict(
+    "Diff",
+    {
+        "from": End,
+        "to": End,
+        "totals": dict[str, Total],
+        "regions": dict[str, list[Row]],
+        "zones": dict[str, list[Row]],
+        "sites": dict[str, list[Row]],
+        "countries": dict[str, list[str]],
+        "markets": list[MarketChange],
+    },
+)
 
 
 def _by(d: PartialDate | None, on: dt.date) -> bool:
@@ -155,8 +195,8 @@ def _sites(before: Catalog, b: dt.date, after: Catalog, a: dt.date) -> list[dict
     return _sorted(rows)
 
 
-def _markets(markets: Mapping[str, Any], fp_before: Any, fp_after: Any) -> list[dict[str, Any]]:
-    out = []
+def _markets(markets: Mapping[str, Any], fp_before: Any, fp_after: Any) -> list[MarketChange]:
+    out: list[MarketChange] = []
     for name in sorted(markets):
         countries = set(markets[name].countries)
         hosting = [sorted(countries & set(fp.countries)) for fp in (fp_before, fp_after)]
@@ -184,13 +224,13 @@ def compare(
     after_on: dt.date,
     *,
     labels: tuple[str, str] = ("current", "current"),
-) -> dict[str, Any]:
+) -> Diff:
     """What changed from ``before`` as of ``before_on`` to ``after`` as of ``after_on`` (market
     coverage by ``after``'s markets). Lists are sorted by date, then provider and id."""
     b, a = before_on, after_on
     markets = after.markets
     fp_b, fp_a = footprint(before, b), footprint(after, a)
-    totals: dict[str, dict[str, Any]] = {
+    totals: dict[str, Total] = {
         key: {"before": len(getattr(fp_b, key)), "after": len(getattr(fp_a, key))}
         for key in ("regions", "zones", "countries")
     }
@@ -235,12 +275,12 @@ def _base_root(root: Path, base: str) -> Iterator[Path]:
         yield path
         return
     if shutil.which("git") is None:
-        raise CloudmapError(f"--base {base}: not a project folder, and git is not installed")
+        raise CloudmapError(f"base {base}: not a project folder, and git is not installed")
     try:
         _git(root, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}")
     except CloudmapError:
         raise CloudmapError(
-            f"--base {base}: not a project folder (with data/ and seeds/) nor a git revision "
+            f"base {base}: not a project folder (with data/ and seeds/) nor a git revision "
             f"of {root}"
         ) from None
     top = Path(_git(root, "rev-parse", "--show-toplevel").decode().strip())
@@ -251,7 +291,7 @@ def _base_root(root: Path, base: str) -> Iterator[Path]:
     )
     names = [n for n in listing.decode("utf-8").split("\0") if n.endswith(".yaml")]
     if not any(n.startswith(f"{prefix}data/") for n in names):
-        raise CloudmapError(f"--base {base}: that revision has no {prefix}data/*.yaml")
+        raise CloudmapError(f"base {base}: that revision has no {prefix}data/*.yaml")
     with tempfile.TemporaryDirectory(prefix="cloudmap-base-") as tmp:
         t = Path(tmp)
         for part in ("data", "seeds", "geo"):
@@ -264,27 +304,30 @@ def _base_root(root: Path, base: str) -> Iterator[Path]:
         yield t
 
 
-def diff(
-    after: Catalog, *, end: dt.date, start: dt.date | None = None, base: str | None = None
-) -> dict[str, Any]:
-    """Compare ``after`` (a validated catalog) as of ``start`` with itself as of ``end``, or
-    (with ``base``) the catalog at ``base`` (a git revision or a project folder) as of ``start``
-    (default: ``end``) with ``after`` as of ``end``."""
-    if base is None and start is None:
-        raise CloudmapError("give --from DATE, or --base REV|PATH to compare with another version")
-    if start is not None and start > end:
-        raise CloudmapError(f"--from {start} is after --to {end}")
-    if base is None:
-        return compare(after, start or end, after, end)
+def diff(view: AsOf, since: dt.date) -> Diff:
+    """What changed in the view's selection from ``since`` to the view's date."""
+    if since > view.on:
+        raise CloudmapError(f"the start date {since} is after the end date {view.on}")
+    return compare(view.selected, since, view.selected, view.on)
+
+
+def diff_base(view: AsOf, base: str, since: dt.date | None = None) -> Diff:
+    """What changed from another version of the catalog, ``base`` (a git revision of the
+    repository holding the project, or a project folder), as of ``since`` (default: the view's
+    date) to the view's catalog as of its date; the view's providers only."""
     from cloudmap.validate import validate
 
-    with _base_root(after.root, base) as base_root:
+    since = since or view.on
+    if since > view.on:
+        raise CloudmapError(f"the start date {since} is after the end date {view.on}")
+    with _base_root(view.catalog.root, base) as base_root:
         before, problems = read_catalog(base_root)
         before, more = validate(before, full=False)
         problems += more
         if problems:
             raise ValidationError([_label(p, base) for p in problems])
-    return compare(before, start or end, after, end, labels=(base, "current"))
+    keep = tuple(p for p in view.providers if p in before.providers)
+    return compare(before.select(keep), since, view.selected, view.on, labels=(base, "current"))
 
 
 def _label(p: Problem, base: str) -> Problem:
@@ -300,7 +343,7 @@ def _arrow(v: Mapping[str, Any]) -> str:
     return b if b == a else f"{b} -> {a}"
 
 
-def format_text(report: Mapping[str, Any]) -> str:
+def format_text(report: Diff) -> str:
     """The report for people: one section per kind of change, empty ones said to be empty."""
     f, t = report["from"], report["to"]
     src = "" if f["catalog"] == t["catalog"] else f" (catalog {f['catalog']} -> {t['catalog']})"

@@ -7,17 +7,20 @@ __all__ = [
     "RECONCILE_WINDOW",
     "CountryCount",
     "Footprint",
+    "MarketStats",
+    "ReconcileCheck",
+    "ReconcileRow",
     "country_counts",
     "footprint",
     "market_stats",
     "reconcile",
-    "stats",
+    "target_markets",
 ]
 
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from cloudmap.model import Announcement, Catalog, Market, Region
 from cloudmap.reader import parse_total
@@ -101,9 +104,22 @@ def _named_by(market: Market, catalog: Catalog, on: dt.date) -> list[str]:
     return out
 
 
+class MarketStats(TypedDict):
+    """One market's size and the live footprint in it on a date."""
+
+    id: str
+    name: str
+    countries_targeted: int  # countries the market lists
+    countries_hosting: int  # of those, with a live counted region
+    live_regions: int
+    live_zones: int  # a lower bound when zones_known is false
+    zones_known: bool
+    announcements: list[str]  # ids dated on or before the date that name the market
+
+
 def market_stats(
     catalog: Catalog, on: dt.date, *, provider: str | None = None
-) -> list[dict[str, Any]]:
+) -> list[MarketStats]:
     """Per market (sorted by name): its size and the live footprint in it on ``on``.
 
     Keys: ``id, name, countries_targeted`` (countries the market lists), ``countries_hosting``
@@ -111,7 +127,7 @@ def market_stats(
     dated on or before ``on`` that name the market).
     """
     counts = country_counts(catalog, on, provider=provider)
-    out = []
+    out: list[MarketStats] = []
     for name in sorted(catalog.markets):
         m = catalog.markets[name]
         here = [counts[cc] for cc in m.countries if cc in counts]
@@ -140,52 +156,6 @@ def target_markets(catalog: Catalog, on: dt.date) -> dict[str, list[str]]:
     return {cc: sorted(v) for cc, v in out.items()}
 
 
-def stats(catalog: Catalog, on: dt.date, *, provider: str | None = None) -> dict[str, Any]:
-    """Counts on a date: totals (per the counting rules) and breakdowns by country and by kind.
-
-    ``zones_unknown`` lists the counted live regions whose zone count is not known on the date
-    (``zone_count: unknown``, or before ``zones_since``): the zone figures are then lower
-    bounds, and each breakdown says how many such regions it holds."""
-    fp = footprint(catalog, on, provider=provider)
-    counts = country_counts(catalog, on, provider=provider)
-    mine = [r for r in catalog.regions if provider is None or r.provider == provider]
-    by_kind: dict[str, dict[str, int]] = {}
-    for r in mine:
-        if r.is_live(on):
-            entry = by_kind.setdefault(r.kind, {"regions": 0, "zones": 0, "zones_unknown": 0})
-            entry["regions"] += 1
-            entry["zones"] += len(r.live_zones(on))
-            entry["zones_unknown"] += not r.zones_known(on)
-    statuses = Counter(s for r in mine for s in [r.status(on)] if s is not None)
-    return {
-        "as_of": on.isoformat(),
-        "regions": len(fp.regions),
-        "zones": len(fp.zones),
-        "countries": len(fp.countries),
-        "zones_unknown": [r.key for r in fp.zones_unknown],
-        "by_country": {
-            cc: {"regions": c.regions, "zones": c.zones, "zones_unknown": c.zones_unknown}
-            for cc, c in counts.items()
-            if c.regions or c.zones
-        },
-        "by_kind": dict(sorted(by_kind.items())),
-        "by_status": dict(sorted(statuses.items())),
-        "announced_sites": len(
-            [s for s in catalog.sites_as_of(on) if provider is None or s.provider == provider]
-        ),
-        "uncounted": [r.key for r in fp.uncounted_regions],
-        "counting": {
-            pid: {
-                "regions": list(p.count_region_kinds),
-                "zones": list(p.count_zone_kinds),
-                "exclude": sorted(p.exclude),
-            }
-            for pid, p in sorted(catalog.providers.items())
-            if provider is None or pid == provider
-        },
-    }
-
-
 def _uncertain_events(catalog: Catalog, ann: Announcement, on: dt.date) -> list[str]:
     """Dated events near ``on`` whose timing could move a count across it."""
     out = []
@@ -202,13 +172,34 @@ def _uncertain_events(catalog: Catalog, ann: Announcement, on: dt.date) -> list[
     return sorted(out)
 
 
-def reconcile(catalog: Catalog, *, provider: str | None = None) -> list[dict[str, Any]]:
+class ReconcileCheck(TypedDict):
+    what: str  # regions, zones or countries
+    claimed: int | str  # "N+" for "more than N"
+    catalog: int
+    difference: int  # catalog - claimed (0 when "N+" is met)
+    unknown_zone_counts: NotRequired[list[str]]  # counted regions with no published zone count
+
+
+class ReconcileRow(TypedDict):
+    """One announcement's headline totals against the catalog on its date."""
+
+    announcement: str
+    provider: str
+    date: str
+    as_of: str
+    result: str  # match, differs, target or incomplete
+    checks: list[ReconcileCheck]
+    note: str | None
+    nearby_events: NotRequired[list[str]]
+
+
+def reconcile(catalog: Catalog, *, provider: str | None = None) -> list[ReconcileRow]:
     """For each announcement with headline totals: claimed vs catalog as of its date, and why.
 
     ``result`` is ``match``, ``differs``, ``target`` (the totals are a plan, not a count) or
     ``incomplete`` (fewer zones than claimed, and some counted regions have no known zone
     count: the catalog cannot tell)."""
-    rows = []
+    rows: list[ReconcileRow] = []
     for ann in sorted(catalog.announcements.values(), key=lambda a: (a.date.effective, a.id)):
         totals = ann.claims.get("totals")
         if not totals or (provider is not None and ann.provider != provider):
@@ -216,7 +207,7 @@ def reconcile(catalog: Catalog, *, provider: str | None = None) -> list[dict[str
         on = ann.claims_as_of
         fp = footprint(catalog, on, provider=ann.provider)
         have = {"regions": len(fp.regions), "zones": len(fp.zones), "countries": len(fp.countries)}
-        checks: list[dict[str, Any]] = []
+        checks: list[ReconcileCheck] = []
         for key in ("regions", "zones", "countries"):
             parsed = totals.get(key)
             if isinstance(parsed, int | str):
@@ -241,7 +232,7 @@ def reconcile(catalog: Catalog, *, provider: str | None = None) -> list[dict[str
                 incomplete = True
         match = all(c["difference"] == 0 for c in checks)
         target = ann.claims.get("target") is True
-        row: dict[str, Any] = {
+        row: ReconcileRow = {
             "announcement": ann.id,
             "provider": ann.provider,
             "date": ann.date.iso,

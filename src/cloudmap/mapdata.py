@@ -1,19 +1,19 @@
-"""The map's data: one JSON-ready blob (places with their status history, countries, markets,
-estimated RTT) that the page's script draws. Sorted and rounded: deterministic."""
+"""The map's data: JSON-ready values with named fields (places with their status history,
+countries, markets, estimated RTT, the comparison) that the page's scripts draw. Sorted and
+rounded: deterministic. The map carries every provider of the project and opens on the view's
+selection; ``cloudmap.render`` puts this data into the folium map's elements."""
 
 from __future__ import annotations
 
 __all__ = [
-    "DEFAULT_PROVIDER",
-    "DETAIL_FIELDS",
     "MARKET_COLORS",
     "MARKET_DASHES",
-    "PLACE_FIELDS",
-    "PROVIDER_SHORT",
-    "PROVIDER_STYLES",
+    "RTT_COLORS",
     "STATUS_CODES",
     "STATUS_COLORS",
-    "default_provider",
+    "ZONE_BINS",
+    "MapData",
+    "counting_rule",
     "map_data",
     "script_json",
     "transitions",
@@ -22,18 +22,16 @@ __all__ = [
 import datetime as dt
 import json
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, TypedDict
 
-from cloudmap.compare import RTT_NOTE
+from cloudmap.compare import RTT_NOTE, compare_providers
 from cloudmap.countries import flag, get_name
 from cloudmap.dates import PartialDate
 from cloudmap.errors import CloudmapError
 from cloudmap.mapgeom import COORD_SCALE, country_shapes
-from cloudmap.model import NEW_WINDOW, Region, Site
-from cloudmap.schema import LIVE_STATUSES, STATUS_LABELS, STATUSES
-
-if TYPE_CHECKING:
-    from cloudmap.project import Project
+from cloudmap.model import NEW_WINDOW, Catalog, Provider, Region, Site
+from cloudmap.schema import KINDS, LIVE_STATUSES, STATUS_LABELS, STATUSES
+from cloudmap.view import AsOf
 
 STATUS_CODES = {
     "new": "n",
@@ -52,26 +50,6 @@ STATUS_COLORS = {
     "announced": "#7040b8",
     "closed": "#5b6470",
 }
-# Providers: a marker shape and an outline colour each, so they stay apart in any status colour.
-PROVIDER_STYLES = {
-    "alibaba-cloud": ("circle", "#ff6a00"),
-    "aws": ("square", "#232f3e"),
-    "azure": ("diamond", "#0078d4"),
-    "google-cloud": ("hexagon", "#34a853"),
-    "huawei-cloud": ("triangle", "#c7000b"),
-    "tencent-cloud": ("pentagon", "#006eff"),
-}
-_DEFAULT_STYLE = ("circle", "#444444")
-# Short names where tables and marker labels have little room.
-PROVIDER_SHORT = {
-    "alibaba-cloud": "Alibaba",
-    "aws": "AWS",
-    "azure": "Azure",
-    "google-cloud": "Google",
-    "huawei-cloud": "Huawei",
-    "tencent-cloud": "Tencent",
-}
-DEFAULT_PROVIDER = "alibaba-cloud"  # the page opens on it when the catalog has it
 # Countries shaded by live zones: (lowest count, colour); zero zones stay unshaded.
 ZONE_BINS = ((1, "#fdeccd"), (3, "#f9cf8f"), (6, "#efa954"), (11, "#d07c2e"), (21, "#9c5421"))
 RTT_COLORS = ("#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027")
@@ -79,9 +57,23 @@ RTT_COLORS = ("#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027")
 # light map, dropped), each with its own dash pattern, so no two markets look alike.
 MARKET_COLORS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000")
 MARKET_DASHES = ("8 4", "2 4", "12 4 2 4", "6 2", "1 3", "10 3 3 3 3 3", "4 4")
-PLACE_FIELDS = ("id", "p", "site", "name", "city", "cc", "lat", "lon", "cnt", "tr", "b")
-DETAIL_FIELDS = ("kind", "loc", "approx", "zones", "dates", "src", "notes", "region")
-COUNTRY_FIELDS = ("key", "a2", "name", "flag", "markets", "g")
+
+
+class MapData(TypedDict):
+    """The data every map element reads (see the module docstring)."""
+
+    asOf: str
+    steps: list[str]
+    providers: list[dict[str, Any]]
+    selected: list[str]
+    statuses: list[dict[str, str]]
+    countryNames: dict[str, dict[str, str]]
+    places: list[dict[str, Any]]
+    countries: dict[str, Any]
+    zoneBins: list[dict[str, Any]]
+    markets: list[dict[str, Any]]
+    rtt: dict[str, Any] | None
+    details: dict[str, Any] | None
 
 
 # --------------------------------------------------------------------------- status history
@@ -99,178 +91,218 @@ def _candidates(dates: Sequence[PartialDate | None]) -> set[dt.date]:
     return out
 
 
-def transitions(r: Region, on: dt.date) -> list[list[Any]]:
-    """The region's status history up to ``on``: ``[[day, status code, live zones], ...]``, one
-    entry per change (status on a day = the last entry on or before it). An entry ends in ``1``
-    while the region's zone count is not known (live zones is then a lower bound)."""
+def transitions(r: Region, on: dt.date) -> list[dict[str, Any]]:
+    """The region's status history up to ``on``, one entry per change: ``{"on": day, "status":
+    code, "zones": live zones}`` and ``"unknown": true`` while its zone count is not known (the
+    zones figure is then a lower bound). The status on a day is the last entry on or before it."""
     days = _candidates(
         [r.announced, r.launched, r.closure_announced, r.closed, r.zones_since]
         + [d for z in r.zones for d in (z.opened, z.closed)]
     )
-    out: list[list[Any]] = []
+    out: list[dict[str, Any]] = []
     last: tuple[Any, ...] | None = None
     for day in sorted(d for d in days if d <= on):
         st = r.status(day)
-        state: tuple[Any, ...] = (STATUS_CODES[st] if st else ".", len(r.live_zones(day)))
-        if st in LIVE_STATUSES and not r.zones_known(day):
-            state += (1,)
+        unknown = st in LIVE_STATUSES and not r.zones_known(day)
+        state = (STATUS_CODES[st] if st else ".", len(r.live_zones(day)), unknown)
         if state != last and not (last is None and state[0] == "."):
-            out.append([day.isoformat(), *state])
+            entry: dict[str, Any] = {"on": day.isoformat(), "status": state[0], "zones": state[1]}
+            if unknown:
+                entry["unknown"] = True
+            out.append(entry)
             last = state
     return out
 
 
-def _site_transitions(s: Site, region: Region | None, on: dt.date) -> list[list[Any]]:
+def _site_transitions(s: Site, region: Region | None, on: dt.date) -> list[dict[str, Any]]:
     if s.announced.effective > on:
         return []
-    out: list[list[Any]] = [[s.announced.effective.isoformat(), "a", 0]]
+    out: list[dict[str, Any]] = [
+        {"on": s.announced.effective.isoformat(), "status": "a", "zones": 0}
+    ]
     if region is not None:  # shown until its region appears on the map
-        first = next((t for t in transitions(region, on)), None)
-        if first is not None and first[0] >= out[0][0]:
-            out.append([first[0], ".", 0])
+        first = next(iter(transitions(region, on)), None)
+        if first is not None and first["on"] >= out[0]["on"]:
+            out.append({"on": first["on"], "status": ".", "zones": 0})
     return out
 
 
 # --------------------------------------------------------------------------- places
 
 
-def _dates(items: Sequence[tuple[str, PartialDate | None]]) -> list[list[str]]:
-    return [[label, d.human(), d.iso, "b" if d.no_later_than else ""] for label, d in items if d]
-
-
-def _region_row(project: Project, r: Region, on: dt.date, provider: int) -> list[Any]:
-    counted = project.catalog.counted(r)
-    zones = [[z.id, _human(z.opened), _human(z.closed), z.notes] for z in r.zones if z.id]
-    if r.zones_by_count:
-        zones = [[f"{len(r.zones)} zones (ids not published)", None, None, None]]
-    loc = r.location
-    place = [
-        r.id,
-        provider,
-        0,
-        r.label,
-        r.city,
-        r.country,
-        round(loc.lat, 4),
-        round(loc.lon, 4),
-        int(counted[0]) + 2 * int(counted[1]),
-        transitions(r, on),
-        1 if r.bounded() else 0,
+def _dates(items: Sequence[tuple[str, PartialDate | None]]) -> list[dict[str, Any]]:
+    return [
+        {"label": label, "text": d.human(), "iso": d.iso, "bound": d.no_later_than}
+        for label, d in items
+        if d
     ]
-    dates = _dates(
-        [
-            ("Announced", r.announced),
-            ("Launched", r.launched),
-            ("Closure announced", r.closure_announced),
-            ("Closed", r.closed),
-        ]
-    )
-    detail = [r.kind, loc.precision, 0, zones, dates, list(r.sources), r.notes, None]
-    return [place, detail]
 
 
 def _human(d: PartialDate | None) -> str | None:
     return d.human() if d is not None else None
 
 
-def _site_row(
-    project: Project, s: Site, on: dt.date, provider: int, points: dict[str, tuple[float, float]]
-) -> list[Any]:
+def _region(
+    catalog: Catalog, r: Region, on: dt.date, provider: int
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    as_region, as_zones = catalog.counted(r)
+    loc = r.location
+    place = {
+        "id": r.id,
+        "provider": provider,
+        "site": False,
+        "name": r.label,
+        "city": r.city,
+        "country": r.country,
+        "lat": round(loc.lat, 4),
+        "lon": round(loc.lon, 4),
+        "countsRegion": as_region,
+        "countsZones": as_zones,
+        "bounded": r.bounded(),
+        "history": transitions(r, on),
+    }
+    zones: list[dict[str, Any]] = [
+        {"id": z.id, "opened": _human(z.opened), "closed": _human(z.closed), "notes": z.notes}
+        for z in r.zones
+        if z.id
+    ]
+    if r.zones_by_count and not r.zones_unknown:
+        zones = [{"id": None, "count": len(r.zones)}]
+    detail = {
+        "kind": r.kind,
+        "precision": loc.precision,
+        "approximate": False,
+        "zones": zones,
+        "dates": _dates(
+            [
+                ("Announced", r.announced),
+                ("Launched", r.launched),
+                ("Closure announced", r.closure_announced),
+                ("Closed", r.closed),
+            ]
+        ),
+        "sources": [(s.url, s.supports) for s in r.sources],
+        "notes": r.notes,
+        "region": None,
+        "excluded": catalog.providers[r.provider].exclude.get(r.id),
+    }
+    return place, detail
+
+
+def _site(
+    catalog: Catalog, s: Site, on: dt.date, provider: int, points: dict[str, tuple[float, float]]
+) -> tuple[dict[str, Any], dict[str, Any]]:
     name = get_name(s.country, s.country) or s.country
     if s.location is not None:
-        lat, lon, loc, approx = s.location.lat, s.location.lon, s.location.precision, 0
+        lat, lon, precision, approximate = (
+            s.location.lat,
+            s.location.lon,
+            s.location.precision,
+            False,
+        )
     elif s.country in points:
-        (lon, lat), loc, approx = points[s.country], "country", 1
+        (lon, lat), precision, approximate = points[s.country], "country", True
     else:
         raise CloudmapError(
             f"{s.file}:{s.line}: {s.id}: location: no location and no polygon "
             f"for {s.country} to place it at; add location: {{lat, lon, ...}}"
         )
-    region = project.catalog.get(f"{s.provider}:{s.region}") if s.region else None
+    region = catalog.get(f"{s.provider}:{s.region}") if s.region else None
     title = f"{s.city}, {name}" if s.city else name
-    place = [
-        s.id,
-        provider,
-        1,
-        f"Announced site: {title}",
-        s.city,
-        s.country,
-        round(lat, 4),
-        round(lon, 4),
-        0,
-        _site_transitions(s, region, on),
-        0,
-    ]
-    dates = _dates([("Announced", s.announced)])
-    detail = ["announced site", loc, approx, [], dates, list(s.sources), s.notes, s.region]
-    return [place, detail]
+    place = {
+        "id": s.id,
+        "provider": provider,
+        "site": True,
+        "name": f"Announced site: {title}",
+        "city": s.city,
+        "country": s.country,
+        "lat": round(lat, 4),
+        "lon": round(lon, 4),
+        "countsRegion": False,
+        "countsZones": False,
+        "bounded": False,
+        "history": _site_transitions(s, region, on),
+    }
+    detail = {
+        "kind": "announced site",
+        "precision": precision,
+        "approximate": approximate,
+        "zones": [],
+        "dates": _dates([("Announced", s.announced)]),
+        "sources": [(src.url, src.supports) for src in s.sources],
+        "notes": s.notes,
+        "region": s.region,
+        "excluded": None,
+    }
+    return place, detail
 
 
-def _share_sources(details: list[list[Any]]) -> list[list[str]]:
-    """Replace each row's sources by indices into one sorted table (many records cite the same
-    page: at 10,000 sites this keeps the page small)."""
-    col = DETAIL_FIELDS.index("src")
-    table = sorted({(src.url, src.supports) for row in details for src in row[col]})
+def _share_sources(details: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Replace each detail's sources by indices into one sorted table (many records cite the
+    same page: at 10,000 sites this keeps the page small)."""
+    table = sorted({src for d in details for src in d["sources"]})
     index = {entry: i for i, entry in enumerate(table)}
-    for row in details:
-        row[col] = [index[(src.url, src.supports)] for src in row[col]]
-    return [list(entry) for entry in table]
+    for d in details:
+        d["sources"] = [index[src] for src in d["sources"]]
+    return [{"url": url, "supports": supports} for url, supports in table]
 
 
 # --------------------------------------------------------------------------- countries
 
 
-def _countries(project: Project, on: dt.date, market_index: dict[str, int]) -> list[list[Any]]:
-    layer = project.map_countries
+def _countries(view: AsOf, market_index: dict[str, int]) -> dict[str, Any]:
+    layer = view.map_countries
     shapes, _ = country_shapes(layer)
     member: dict[str, list[int]] = {}
-    for m in project.catalog.markets.values():
+    for m in view.catalog.markets.values():
         for cc in m.countries:
             member.setdefault(cc, []).append(market_index[m.name])
-    out = []
+    items = []
     for i, a2 in enumerate(layer.iso_a2):
-        out.append(
-            [
-                layer.keys[i],
-                a2,
-                (get_name(a2) if a2 else None) or str(layer.columns["name"][i]),
-                flag(a2) if a2 else "",
-                sorted(member.get(a2, [])) if a2 else [],
-                shapes[i],
-            ]
+        items.append(
+            {
+                "key": layer.keys[i],
+                "iso": a2,
+                "name": (get_name(a2) if a2 else None) or str(layer.columns["name"][i]),
+                "flag": flag(a2) if a2 else "",
+                "markets": sorted(member.get(a2, [])) if a2 else [],
+                "shape": shapes[i],
+            }
         )
-    return out
+    return {"scale": COORD_SCALE, "items": items}
 
 
 # --------------------------------------------------------------------------- RTT
 
 
-def _rtt(project: Project, on: dt.date, pids: Sequence[str]) -> dict[str, Any] | None:
+def _rtt(view: AsOf, pids: Sequence[str]) -> dict[str, Any] | None:
     """Estimated RTT per country from each provider's nearest live public region: the page
     shades a country by the best estimate among the providers the user selected.
 
-    ``rows``: ``{cc: [[ms or null per provider], [nearest region id or null per provider]]}``;
-    ``bands``: ``[[label, colour, upper ms or null], ...]``."""
-    from cloudmap.coverage import RTT_BANDS, RTT_NOTE, country_records
+    ``byCountry``: ``{cc: {"ms": [ms or null per provider], "region": [id or null per
+    provider]}}``; ``bands``: ``[{"label", "color", "upTo": ms or null}, ...]``."""
+    from cloudmap.coverage import RTT_BANDS
 
-    per: dict[str, list[list[Any]]] = {}
+    per: dict[str, dict[str, list[Any]]] = {}
     for i, pid in enumerate(pids):
-        for rec in country_records(project.catalog, on, provider=pid):
+        for rec in view.only(pid).coverage_records:
             ms = rec["rtt_est_ms"]
             if ms is None or ms != ms:  # no city to measure from
                 continue
-            row = per.setdefault(rec["iso_a2"], [[None] * len(pids), [None] * len(pids)])
-            row[0][i] = round(float(ms), 1)
-            row[1][i] = rec["nearest_region"]
+            row = per.setdefault(
+                rec["iso_a2"], {"ms": [None] * len(pids), "region": [None] * len(pids)}
+            )
+            row["ms"][i] = round(float(ms), 1)
+            row["region"][i] = rec["nearest_region"]
     if not per:
         return None
     return {
         "note": RTT_NOTE,
         "bands": [
-            [label, color, None if upper == float("inf") else upper]
+            {"label": label, "color": color, "upTo": None if upper == float("inf") else upper}
             for (upper, label), color in zip(RTT_BANDS, RTT_COLORS, strict=True)
         ],
-        "rows": dict(sorted(per.items())),
+        "byCountry": dict(sorted(per.items())),
     }
 
 
@@ -283,52 +315,45 @@ def _launch(iso: str | None, qualifier: str | None) -> str | None:
     return f"<={iso}" if qualifier else iso
 
 
-def _compare(project: Project, on: dt.date, pids: Sequence[str]) -> list[dict[str, Any]]:
-    """Per market, what the comparison panel shows (cloudmap.compare.compare_providers, packed):
-
-    ``providers``: ``[[provider index, live regions, live zones, countries covered, first
-    launch, latest launch, [announced ids], regions with no published zone count], ...]``
-    (launch dates ``<=``-prefixed when only a bound is known); ``countries``: ``[[cc,
-    [[provider index, region id, city, region country, km, ms, 1 if the region is placed only
-    at its country], ...]], ...]``; ``without``: countries with no city to measure from."""
-    from cloudmap.compare import compare_providers
-
+def _compare(view: AsOf, pids: Sequence[str]) -> list[dict[str, Any]]:
+    """Per market, what the comparison panel shows (cloudmap.compare.compare_providers of every
+    provider), with provider indices into the page's provider list."""
     index = {pid: i for i, pid in enumerate(pids)}
     out = []
-    for name in sorted(project.catalog.markets):
-        res = compare_providers(project, on, market=name)
+    for name in sorted(view.catalog.markets):
+        res = compare_providers(view.everyone, market=name)
         out.append(
             {
                 "name": name,
                 "providers": [
-                    [
-                        index[p["provider"]],
-                        p["live_regions"],
-                        p["live_zones"],
-                        p["countries_covered"],
-                        _launch(p["first_launch"], p["first_launch_qualifier"]),
-                        _launch(p["latest_launch"], p["latest_launch_qualifier"]),
-                        p["announced"],
-                        len(p["zones_unknown"]),
-                    ]
+                    {
+                        "provider": index[p["provider"]],
+                        "regions": p["live_regions"],
+                        "zones": p["live_zones"],
+                        "zonesUnknown": len(p["zones_unknown"]),
+                        "countries": p["countries_covered"],
+                        "firstLaunch": _launch(p["first_launch"], p["first_launch_qualifier"]),
+                        "latestLaunch": _launch(p["latest_launch"], p["latest_launch_qualifier"]),
+                        "announced": p["announced"],
+                    }
                     for p in res["providers"]
                 ],
                 "countries": [
-                    [
-                        c["iso_a2"],
-                        [
-                            [
-                                index[pid],
-                                n["region"],
-                                n["city"],
-                                n["region_country"],
-                                n["median_km"],
-                                n["rtt_est_ms"],
-                                int(n["location_precision"] == "country"),
-                            ]
+                    {
+                        "country": c["iso_a2"],
+                        "nearest": [
+                            {
+                                "provider": index[pid],
+                                "region": n["region"],
+                                "city": n["city"],
+                                "regionCountry": n["region_country"],
+                                "km": n["median_km"],
+                                "ms": n["rtt_est_ms"],
+                                "rough": n["location_precision"] == "country",
+                            }
                             for pid, n in sorted(c["nearest"].items(), key=lambda kv: index[kv[0]])
                         ],
-                    ]
+                    }
                     for c in res["countries"]
                 ],
                 "without": res.get("without_cities", []),
@@ -337,80 +362,95 @@ def _compare(project: Project, on: dt.date, pids: Sequence[str]) -> list[dict[st
     return out
 
 
-# --------------------------------------------------------------------------- the blob
+# --------------------------------------------------------------------------- counting in words
 
 
-def default_provider(project: Project) -> str | None:
-    """The provider the page opens on: DEFAULT_PROVIDER if the catalog has it, else the first;
-    None for an empty catalog."""
-    ids = sorted(project.catalog.providers)
-    if not ids:
-        return None
-    return DEFAULT_PROVIDER if DEFAULT_PROVIDER in ids else ids[0]
+def _kinds(kinds: Sequence[str]) -> str:
+    names = {"region": "regions", "local-region": "local regions",
+             "partner-region": "partner-run regions", "government": "government regions",
+             "sovereign": "sovereign-cloud regions", "industry-cloud": "industry clouds"}  # fmt: skip
+    words = [names[k] for k in KINDS if k in kinds]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
-def map_data(
-    project: Project, on: dt.date, *, rtt: bool = True, compare: bool = True
-) -> dict[str, Any]:
-    """Everything the page draws, as plain JSON-ready data (sorted, rounded: deterministic).
+def counting_rule(p: Provider, catalog: Catalog) -> str:
+    """The provider's counting rule in plain words, for the page where its totals show."""
+    left_out = [k for k in KINDS if k not in p.count_region_kinds]
+    text = f"{p.name}'s own totals count its {_kinds(p.count_region_kinds)}"
+    if left_out:
+        text += f", not its {_kinds(left_out)}"
+    if p.exclude:
+        names = sorted(
+            (r.label if (r := catalog.get(f"{p.id}:{rid}")) is not None else rid)
+            for rid in p.exclude
+        )
+        text += f"; they also leave out {', '.join(names)}"
+    return text + ". The header and the legend's provider counts follow that rule."
 
-    ``rtt`` adds each country's estimated RTT to each provider's nearest live region (the RTT
-    shading); ``compare`` adds the comparison panel's figures per market."""
-    catalog = project.catalog
+
+# --------------------------------------------------------------------------- the data
+
+
+def _compact(place: dict[str, Any]) -> dict[str, Any]:
+    """A place without its false and null fields (the page reads a missing one as false or
+    null): at 10,000 places the page stays small."""
+    return {k: v for k, v in place.items() if v is not None and v is not False}
+
+
+def map_data(view: AsOf) -> MapData:
+    """Everything the page draws, as JSON-ready values (sorted, rounded: deterministic).
+
+    Every provider of the project is on the map; the view's providers are the ones shown first.
+    ``details`` holds what only popups and the comparison panel need: a built site moves it to
+    a file the page loads once the map is up."""
+    catalog, on = view.catalog, view.on
     pids = sorted(catalog.providers)
     pindex = {p: i for i, p in enumerate(pids)}
-    _, points = country_shapes(project.map_countries)
+    _, points = country_shapes(view.map_countries)
     rows = [
-        _region_row(project, r, on, pindex[r.provider])
+        _region(catalog, r, on, pindex[r.provider])
         for r in sorted(catalog.regions, key=lambda r: r.key)
     ]
     rows += [
-        _site_row(project, s, on, pindex[s.provider], points)
+        _site(catalog, s, on, pindex[s.provider], points)
         for s in sorted(catalog.sites, key=lambda s: s.key)
     ]
-    tr = PLACE_FIELDS.index("tr")
-    rows = [row for row in rows if row[0][tr]]  # never on the map by ``on``: no date known
-    details = [detail for _, detail in rows]
-    sources = _share_sources(details)
-    steps = sorted({t[0] for place, _ in rows for t in place[tr]} | {on.isoformat()})
+    rows = [row for row in rows if row[0]["history"]]  # never on the map by then: no date known
+    steps = sorted({t["on"] for place, _ in rows for t in place["history"]} | {on.isoformat()})
     names = sorted(catalog.markets)
     market_index = {name: i for i, name in enumerate(names)}
-    layer = project.map_countries
-    providers = []
-    for pid in pids:
-        p = catalog.providers[pid]
-        shape, color = PROVIDER_STYLES.get(pid, _DEFAULT_STYLE)
-        providers.append(
-            {
-                "id": pid,
-                "name": p.name,
-                "short": PROVIDER_SHORT.get(pid, p.name),
-                "shape": shape,
-                "color": color,
-                "counting": p.counting_note,
-            }
-        )
-    comparison = _compare(project, on, pids) if compare and catalog.markets and pids else []
-    cc = PLACE_FIELDS.index("cc")
-    codes = {place[cc] for place, _ in rows}
-    codes |= {row[0] for m in comparison for row in m["countries"]}
-    codes |= {code for m in comparison for code in m["without"]}
-    cc_names = {code: [get_name(code, code), flag(code)] for code in sorted(codes)}
-    return {
+    providers = [
+        {
+            "id": pid,
+            "name": p.name,
+            "short": p.style.short,
+            "shape": p.style.shape,
+            "color": p.style.color,
+            "rule": counting_rule(p, catalog),
+        }
+        for pid in pids
+        for p in [catalog.providers[pid]]
+    ]
+    codes = {place["country"] for place, _ in rows}
+    details = [detail for _, detail in rows]
+    comparison = _compare(view, pids) if catalog.markets and pids else []
+    codes |= {c["country"] for m in comparison for c in m["countries"]}
+    codes |= {cc for m in comparison for cc in m["without"]}
+    blob: MapData = {
         "asOf": on.isoformat(),
         "steps": steps,
         "providers": providers,
-        "defaultProvider": default_provider(project),
-        "statuses": [[s, STATUS_CODES[s], STATUS_LABELS[s], STATUS_COLORS[s]] for s in STATUSES],
-        "ccNames": cc_names,
-        "placeFields": list(PLACE_FIELDS),
-        "places": [place for place, _ in rows],
-        "details": {"fields": list(DETAIL_FIELDS), "rows": details, "sources": sources},
-        "detailsSrc": None,
-        "countryFields": list(COUNTRY_FIELDS),
-        "countries": _countries(project, on, market_index),
-        "coordScale": COORD_SCALE,
-        "zoneBins": [list(b) for b in ZONE_BINS],
+        "selected": list(view.providers),
+        "statuses": [
+            {"id": s, "code": STATUS_CODES[s], "label": STATUS_LABELS[s], "color": STATUS_COLORS[s]}
+            for s in STATUSES
+        ],
+        "countryNames": {
+            cc: {"name": get_name(cc, cc) or cc, "flag": flag(cc)} for cc in sorted(codes)
+        },
+        "places": [_compact(place) for place, _ in rows],
+        "countries": _countries(view, market_index),
+        "zoneBins": [{"from": lo, "color": color} for lo, color in ZONE_BINS],
         "markets": [
             {
                 "name": m.name,
@@ -418,18 +458,28 @@ def map_data(
                 "definition": m.definition,
                 "color": MARKET_COLORS[i % len(MARKET_COLORS)],
                 "dash": MARKET_DASHES[i % len(MARKET_DASHES)],
-                "countries": [row for row, a2 in enumerate(layer.iso_a2) if a2 in m.countries],
-                "named": sorted(
-                    catalog.announcements[a].date.effective.isoformat()
-                    for a in m.announcements
-                    if a in catalog.announcements
-                )[:1],
+                "countries": [
+                    row for row, a2 in enumerate(view.map_countries.iso_a2) if a2 in m.countries
+                ],
+                "namedOn": min(
+                    (
+                        catalog.announcements[a].date.effective.isoformat()
+                        for a in m.announcements
+                        if a in catalog.announcements
+                    ),
+                    default=None,
+                ),
             }
             for i, m in enumerate(catalog.markets[n] for n in names)
         ],
-        "rtt": _rtt(project, on, pids) if rtt and pids else None,
-        "compare": {"note": RTT_NOTE, "markets": comparison},
+        "rtt": _rtt(view, pids) if pids else None,
+        "details": {
+            "sources": _share_sources(details),
+            "places": details,
+            "compare": {"note": RTT_NOTE, "markets": comparison},
+        },
     }
+    return blob
 
 
 def script_json(data: Any) -> str:

@@ -10,6 +10,7 @@ __all__ = [
     "Location",
     "Market",
     "Provider",
+    "ProviderStyle",
     "Region",
     "Site",
     "Source",
@@ -21,6 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from cloudmap.dates import PartialDate
@@ -29,6 +31,21 @@ from cloudmap.schema import LIVE_STATUSES
 
 NEW_WINDOW = dt.timedelta(days=365)
 _UNSET = object()
+
+
+def frozen(value: Any) -> Any:
+    """A read-only copy: mappings become MappingProxyType, lists tuples, all the way down (the
+    records hand out their containers, so a caller cannot change a loaded catalog)."""
+    if isinstance(value, Mapping):
+        return MappingProxyType({k: frozen(v) for k, v in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(frozen(v) for v in value)
+    return value
+
+
+def _freeze(obj: Any, *names: str) -> None:
+    for name in names:
+        object.__setattr__(obj, name, frozen(getattr(obj, name)))
 
 
 @dataclass(frozen=True)
@@ -186,9 +203,19 @@ class Site:
 
 
 @dataclass(frozen=True)
+class ProviderStyle:
+    """How the map and tables show a provider (its file's ``style``)."""
+
+    short: str
+    shape: str
+    color: str
+
+
+@dataclass(frozen=True)
 class Provider:
     id: str
     name: str
+    style: ProviderStyle
     count_region_kinds: tuple[str, ...]
     count_zone_kinds: tuple[str, ...]
     counting_note: str
@@ -199,6 +226,10 @@ class Provider:
     exclude: Mapping[str, str] = field(default_factory=dict)
     line: int = 1
     key_lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+    lead: bool = False  # commands default to the lead providers, and the map opens on them
+
+    def __post_init__(self) -> None:
+        _freeze(self, "exclude", "sources", "count_region_kinds", "count_zone_kinds")
 
 
 @dataclass(frozen=True)
@@ -216,6 +247,9 @@ class Announcement:
     notes: str | None = None
     key_lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
     claim_lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        _freeze(self, "claims", "sources")
 
     def line_of(self, key: str) -> int:
         """The line of a top-level key, or of ``claims.<key>``."""
@@ -262,6 +296,11 @@ class Catalog:
     declared: frozenset[tuple[str, str]] = frozenset()
     declared_providers: frozenset[str] = frozenset()
     declared_markets: frozenset[str] = frozenset()  # "*": data/markets.yaml is unreadable
+
+    def __post_init__(self) -> None:
+        for name in ("providers", "announcements", "markets"):  # shallow: the records are frozen
+            object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
+        _freeze(self, "regions", "sites")
 
     @cached_property
     def derived(self) -> dict[Any, Any]:

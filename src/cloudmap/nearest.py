@@ -73,7 +73,7 @@ def live_regions(
         who = "no provider has a" if pid == ALL_PROVIDERS else f"{pid} has no"
         raise CloudmapError(
             f"{who} live region on {on.isoformat()} "
-            f"(kinds {', '.join(COVERAGE_KINDS)}); try a later --as-of"
+            f"(kinds {', '.join(COVERAGE_KINDS)}); try a later date"
         )
     return tuple(out)
 

@@ -1,224 +1,248 @@
-"""One project, loaded once: the validated catalog, country polygons and markets, and every stage
-(layers, coverage, diff, build, export) as a method taking a date.
+"""One project, loaded once, and its footprint as of a date: ``load_project()`` validates the
+catalog, country polygons and markets into an immutable ``Project``; ``project.at(on,
+providers)`` is the footprint on that date of those providers, a ``View`` whose methods are every
+stage (stats, layers, coverage, comparison, diff, exports, the folium map, the site).
 
     >>> import cloudmap
-    >>> project = cloudmap.load_project()        # this folder's project, or the packaged one
-    >>> project.regions().query("status == 'live'").plot()
+    >>> project = cloudmap.load_project()          # this folder's project, or the packaged one
+    >>> view = project.at("2025-05-15")            # Alibaba Cloud (the lead provider) on that day
+    >>> view.stats()["regions"], view.regions().shape
+    >>> m = view.map()                             # a folium.Map
+    >>> project.at(providers="all").compare(market="Middle East")
 """
 
 from __future__ import annotations
 
-__all__ = ["Project", "load_project"]
+__all__ = ["DateLike", "Project", "View", "load_project"]
 
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from cloudmap.catalog import read_catalog
-from cloudmap.errors import CloudmapError, NotFound, ValidationError
+from cloudmap.errors import CloudmapError, ValidationError
+from cloudmap.footprint import ReconcileRow, reconcile
 from cloudmap.geo import JOIN_FILE, MAP_FILE, Countries, read_countries
 from cloudmap.model import Catalog
 from cloudmap.paths import resolve_root
 from cloudmap.validate import validate
+from cloudmap.view import AsOf, ProviderSelection, check_date, select_providers
 
 if TYPE_CHECKING:
+    import folium
     import geopandas as gpd
     import pandas as pd
 
+    from cloudmap.compare import Comparison
+    from cloudmap.diff import Diff
+    from cloudmap.export import Layer
     from cloudmap.site import BuildResult
+    from cloudmap.stats import Stats
 
 DateLike = dt.date | str | None
 
 
-def _day(on: DateLike) -> dt.date | None:
-    if isinstance(on, dt.datetime):  # a date subclass: compare as its day
-        return on.date()
-    if on is None or isinstance(on, dt.date):
-        return on
-    try:
-        return dt.date.fromisoformat(str(on))
-    except ValueError:
-        raise CloudmapError(f"{on!r} is not a date; write YYYY-MM-DD") from None
+@dataclass(frozen=True, eq=False)
+class View(AsOf):
+    """The footprint of some providers on one date: what every stage works from. Immutable;
+    make it with ``Project.at``. Figures are computed on first use and kept."""
+
+    # ------------------------------------------------------------------ tables
+
+    def stats(self) -> Stats:
+        """Live regions, zones and countries by the counting rules, with breakdowns by country,
+        kind, status and market (``cloudmap stats``)."""
+        from cloudmap.stats import stats
+
+        return stats(self)
+
+    def reconcile(self) -> list[ReconcileRow]:
+        """Each announcement of the selected providers with headline totals, against the
+        catalog on the announcement's own date (``cloudmap reconcile``)."""
+        return [row for p in self.providers for row in reconcile(self.catalog, provider=p)]
+
+    def layers(self, names: Sequence[str] | None = None) -> dict[str, Layer]:
+        """The export layers (``cloudmap.export.Layer``): regions, sites, countries, markets."""
+        from cloudmap.export import LAYERS, build_layers
+
+        return build_layers(self, tuple(names or LAYERS))
+
+    def _frame(self, name: str) -> gpd.GeoDataFrame:
+        from cloudmap.export import to_frame
+
+        return to_frame(self.layers((name,))[name])
+
+    def regions(self) -> gpd.GeoDataFrame:
+        """The selected providers' regions with their status: the ``regions`` layer (EPSG:4326)."""
+        return self._frame("regions")
+
+    def sites(self) -> gpd.GeoDataFrame:
+        """Announced sites without a region yet: the ``sites`` layer."""
+        return self._frame("sites")
+
+    def countries(self) -> gpd.GeoDataFrame:
+        """Country polygons (1:10m) with the selection's footprint and coverage: ``countries``."""
+        return self._frame("countries")
+
+    def markets(self) -> gpd.GeoDataFrame:
+        """Expansion markets dissolved from their countries: the ``markets`` layer."""
+        return self._frame("markets")
+
+    def coverage(
+        self, *, market: str | None = None, country: str | Sequence[str] | None = None
+    ) -> pd.DataFrame:
+        """Per country (or for one market), the nearest live region of the selected providers,
+        its population-weighted distance and estimated RTT (``cloudmap coverage``). Every
+        millisecond figure is estimated from distance (docs/latency-model.md)."""
+        if market is not None:
+            return self.market_coverage([self.market(market)])
+        countries = [country] if isinstance(country, str) else country
+        return self.country_coverage(None if countries is None else list(countries))
+
+    def coverage_change(
+        self,
+        since: DateLike,
+        *,
+        market: str | None = None,
+        country: str | Sequence[str] | None = None,
+        changed_only: bool = False,
+    ) -> pd.DataFrame:
+        """How coverage changed from ``since`` to the view's date, per market (``market``) or
+        per country (``cloudmap coverage --compare``); largest improvement first."""
+        from cloudmap.coverage import compare
+
+        start = check_date(since)
+        if start is None:
+            raise CloudmapError("give the date to compare with: view.coverage_change('2024-06-30')")
+        countries = [country] if isinstance(country, str) else country
+        markets = None
+        if market is not None:
+            m = self.market(market)
+            markets = {m.name: m.countries}
+        return compare(
+            self.selected,
+            start,
+            self.on,
+            provider=self.measures_from,
+            markets=markets,
+            countries=countries,
+            changed_only=changed_only,
+        )
+
+    def compare(self, *, market: str | None = None, country: str | None = None) -> Comparison:
+        """Providers side by side in a market, a country or the world (``cloudmap compare``):
+        the selected providers, or, when one is selected, it and every other provider."""
+        from cloudmap.compare import compare_providers
+
+        return compare_providers(self, market=market, country=country)
+
+    def diff(self, since: DateLike) -> Diff:
+        """What opened, closed, was announced or changed market coverage from ``since`` to the
+        view's date (``cloudmap diff``)."""
+        from cloudmap.diff import diff
+
+        start = check_date(since)
+        if start is None:
+            raise CloudmapError("give the start date: view.diff('2025-01-01')")
+        return diff(self, start)
+
+    def diff_base(self, base: str, since: DateLike = None) -> Diff:
+        """What changed from another version of the catalog (a git revision or a project folder)
+        as of ``since`` (default: the view's date) to this one (``cloudmap diff --base``)."""
+        from cloudmap.diff import diff_base
+
+        return diff_base(self, base, check_date(since))
+
+    # ------------------------------------------------------------------ the map and files
+
+    def map(self, *, self_contained: bool = False, node_modules: Path | None = None) -> folium.Map:
+        """The footprint as a ``folium.Map`` (every provider, opening on this view's date and
+        providers): shows in a notebook; add layers to it as to any folium map; ``save`` writes
+        the page. ``self_contained`` inlines every asset from ``node_modules`` (default: found
+        like `cloudmap build --self-contained` finds it) and uses no web tiles."""
+        from cloudmap.assets import find_node_modules
+        from cloudmap.render import footprint_map
+
+        if self_contained and node_modules is None:
+            node_modules = find_node_modules(self.catalog.root)
+        return footprint_map(self, self_contained=self_contained, node_modules=node_modules)
+
+    def export(self, out: str | Path, formats: Sequence[str] | None = None) -> list[Path]:
+        """Write the GIS files (GeoJSON, GeoPackage, CSV, KML) of the view into ``out``
+        (never into the project's own folders)."""
+        from cloudmap.export import FORMATS, write_exports
+
+        return write_exports(self, Path(out), formats or FORMATS)
+
+    def build(
+        self,
+        out: str | Path = "site",
+        *,
+        self_contained: bool = False,
+        node_modules: Path | None = None,
+    ) -> BuildResult:
+        """Write the site into ``out`` atomically: the map (opening on this view), the GIS
+        downloads of every provider, and the changelog."""
+        from cloudmap.site import build_site
+
+        return build_site(
+            self, out=Path(out), self_contained=self_contained, node_modules=node_modules
+        )
 
 
 @dataclass(frozen=True, eq=False)
 class Project:
     """A cloudmap project: its folder, validated catalog (data/ and seeds/, markets included)
-    and country polygons (1:10m, for joins and exports). Immutable; build it with
-    ``load_project``. Every method that takes ``on`` defaults to the catalog's review date."""
+    and country polygons (1:10m, for joins and exports). Immutable; make it with
+    ``load_project`` and look at it with ``at``."""
 
     root: Path
     catalog: Catalog
     countries_layer: Countries = field(repr=False)
-
-    # ------------------------------------------------------------------ basics
 
     @property
     def providers(self) -> tuple[str, ...]:
         """Provider ids, sorted."""
         return tuple(sorted(self.catalog.providers))
 
-    def on(self, on: DateLike = None) -> dt.date:
-        """``on`` as a date, or the catalog's default date (its review date, never the clock)."""
-        return _day(on) or self.catalog.default_as_of
+    @property
+    def default_date(self) -> dt.date:
+        """The date views default to: the catalog's review date, never the clock."""
+        return self.catalog.default_as_of
 
-    def select(self, providers: str | Sequence[str] | None) -> Project:
-        """The project restricted to some providers (``None`` or ``"all"``: every provider)."""
-        wanted = self._providers(providers)
-        if wanted is None:
-            return self
-        return Project(self.root, self.catalog.select(wanted), self.countries_layer)
-
-    def _providers(self, providers: str | Sequence[str] | None) -> tuple[str, ...] | None:
-        if providers is None:
-            return None
-        items = [providers] if isinstance(providers, str) else list(providers)
-        names = [p.strip().lower() for item in items for p in str(item).split(",") if p.strip()]
-        if not names or "all" in names:
-            return None
-        unknown = [p for p in names if p not in self.catalog.providers]
-        if unknown:
-            raise CloudmapError(
-                f"no provider {unknown[0]!r} in the catalog (known: {', '.join(self.providers)}, "
-                "or all)"
-            )
-        return tuple(sorted(set(names)))
+    @cached_property
+    def _views(self) -> dict[tuple[dt.date, tuple[str, ...]], AsOf]:
+        return {}
 
     @cached_property
     def map_countries(self) -> Countries:
         """The 1:50m polygons the web map simplifies and draws."""
         return read_countries(self.root, MAP_FILE)
 
-    # ------------------------------------------------------------------ tables
-
-    def stats(self, on: DateLike = None, *, provider: str | None = None) -> dict[str, Any]:
-        """Live regions, zones and countries on ``on``, with breakdowns (``cloudmap stats``)."""
-        from cloudmap.footprint import market_stats, stats
-
-        day = self.on(on)
-        out = stats(self.catalog, day, provider=provider)
-        out["markets"] = market_stats(self.catalog, day, provider=provider)
-        return out
-
-    def reconcile(self, *, provider: str | None = None) -> list[dict[str, Any]]:
-        """Each announcement's headline totals against the catalog on its date."""
-        from cloudmap.footprint import reconcile
-
-        return reconcile(self.catalog, provider=provider)
-
-    def layers(
-        self, on: DateLike = None, names: Sequence[str] | None = None, *, simple: bool = False
-    ) -> dict[str, Any]:
-        """The export layers (``cloudmap.export.Layer``) as of ``on``."""
-        from cloudmap.export import LAYERS, build_layers
-
-        return build_layers(self, on=self.on(on), layers=tuple(names or LAYERS))
-
-    def _frame(self, name: str, on: DateLike) -> gpd.GeoDataFrame:
-        from cloudmap.export import to_frame
-
-        return to_frame(self.layers(on, (name,))[name])
-
-    def regions(self, on: DateLike = None) -> gpd.GeoDataFrame:
-        """Every region with its status on ``on``: the ``regions`` export layer (EPSG:4326)."""
-        return self._frame("regions", on)
-
-    def sites(self, on: DateLike = None) -> gpd.GeoDataFrame:
-        """Announced sites without a region on ``on``: the ``sites`` export layer."""
-        return self._frame("sites", on)
-
-    def countries(self, on: DateLike = None) -> gpd.GeoDataFrame:
-        """Country polygons (1:10m) with the footprint and coverage on ``on``: ``countries``."""
-        return self._frame("countries", on)
-
-    def markets(self, on: DateLike = None) -> gpd.GeoDataFrame:
-        """Expansion markets dissolved from their countries: the ``markets`` export layer."""
-        return self._frame("markets", on)
-
-    def coverage(
-        self,
-        on: DateLike = None,
-        *,
-        market: str | None = None,
-        country: str | Sequence[str] | None = None,
-        provider: str | None = None,
-    ) -> pd.DataFrame:
-        """Nearest live region, distance and estimated RTT per country (or for one market).
-
-        Every millisecond figure is estimated from distance (see docs/latency-model.md).
-        """
-        from cloudmap import coverage
-
-        day = self.on(on)
-        if market is not None:
-            m = self.market(market)
-            return coverage.market_coverage(
-                self.catalog, day, {m.name: m.countries}, provider=provider
+    def at(self, on: DateLike = None, providers: ProviderSelection = None) -> View:
+        """The footprint on ``on`` (a date or ``YYYY-MM-DD``; default: the review date) of
+        ``providers`` (a name, a list, or ``"all"``; default: the lead provider, Alibaba Cloud
+        in this project, else every provider). The one place a date is defaulted and a provider
+        name checked (``NotFound`` names an unknown one). Views are kept: asking twice gives the
+        same view, with what it has computed."""
+        day = check_date(on) or self.catalog.default_as_of
+        selection = select_providers(self.catalog, providers)
+        key = (day, selection)
+        found = self._views.get(key)
+        if found is None:
+            found = self._views[key] = View(
+                self.catalog,
+                self.countries_layer,
+                day,
+                selection,
+                lambda: self.map_countries,
+                self._views,
             )
-        countries = [country] if isinstance(country, str) else country
-        return coverage.country_coverage(self.catalog, day, countries=countries, provider=provider)
-
-    def market(self, name: str) -> Any:
-        """The market called ``name`` (case-insensitive; ``LookupError`` listing the known)."""
-        for m in self.catalog.markets.values():
-            if name.strip().casefold() in (m.name.casefold(), m.id):
-                return m
-        known = ", ".join(sorted(self.catalog.markets))
-        raise NotFound(f"unknown market {name!r}; known markets: {known}")
-
-    def diff(self, start: DateLike, end: DateLike = None) -> dict[str, Any]:
-        """What opened, closed, was announced or changed coverage between two dates
-        (``start`` is required; ``end`` defaults to the review date)."""
-        from cloudmap.diff import diff
-
-        first = _day(start)
-        if first is None:
-            raise CloudmapError("give the start date: project.diff('2025-01-01')")
-        return diff(self.catalog, start=first, end=self.on(end))
-
-    def compare(
-        self, on: DateLike = None, *, market: str | None = None, country: str | None = None
-    ) -> dict[str, Any]:
-        """Providers side by side in a market or country (``cloudmap compare``)."""
-        from cloudmap.compare import compare_providers
-
-        return compare_providers(self, self.on(on), market=market, country=country)
-
-    # ------------------------------------------------------------------ files
-
-    def export(
-        self,
-        out: str | Path,
-        formats: Sequence[str] | None = None,
-        *,
-        on: DateLike = None,
-    ) -> list[Path]:
-        """Write the GIS files (GeoJSON, GeoPackage, CSV, KML) as of ``on`` into ``out``."""
-        from cloudmap.export import FORMATS, write_exports
-
-        return write_exports(self, on=self.on(on), out=Path(out), formats=formats or FORMATS)
-
-    def build(
-        self,
-        out: str | Path = "site",
-        *,
-        on: DateLike = None,
-        self_contained: bool = False,
-        node_modules: Path | None = None,
-    ) -> BuildResult:
-        """Write the map, downloads and changelog into ``out``, atomically."""
-        from cloudmap.site import build_site
-
-        return build_site(
-            self,
-            on=self.on(on),
-            out=Path(out),
-            self_contained=self_contained,
-            node_modules=node_modules,
-        )
+        assert isinstance(found, View)
+        return found
 
 
 def load_project(

@@ -147,6 +147,9 @@ USER_ASSIGNED = frozenset({"XK"})
 _YAML_BOOL_HINT = " (quote it: YAML reads NO, no, yes, on, off as true/false)"
 
 
+_COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
 class Reader:
     """Checks records of one file against their specs, collecting problems."""
 
@@ -241,7 +244,7 @@ class Reader:
         self, raw: Any, t: str, choices: tuple[str, ...], *, line: int, id_: str, fld: str
     ) -> Any:
         add = self.add
-        if t in ("line", "text", "id", "url", "country", "currency", "enum", "kind"):
+        if t in ("line", "text", "id", "url", "country", "currency", "enum", "kind", "color"):
             if not isinstance(raw, str) or not raw.strip():
                 hint = _YAML_BOOL_HINT if isinstance(raw, bool) else ""
                 add(line, id_, fld, f"expected non-empty text, got {describe(raw)}{hint}")
@@ -295,6 +298,9 @@ class Reader:
         add = self.add
         if t == "id" and not ID_RE.match(text):
             add(line, id_, fld, f"{text!r}: {ID_HINT}")
+            return None
+        if t == "color" and not _COLOR_RE.match(text):
+            add(line, id_, fld, f"{text!r} is not a colour; write #rrggbb (e.g. #ff6a00)")
             return None
         if t == "url":
             why = check_url(text)

@@ -15,11 +15,11 @@ __all__ = ["pack_file", "unpack_file"]
 import dataclasses
 import datetime as dt
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from cloudmap.dates import PartialDate
-from cloudmap.model import Location, Provider, Region, Site, Source, Zone
+from cloudmap.model import Location, Provider, ProviderStyle, Region, Site, Source, Zone
 
 _DATES = frozenset(
     {"announced", "launched", "closure_announced", "closed", "opened", "reviewed", "zones_since"}
@@ -35,7 +35,7 @@ def _pack(value: Any) -> Any:
         return [_pack(getattr(value, f.name)) for f in _fields(type(value))]
     if isinstance(value, list | tuple):
         return [_pack(v) for v in value]
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):
         return {str(k): _pack(v) for k, v in value.items()}
     return value
 
@@ -60,6 +60,8 @@ def _converter(name: str) -> Callable[[Any], Any] | None:
         return _date
     if name == "location":
         return lambda v: _unpack(Location, v)
+    if name == "style":
+        return lambda v: _unpack(ProviderStyle, v)
     if name == "zones":
         return _zones
     if name == "sources":

@@ -13,8 +13,10 @@ from typing import Any
 import pandas as pd
 
 from cloudmap.coverage import RTT_NOTE, THRESHOLDS_MS, _missing
+from cloudmap.footprint import ReconcileRow
 from cloudmap.latency import model
 from cloudmap.nearest import ALL_PROVIDERS
+from cloudmap.stats import Stats
 
 
 def zones_text(zones: int, unknown: int) -> str:
@@ -22,7 +24,7 @@ def zones_text(zones: int, unknown: int) -> str:
     return f"{zones}+" if unknown else str(zones)
 
 
-def stats_text(data: dict[str, Any]) -> str:
+def stats_text(data: Stats) -> str:
     """``cloudmap stats`` as text."""
     unknown = len(data.get("zones_unknown", []))
     out = [
@@ -64,7 +66,7 @@ ROUGH_NOTE = (
 )
 
 
-def reconcile_text(rows: list[dict[str, Any]]) -> str:
+def reconcile_text(rows: Sequence[ReconcileRow]) -> str:
     """``cloudmap reconcile`` as text."""
     out = []
     for row in rows:

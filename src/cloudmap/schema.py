@@ -14,6 +14,7 @@ __all__ = [
     "MAX_ZONES",
     "PRECISIONS",
     "RECORDS",
+    "SHAPES",
     "STATUSES",
     "STATUS_LABELS",
     "Key",
@@ -46,6 +47,8 @@ KINDS = (
     "industry-cloud",
 )
 PRECISIONS = ("facility", "metro", "admin-area", "country")
+# Marker shapes the map can draw; each provider picks one (with a colour) in its file's `style`.
+SHAPES = ("circle", "square", "diamond", "hexagon", "triangle", "pentagon", "star", "cross")
 # Lifecycle status of a region or site as of a date, in display order. "expanded": live, not new,
 # and a zone opened in the last 12 months (a new region and an expanded one are different news).
 MAX_ZONES = 30  # more zones than any provider runs in one region: a typo, not data
@@ -156,12 +159,29 @@ COUNTING = Record(
     ),
     "counting.",
 )
+STYLE = Record(
+    "style",
+    "How the map and tables show a provider: no two providers may look alike.",
+    (
+        Key("short", "line", "short name where tables and marker labels have little room", True),
+        Key("shape", "enum", "marker shape", True, SHAPES),
+        Key("color", "color", "marker outline colour, `#rrggbb`", True),
+    ),
+    "style.",
+)
 PROVIDER = Record(
     "provider",
     "The provider a file describes.",
     (
         Key("id", "id", "provider id, e.g. `alibaba-cloud`", True),
         Key("name", "line", "display name", True),
+        Key("style", "style", "how the map draws its regions", True),
+        Key(
+            "lead",
+            "bool",
+            "the lead provider: commands default to it and the map opens on it (when no "
+            "provider is the lead, they default to every provider)",
+        ),
         Key("reviewed", "date", "when the file was last checked against its sources"),
         Key("counting", "counting", "the counting rule of headline totals", True),
         Key("sources", "list of source", "sources for provider-level facts"),
@@ -344,6 +364,7 @@ RECORDS: dict[str, Record] = {
         ZONE,
         EXCLUDE,
         COUNTING,
+        STYLE,
         PROVIDER,
         REGION,
         SITE,

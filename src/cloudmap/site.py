@@ -10,19 +10,15 @@ import datetime as dt
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from cloudmap import changelog, export, render
 from cloudmap.assets import find_node_modules
 from cloudmap.errors import CloudmapError
 from cloudmap.fsutil import check_output_dir, os_error
-from cloudmap.parallel import alongside
-
-if TYPE_CHECKING:
-    from cloudmap.project import Project
+from cloudmap.view import AsOf
 
 # Written into every built site: only a folder holding it is ever replaced by a build.
 MARKER = ".cloudmap-site"
@@ -125,74 +121,63 @@ def staging(out: Path) -> Iterator[Path]:
 
 
 def build_site(
-    project: Project,
+    view: AsOf,
     *,
-    on: dt.date,
     out: Path,
     self_contained: bool = False,
     node_modules: Path | None = None,
 ) -> BuildResult:
-    """Write ``out``/index.html (the map), ``out``/data/ (GIS downloads) and the changelog.
+    """Write ``out``/index.html (the map, opening on the view's date and providers),
+    ``out``/data/ (the GIS downloads of every provider as of the view's date) and the changelog.
 
     The folder is assembled beside ``out`` and swapped in whole, so a failing or killed build
     leaves the previous site untouched. ``self_contained`` inlines every asset (from
     ``node_modules``, default: found via find_node_modules) and uses no tiles or CDN.
     """
     out = Path(out)
-    check_output_dir(out, project.root)
+    check_output_dir(out, view.catalog.root)
     if self_contained and node_modules is None:
-        node_modules = find_node_modules(project.root)
-    coverage = export.country_coverage_records(project.catalog, on)
+        node_modules = find_node_modules(view.catalog.root)
     with staging(out) as tmp:
         data = tmp / "data"
         data.mkdir()
-        # Two independent halves of about equal cost: the files for machines (data/ and
-        # changelog.json) are written by a forked child (on two or more cores) while the pages
-        # for people (index.html, details.js, changelog.html) are rendered here; the page lists
-        # the downloads by name meanwhile.
         downloads = [
             (name, f"data/{name}", DOWNLOAD_NOTES.get(name, ""))
             for name in sorted(export.file_names())
         ]
-        with alongside(
-            lambda: _machine_files(project, on, tmp, coverage), what="writing the downloads"
-        ):
-            _pages(project, on, tmp, downloads, self_contained, node_modules)
+        _pages(view, tmp, downloads, self_contained, node_modules)
+        _machine_files(view, tmp)
         made = sorted(p.name for p in data.iterdir())
         if made != sorted(export.file_names()):  # the page's downloads menu lists these names
-            raise RuntimeError(f"the downloads written ({made}) are not the ones listed")
+            raise CloudmapError(f"the downloads written ({made}) are not the ones listed")
         written = sorted(p.relative_to(tmp) for p in tmp.rglob("*") if p.is_file())
         size = (tmp / "index.html").stat().st_size
     return BuildResult(
-        out / "index.html", on, size, tuple(out / p for p in written), self_contained
+        out / "index.html", view.on, size, tuple(out / p for p in written), self_contained
     )
 
 
-def _machine_files(
-    project: Project, on: dt.date, tmp: Path, coverage: Sequence[dict[str, Any]]
-) -> None:
-    """data/ (the GIS downloads) and changelog.json into ``tmp``."""
-    export.write_exports(project, on=on, out=tmp / "data", coverage=coverage)
-    evts = changelog.events(project.catalog)
+def _machine_files(view: AsOf, tmp: Path) -> None:
+    """data/ (the GIS downloads of every provider) and changelog.json into ``tmp``."""
+    export.write_exports(view.everyone, tmp / "data")
+    evts = changelog.events(view.catalog)
     (tmp / "changelog.json").write_text(changelog.to_json(evts), encoding="utf-8", newline="\n")
 
 
 def _pages(
-    project: Project,
-    on: dt.date,
+    view: AsOf,
     tmp: Path,
     downloads: list[tuple[str, str, str]],
     self_contained: bool,
     node_modules: Path | None,
 ) -> None:
     """The map page (index.html, details.js), changelog.html and the site's marker file."""
-    evts = changelog.events(project.catalog)
+    evts = changelog.events(view.catalog)
     (tmp / "changelog.html").write_text(
-        render.render_changelog(project, evts), encoding="utf-8", newline="\n"
+        render.render_changelog(view.catalog, evts), encoding="utf-8", newline="\n"
     )
-    pages = render.render_site(
-        project,
-        on,
+    pages = render.site_pages(
+        view,
         self_contained=self_contained,
         node_modules=node_modules,
         downloads=downloads,

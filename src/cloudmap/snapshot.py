@@ -4,19 +4,16 @@ from __future__ import annotations
 
 __all__ = ["CHROMIUM_ARGS", "chromium_path", "route_offline", "snapshot"]
 
-import datetime as dt
 import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cloudmap.assets import find_node_modules, local_path
 from cloudmap.errors import CloudmapError
 from cloudmap.fsutil import check_output_file
-
-if TYPE_CHECKING:
-    from cloudmap.project import Project
+from cloudmap.view import AsOf
 
 _BLANK_PNG = bytes.fromhex(  # 1x1 transparent PNG: offline stand-in for map tiles
     "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
@@ -74,9 +71,8 @@ def chromium_path() -> str:
 
 
 def snapshot(
-    project: Project,
+    view: AsOf,
     *,
-    on: dt.date,
     out: Path,
     node_modules: Path | None = None,
     size: tuple[int, int] = (1600, 900),
@@ -94,18 +90,21 @@ def snapshot(
             "cloudmap snapshot drives Chromium through Playwright: "
             "pip install playwright==1.65.2 (the browser: apt-get install chromium)"
         ) from None
-    from cloudmap.render import render_map
+    from cloudmap.render import footprint_map
 
-    out = check_output_file(Path(out), project.root)
-    market = project.market(compare).name if compare is not None else None
-    node_modules = node_modules or find_node_modules(project.root)
+    root = view.catalog.root
+    out = check_output_file(Path(out), root)
+    market = view.market(compare).name if compare is not None else None
+    node_modules = node_modules or find_node_modules(root)
     if node_modules is None:
         raise CloudmapError(
             "cloudmap snapshot renders the offline map, which inlines the front-end assets from "
             "node_modules/: run npm ci in the project folder first (or set "
             "CLOUDMAP_NODE_MODULES=/path/to/node_modules)"
         )
-    page_html = render_map(project, on, self_contained=True, node_modules=node_modules)
+    page_html = (
+        footprint_map(view, self_contained=True, node_modules=node_modules).get_root().render()
+    )
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out.parent, prefix=f".{out.name}.") as d:
         index = Path(d) / "index.html"

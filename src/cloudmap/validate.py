@@ -108,6 +108,7 @@ def _check_records(catalog: Catalog, problems: list[Problem]) -> None:
             if rid not in region_ids.get(p.id, set()):
                 problems.append(Problem(p.file, p.key_lines.get("counting", p.line), p.id,
                     "counting.exclude", f"no region {rid!r} in this provider's catalog"))  # fmt: skip
+    _check_styles(catalog, problems)
     by_key = {(r.provider, r.id): r for r in catalog.regions}
     for s in catalog.sites:
         if s.region is None:
@@ -121,6 +122,27 @@ def _check_records(catalog: Catalog, problems: list[Problem]) -> None:
     for rec in records:
         if rec.provider not in catalog.providers and rec.provider not in catalog.declared_providers:
             add(rec, "provider", f"unknown provider {rec.provider!r}")
+
+
+def _check_styles(catalog: Catalog, problems: list[Problem]) -> None:
+    """No two providers look alike on the map: each has its own short name and its own
+    (shape, colour) pair."""
+    seen_short: dict[str, str] = {}
+    seen_look: dict[tuple[str, str], str] = {}
+    for pid in sorted(catalog.providers):
+        p = catalog.providers[pid]
+        line = p.key_lines.get("style", p.line)
+        st = p.style
+        other = seen_short.setdefault(st.short.casefold(), pid)
+        if other != pid:
+            msg = f"{st.short!r} is already {other}'s short name; choose another"
+            problems.append(Problem(p.file, line, pid, "style.short", msg))
+        other = seen_look.setdefault((st.shape, st.color), pid)
+        if other != pid:
+            msg = (
+                f"{st.shape} in {st.color} is how {other} is drawn; choose another shape or colour"
+            )
+            problems.append(Problem(p.file, line, pid, "style", msg))
 
 
 def _check_dates(r: Region, add: Add) -> None:

@@ -6,9 +6,12 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cloudmap.errors import CloudmapError
+
+if TYPE_CHECKING:
+    from cloudmap.project import Project, View
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -17,21 +20,26 @@ def _json(data: Any) -> None:
     print(json.dumps(data, indent=2, ensure_ascii=False))
 
 
-def load(args: argparse.Namespace) -> Any:
+def load(args: argparse.Namespace) -> Project:
     """The project of ``--root`` (or the current folder, or the packaged snapshot), validated
     with every check `cloudmap validate` runs: every command reads the same checked catalog."""
     from cloudmap.project import load_project
 
-    project = load_project(args.root)
-    provider = getattr(args, "provider", None)
-    return project.select(provider) if provider else project
+    return load_project(args.root)
 
 
-def _default_out(args: argparse.Namespace, project: Any, rel: str) -> Path:
+def at(args: argparse.Namespace, project: Project | None = None) -> View:
+    """The view a command works on: ``--as-of`` (default: the review date) and ``--provider``
+    (default: the lead provider)."""
+    project = project or load(args)
+    return project.at(getattr(args, "as_of", None), getattr(args, "provider", None))
+
+
+def _default_out(args: argparse.Namespace, root: Path, rel: str) -> Path:
     """``--out``, else ``rel`` inside ``--root`` when one is given, else ``rel`` here."""
     if args.out is not None:
         return Path(args.out)
-    return (project.root / rel) if args.root else Path(rel)
+    return (root / rel) if args.root else Path(rel)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -50,8 +58,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_stats(args: argparse.Namespace) -> int:
     from cloudmap.report import stats_text
 
-    project = load(args)
-    data = project.stats(args.as_of)
+    data = at(args).stats()
     if args.json:
         _json(data)
     else:
@@ -62,7 +69,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_reconcile(args: argparse.Namespace) -> int:
     from cloudmap.report import reconcile_text
 
-    rows = load(args).reconcile()
+    rows = at(args).reconcile()
     if args.json:
         _json(rows)
     else:
@@ -71,14 +78,10 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    project = load(args)
-    on = project.on(args.as_of)
-    out = _default_out(args, project, "site/data")
-    from cloudmap.fsutil import check_output_dir
-
-    check_output_dir(out, project.root)
-    paths = project.export(out, args.format, on=on)
-    print(f"Wrote {len(paths)} files to {out} (as of {on.isoformat()}):")
+    view = at(args)
+    out = _default_out(args, view.catalog.root, "site/data")
+    paths = view.export(out, args.format)
+    print(f"Wrote {len(paths)} files to {out} (as of {view.on.isoformat()}):")
     for path in paths:
         print(f"  {path.name}")
     return EXIT_OK
@@ -102,39 +105,24 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     from cloudmap.report import coverage_text
 
     project = load(args)
-    catalog = project.catalog
-    provider = args.provider if args.provider and "," not in args.provider else "all"
-    countries = [args.country] if args.country else None
-    markets = None
-    if args.market:
-        m = project.market(args.market)
-        markets = {m.name: m.countries}
     if args.compare:
         d1, d2 = args.compare
-        df = coverage.compare(
-            catalog,
+        view = project.at(d2, args.provider)
+        df = view.coverage_change(
             d1,
-            d2,
-            provider=provider,
-            markets=markets,
-            countries=countries,
-            changed_only=not (countries or markets),
+            market=args.market,
+            country=args.country,
+            changed_only=not (args.country or args.market),
         )
         if not (args.json or args.csv):
-            keep = [
-                c for c in (["market"] if markets else []) + _COMPARE_COLUMNS if c in df.columns
-            ]
-            df = df[keep]
-    elif markets:
-        df = coverage.market_coverage(catalog, project.on(args.as_of), markets, provider=provider)
+            keep = ["market"] if args.market else []
+            df = df[[c for c in keep + _COMPARE_COLUMNS if c in df.columns]]
     else:
-        df = coverage.country_coverage(
-            catalog, project.on(args.as_of), countries=countries, provider=provider
-        )
+        df = at(args, project).coverage(market=args.market, country=args.country)
     if args.json:
         _json({**df.attrs, "rtt": coverage.RTT_NOTE, "rows": coverage.records(df)})
     elif args.csv:
-        print(df.to_csv(index=False, lineterminator="\n"), end="")
+        print(coverage.csv_text(df), end="")
     else:
         print(coverage_text(df), end="")
     return EXIT_OK
@@ -143,8 +131,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 def cmd_compare(args: argparse.Namespace) -> int:
     from cloudmap.compare import compare_csv, compare_text
 
-    project = load(args)
-    result = project.compare(args.as_of, market=args.market, country=args.country)
+    result = at(args).compare(market=args.market, country=args.country)
     if args.json:
         _json(result)
     elif args.csv:
@@ -155,10 +142,16 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from cloudmap.diff import diff, format_text
+    from cloudmap.diff import format_text
 
     project = load(args)
-    report = diff(project.catalog, start=args.start, end=project.on(args.end), base=args.base)
+    view = project.at(args.end, args.provider)
+    if args.base is not None:
+        report = view.diff_base(args.base, args.start)
+    elif args.start is None:
+        raise CloudmapError("give --from DATE, or --base REV|PATH to compare with another version")
+    else:
+        report = view.diff(args.start)
     if args.json:
         _json(report)
     else:
@@ -167,9 +160,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    project = load(args)
-    out = _default_out(args, project, "site")
-    result = project.build(out, on=args.as_of, self_contained=args.self_contained)
+    view = at(args)
+    out = _default_out(args, view.catalog.root, "site")
+    result = view.build(out, self_contained=args.self_contained)
     print(
         f"Wrote {result.index} ({result.bytes / 1e6:.2f} MB, as of {result.on.isoformat()}"
         f"{', self-contained' if result.self_contained else ''}) and {out / 'data'}/"
@@ -180,12 +173,10 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_snapshot(args: argparse.Namespace) -> int:
     from cloudmap.snapshot import snapshot
 
-    project = load(args)
-    on = project.on(args.as_of)
+    view = at(args)
     size = (390, 844) if args.phone else (1600, 900)
-    out = snapshot(project, on=on, out=Path(args.out), size=size, phone=args.phone,
-                   compare=args.compare)  # fmt: skip
-    print(f"Wrote {out} (map as of {on.isoformat()})")
+    out = snapshot(view, out=Path(args.out), size=size, phone=args.phone, compare=args.compare)
+    print(f"Wrote {out} (map as of {view.on.isoformat()})")
     return EXIT_OK
 
 

@@ -32,7 +32,6 @@ __all__ = [
     "Value",
     "build_layers",
     "check_formats",
-    "country_coverage_records",
     "csv_text",
     "csvt_text",
     "file_names",
@@ -51,7 +50,7 @@ from cloudmap.export.docs import DOC_BEGIN, DOC_END, schema_markdown, update_doc
 from cloudmap.export.geojson import geojson_text
 from cloudmap.export.geometry import geojson_geometry
 from cloudmap.export.gpkg import GPKG_FILE, GPKG_VERSION
-from cloudmap.export.layers import build_layers, country_coverage_records, to_frame
+from cloudmap.export.layers import build_layers, to_frame
 from cloudmap.export.schema import (
     COUNTRY_FIELDS,
     COUNTRY_POINT_SOURCE,

@@ -7,7 +7,7 @@ import functools
 import math
 import weakref
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -39,12 +39,11 @@ from cloudmap.export.schema import (
     Value,
     check_layer,
 )
-from cloudmap.footprint import country_counts, market_stats, target_markets
 from cloudmap.model import Catalog, Region, Site
+from cloudmap.view import AsOf
 
 if TYPE_CHECKING:
     from cloudmap.geo import Countries
-    from cloudmap.project import Project
 
 
 def _pd(d: PartialDate | None, name: str) -> dict[str, Value]:
@@ -212,19 +211,14 @@ def shapes(layer: Countries) -> _Shapes:
 # --------------------------------------------------------------------------- countries
 
 
-def _country_features(
-    project: Project, on: dt.date, coverage: Sequence[dict[str, Any]] | None
-) -> tuple[Feature, ...]:
-    catalog, layer = project.catalog, project.countries_layer
-    counts = country_counts(catalog, on)
-    targets = target_markets(catalog, on)
+def _country_features(view: AsOf) -> tuple[Feature, ...]:
+    catalog, layer = view.selected, view.countries_layer
+    counts, targets = view.country_counts, view.target_markets
     member: dict[str, list[str]] = {}
     for m in catalog.markets.values():
         for cc in m.countries:
             member.setdefault(cc, []).append(m.name)
-    if coverage is None:
-        coverage = country_coverage_records(catalog, on)
-    by_cc = {row["iso_a2"]: row for row in coverage}
+    by_cc = view.coverage_by_country
     geo = shapes(layer)
     out = []
     cols = layer.columns
@@ -250,25 +244,14 @@ def _country_features(
             "markets": sorted(member.get(a2, [])) if a2 else [],
             "target_markets": list(target),
             **_coverage_props(by_cc.get(a2 or "", {})),
-            "as_of": on.isoformat(),
+            "as_of": view.on.isoformat(),
         }
         geom, text = geo.row(i)
         out.append(Feature(key, props, geom, text))
     return tuple(sorted(out, key=lambda f: f.id))
 
 
-def country_coverage_records(catalog: Catalog, on: dt.date) -> list[dict[str, Any]]:
-    """Coverage per country from the nearest live region of the catalog's providers (any of
-    them when there are several), or [] when nothing is live to measure from."""
-    from cloudmap.coverage import country_records
-    from cloudmap.nearest import ALL_PROVIDERS
-
-    if not catalog.providers:
-        return []
-    return country_records(catalog, on, provider=ALL_PROVIDERS)
-
-
-def _coverage_props(cov: dict[str, Any]) -> dict[str, Value]:
+def _coverage_props(cov: Mapping[str, Any]) -> dict[str, Value]:
     from cloudmap.coverage import country_rtt_band
 
     def num(key: str) -> float | None:
@@ -292,12 +275,11 @@ def _coverage_props(cov: dict[str, Any]) -> dict[str, Value]:
     }
 
 
-def _market_features(project: Project, on: dt.date) -> tuple[Feature, ...]:
-    catalog = project.catalog
-    stats = {s["name"]: s for s in market_stats(catalog, on)}
-    geo = shapes(project.countries_layer)
+def _market_features(view: AsOf) -> tuple[Feature, ...]:
+    stats = {st["name"]: st for st in view.market_stats}
+    geo = shapes(view.countries_layer)
     out = []
-    for name, m in catalog.markets.items():
+    for name, m in view.catalog.markets.items():
         st = stats[name]
         codes = tuple(sorted(m.countries))
         props: dict[str, Value] = {
@@ -305,14 +287,14 @@ def _market_features(project: Project, on: dt.date) -> tuple[Feature, ...]:
             "name": m.name,
             "definition": m.definition,
             "countries": list(codes),
-            "countries_targeted": int(st["countries_targeted"]),
-            "countries_hosting": int(st["countries_hosting"]),
-            "live_regions": int(st["live_regions"]),
-            "live_zones": int(st["live_zones"]),
-            "zones_known": bool(st["zones_known"]),
+            "countries_targeted": st["countries_targeted"],
+            "countries_hosting": st["countries_hosting"],
+            "live_regions": st["live_regions"],
+            "live_zones": st["live_zones"],
+            "zones_known": st["zones_known"],
             "announcements": list(st["announcements"]),
             "source_urls": [s.url for s in m.sources],
-            "as_of": on.isoformat(),
+            "as_of": view.on.isoformat(),
         }
         geom, text = geo.market(codes)
         out.append(Feature(m.id, props, geom, text))
@@ -322,47 +304,40 @@ def _market_features(project: Project, on: dt.date) -> tuple[Feature, ...]:
 # --------------------------------------------------------------------------- entry point
 
 
-def build_layers(
-    project: Project,
-    *,
-    on: dt.date,
-    layers: Iterable[str] = LAYERS,
-    coverage: Sequence[dict[str, Any]] | None = None,
-) -> dict[str, Layer]:
-    """The export layers as of ``on``, features sorted by id, properties in schema order.
+def build_layers(view: AsOf, layers: Iterable[str] = LAYERS) -> dict[str, Layer]:
+    """The export layers of the view, features sorted by id, properties in schema order.
 
-    Regions whose status on ``on`` is None (not announced yet) are left out; sites are those of
-    ``Catalog.sites_as_of``. ``coverage`` is the country coverage records if already computed
-    (cloudmap.coverage.country_records), to save computing them twice.
+    ``regions``: the selected providers' regions that exist on the date (status not None);
+    ``sites``: announced sites without a region yet; ``countries``: the 1:10m polygons with the
+    selection's footprint and coverage; ``markets``: the markets dissolved from them.
     """
     wanted = tuple(layers)
     unknown = sorted(set(wanted) - set(LAYERS))
     if unknown:
-        raise ValueError(f"unknown layer {unknown[0]!r}; choose from {', '.join(LAYERS)}")
-    catalog = project.catalog
+        raise CloudmapError(f"unknown layer {unknown[0]!r}; choose from {', '.join(LAYERS)}")
+    on = view.on
     out: dict[str, Layer] = {}
     if "regions" in wanted:
-        shown = [(r, st) for r in catalog.regions for st in [r.status(on)] if st is not None]
+        shown = view.regions_on
         xy = np.array(
-            [(round_coord(r.location.lon), round_coord(r.location.lat)) for r, _ in shown],
+            [(round_coord(r.location.lon), round_coord(r.location.lat)) for r in shown],
             dtype=np.float64,
         ).reshape(-1, 2)
         points = shapely.points(xy)  # every point at once (same grid as geometry.point)
         feats = [
-            _region_feature(catalog, r, st, on, g) for (r, st), g in zip(shown, points, strict=True)
+            _region_feature(view.catalog, r, r.status(on) or "", on, g)
+            for r, g in zip(shown, points, strict=True)
         ]
         out["regions"] = Layer("regions", REGION_FIELDS, _sorted(feats), "Point")
     if "sites" in wanted:
-        feats = [_site_feature(s, on, project.countries_layer) for s in catalog.sites_as_of(on)]
+        feats = [_site_feature(s, on, view.countries_layer) for s in view.sites_on]
         out["sites"] = Layer("sites", SITE_FIELDS, _sorted(feats), "Point")
     if "countries" in wanted:
         out["countries"] = Layer(
-            "countries", COUNTRY_FIELDS, _country_features(project, on, coverage), "MultiPolygon"
+            "countries", COUNTRY_FIELDS, _country_features(view), "MultiPolygon"
         )
     if "markets" in wanted:
-        out["markets"] = Layer(
-            "markets", MARKET_FIELDS, _market_features(project, on), "MultiPolygon"
-        )
+        out["markets"] = Layer("markets", MARKET_FIELDS, _market_features(view), "MultiPolygon")
     for layer in out.values():
         check_layer(layer)
     return out

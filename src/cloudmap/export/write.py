@@ -8,7 +8,6 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from cloudmap.errors import CloudmapError
 from cloudmap.export.csvkml import write_csv, write_kml
@@ -16,9 +15,7 @@ from cloudmap.export.geojson import write_geojson
 from cloudmap.export.gpkg import GPKG_FILE, write_gpkg
 from cloudmap.export.layers import build_layers
 from cloudmap.export.schema import LAYERS, Layer
-
-if TYPE_CHECKING:
-    from cloudmap.project import Project
+from cloudmap.view import AsOf
 
 FORMATS = ("geojson", "gpkg", "csv", "kml")
 ALL = FORMATS
@@ -58,15 +55,8 @@ def file_names(formats: Sequence[str] = ALL) -> tuple[str, ...]:
     return tuple(name for fmt in check_formats(formats) for name in _FILES[fmt])
 
 
-def write_exports(
-    project: Project,
-    *,
-    on: dt.date,
-    out: Path,
-    formats: Sequence[str] = ALL,
-    coverage: Sequence[dict[str, Any]] | None = None,
-) -> list[Path]:
-    """Write the export files for ``on`` into ``out`` and return their paths.
+def write_exports(view: AsOf, out: Path, formats: Sequence[str] = ALL) -> list[Path]:
+    """Write the view's export files into ``out`` and return their paths.
 
     Every file is first written to a temporary folder inside ``out``, then moved into place with
     ``os.replace``, so a reader never sees a half-written file and a failure leaves ``out`` as it
@@ -74,7 +64,8 @@ def write_exports(
     """
     fmts = check_formats(formats)
     names = [n for n in LAYERS if any(n in _WRITERS[f][0] for f in fmts)]
-    layers = build_layers(project, on=on, layers=names, coverage=coverage)
+    layers = build_layers(view, names)
+    on = view.on
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".export-", dir=out))

@@ -174,7 +174,7 @@ def check_docs_command(args: argparse.Namespace, project: Any) -> int:
             f"{args.page}: no region table found (expected the ECS 'Regions and zones' or OSS "
             "'Regions and endpoints' page)"
         )
-    result = check_docs(project.catalog, rows, provider=args.provider, on=project.on(None),
+    result = check_docs(project.catalog, rows, provider=args.provider, on=project.default_date,
                         source=args.page, partial=args.partial)  # fmt: skip
     if args.json:
         print(json.dumps(result, indent=2, ensure_ascii=False))

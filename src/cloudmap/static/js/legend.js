@@ -1,0 +1,61 @@
+/* cloudmap legend: the statuses with their counts for the selection on the day shown (each one
+ * toggles its markers), what the marks mean, the colours of the country shading shown and the
+ * markets outlined. */
+(function () {
+  "use strict";
+
+  var cm = window.cloudmap;
+  var el = cm.el;
+
+  cm.legend = function (app) {
+    var data = app.data;
+    var body = el("div", { class: "cm-legend" });
+
+    function update(t) {
+      body.textContent = "";
+      body.appendChild(el("h3", { text: "Status on " + cm.humanDay(app.day) }));
+      data.statuses.forEach(function (st) {
+        var box = el("input", { type: "checkbox", "data-status": st.id });
+        box.checked = app.statusOn[st.id];
+        box.addEventListener("change", function () {
+          app.statusOn[st.id] = box.checked;
+          app.apply();
+        });
+        body.appendChild(el("label", { class: "cm-row" }, [box,
+          cm.swatch(st.id === "announced" ? "#f4effb" : st.color, "cm-s-swatch cm-swatch-" + st.id),
+          el("span", { text: st.label }),
+          el("b", { class: "cm-count", "data-status": st.id, text: String(t.status[st.id] || 0) })]));
+      });
+      body.appendChild(el("p", { class: "cm-hint" }, [
+        el("span", { class: "cm-bound-key", "aria-hidden": "true", text: "≤" }),
+        " on a marker: launch date known only as \u201cno later than\u201d: the region may be older than the " +
+        "map shows. \u201c0+\u201d, \u201c3+\u201d: zone count not published for that date (at least that many). " +
+        "Dashed outline: announced. Dark disc: several places (select to zoom in)."]));
+      if (app.shade === "zones") {
+        body.appendChild(el("h3", { text: "Live zones per country" }));
+        body.appendChild(el("div", { class: "cm-bins" }, data.zoneBins.map(function (b, i) {
+          var next = data.zoneBins[i + 1];
+          return el("span", {}, [cm.swatch(b.color),
+            next ? (b.from === next.from - 1 ? String(b.from) : b.from + "–" + (next.from - 1)) : b.from + "+"]);
+        })));
+      } else if (app.shade === "rtt" && data.rtt) {
+        body.appendChild(el("h3", { text: "Estimated RTT to the nearest region" }));
+        body.appendChild(el("div", { class: "cm-bins" }, data.rtt.bands.map(function (b) {
+          return el("span", {}, [cm.swatch(b.color), b.label]);
+        }).concat([el("span", {}, [el("i", { class: "cm-swatch cm-nodata" }), "no data"])])));
+        body.appendChild(el("p", { class: "cm-hint", text: "Best of the selected providers, " + data.rtt.note +
+          " (not measured), as of " + cm.humanDay(data.asOf) + "." }));
+      }
+      var shown = data.markets.filter(function (m, i) { return app.marketOn && app.marketOn[i]; });
+      if (shown.length) {
+        body.appendChild(el("h3", { text: "Markets" }));
+        shown.forEach(function (m) {
+          body.appendChild(el("div", { class: "cm-row" }, [cm.lineSwatch(m), el("span", { text: m.name })]));
+        });
+      }
+    }
+    app.on("change", update);
+    app.on("layers", function () { update(app.counts()); });
+    cm.panel(app, "legend", "Legend", body, true);
+  };
+})();

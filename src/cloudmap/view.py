@@ -1,0 +1,233 @@
+"""The footprint as of a date for a selection of providers: statuses, counting, coverage and
+markets, each computed at most once, shared by every stage (stats, exports, map, comparison).
+
+``AsOf`` is what stages take; users get it (with the stages as methods) from
+``cloudmap.Project.at``, the one place a date is defaulted and a provider name checked.
+"""
+
+from __future__ import annotations
+
+__all__ = ["AsOf", "ProviderSelection", "default_selection", "select_providers"]
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from cloudmap.errors import CloudmapError, NotFound
+from cloudmap.footprint import (
+    CountryCount,
+    Footprint,
+    MarketStats,
+    country_counts,
+    footprint,
+    market_stats,
+    target_markets,
+)
+from cloudmap.model import Catalog, Market, Provider, Region, Site
+from cloudmap.nearest import ALL_PROVIDERS, COVERAGE_KINDS
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from cloudmap.geo import Countries
+
+ProviderSelection = str | Sequence[str] | None
+
+
+def default_selection(catalog: Catalog) -> tuple[str, ...]:
+    """The providers commands use when none is named: the lead providers (``lead: true`` in
+    their files; Alibaba Cloud in this project), else every provider."""
+    leads = sorted(pid for pid, p in catalog.providers.items() if p.lead)
+    return tuple(leads) if leads else tuple(sorted(catalog.providers))
+
+
+def select_providers(catalog: Catalog, providers: ProviderSelection) -> tuple[str, ...]:
+    """Provider ids, checked and sorted: ``None`` is the default selection, ``"all"`` every
+    provider; a name may be a list or comma-separated. ``NotFound`` names an unknown one."""
+    if providers is None:
+        return default_selection(catalog)
+    items = [providers] if isinstance(providers, str) else list(providers)
+    names = [p.strip().lower() for item in items for p in str(item).split(",") if p.strip()]
+    if not names:
+        return default_selection(catalog)
+    if ALL_PROVIDERS in names:
+        return tuple(sorted(catalog.providers))
+    unknown = [p for p in names if p not in catalog.providers]
+    if unknown:
+        known = ", ".join(sorted(catalog.providers))
+        raise NotFound(f"no provider {unknown[0]!r} in the catalog (known: {known}, or all)")
+    return tuple(sorted(set(names)))
+
+
+@dataclass(frozen=True, eq=False)
+class AsOf:
+    """The footprint of ``providers`` on ``on``: every figure a stage needs, computed on first
+    use and kept. Immutable; views of the same project share their sibling views (another date
+    or another selection) through one registry, so a build computes each figure once."""
+
+    catalog: Catalog  # the whole project (every provider): the map draws them all
+    countries_layer: Countries = field(repr=False)  # 1:10m polygons (joins, exports)
+    on: dt.date
+    providers: tuple[str, ...]
+    map_countries_loader: Callable[[], Countries] = field(repr=False)  # 1:50m, for the web map
+    views: dict[tuple[dt.date, tuple[str, ...]], AsOf] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    # ------------------------------------------------------------------ siblings
+
+    def sibling(
+        self, *, on: dt.date | None = None, providers: tuple[str, ...] | None = None
+    ) -> AsOf:
+        """The view of another date and/or selection of the same project (shared, made once)."""
+        key = (on or self.on, providers if providers is not None else self.providers)
+        found = self.views.get(key)
+        if found is None:
+            found = self.views[key] = replace(self, on=key[0], providers=key[1])
+        return found
+
+    def only(self, provider: str) -> AsOf:
+        """The view of one of the selected providers (same date)."""
+        return self.sibling(providers=(provider,))
+
+    @property
+    def everyone(self) -> AsOf:
+        """The view of every provider of the project (same date)."""
+        return self.sibling(providers=tuple(sorted(self.catalog.providers)))
+
+    # ------------------------------------------------------------------ the selection
+
+    @cached_property
+    def selected(self) -> Catalog:
+        """The catalog of the selected providers (markets and all)."""
+        if set(self.providers) == set(self.catalog.providers):
+            return self.catalog
+        return self.catalog.select(self.providers)
+
+    @property
+    def provider_records(self) -> tuple[Provider, ...]:
+        return tuple(self.catalog.providers[p] for p in self.providers)
+
+    @property
+    def is_all(self) -> bool:
+        """Whether every provider of the project is selected."""
+        return len(self.providers) == len(self.catalog.providers)
+
+    @cached_property
+    def map_countries(self) -> Countries:
+        """The 1:50m polygons the web map simplifies and draws."""
+        return self.map_countries_loader()
+
+    def market(self, name: str) -> Market:
+        """The market called ``name`` (its name or id, any case); ``NotFound`` listing them."""
+        wanted = name.strip().casefold()
+        for m in self.catalog.markets.values():
+            if wanted in (m.name.casefold(), m.id) or wanted in (a.casefold() for a in m.aliases):
+                return m
+        known = ", ".join(sorted(self.catalog.markets))
+        raise NotFound(f"unknown market {name!r}; known markets: {known}")
+
+    # ------------------------------------------------------------------ facts of the date
+
+    def status(self, region: Region) -> str | None:
+        """The region's lifecycle status on the view's date."""
+        return region.status(self.on)
+
+    @cached_property
+    def regions_on(self) -> tuple[Region, ...]:
+        """The selected providers' regions that exist on the date (any status), by key."""
+        return tuple(
+            sorted((r for r in self.selected.regions if r.status(self.on)), key=lambda r: r.key)
+        )
+
+    @cached_property
+    def sites_on(self) -> tuple[Site, ...]:
+        """Announced sites known on the date whose region had not appeared yet."""
+        return self.selected.sites_as_of(self.on)
+
+    @cached_property
+    def footprint(self) -> Footprint:
+        """What counts in headline totals on the date, by the providers' counting rules."""
+        return footprint(self.selected, self.on)
+
+    @cached_property
+    def country_counts(self) -> Mapping[str, CountryCount]:
+        """Per country: counted live regions and zones, and the first counted launch."""
+        return country_counts(self.selected, self.on)
+
+    @cached_property
+    def market_stats(self) -> tuple[MarketStats, ...]:
+        """Per market (by name): its size and the live footprint in it."""
+        return tuple(market_stats(self.selected, self.on))
+
+    @cached_property
+    def target_markets(self) -> Mapping[str, list[str]]:
+        """Per country: the markets listing it that an announcement by the date names."""
+        return target_markets(self.selected, self.on)
+
+    @cached_property
+    def announced_places(self) -> int:
+        """Announced regions and announced sites on the date (the map's "Announced" figure)."""
+        regions = sum(1 for r in self.regions_on if r.status(self.on) == "announced")
+        return regions + len(self.sites_on)
+
+    # ------------------------------------------------------------------ coverage
+
+    @property
+    def measures_from(self) -> str:
+        """The provider coverage measures from: the one selected, or ``"all"`` (the nearest
+        region of any selected provider; regions then named ``provider:id``)."""
+        return self.providers[0] if len(self.providers) == 1 else ALL_PROVIDERS
+
+    @cached_property
+    def has_live_public_region(self) -> bool:
+        """Whether a region serving the public is live on the date (coverage needs one)."""
+        return any(r.kind in COVERAGE_KINDS and r.is_live(self.on) for r in self.selected.regions)
+
+    def country_coverage(self, countries: Sequence[str] | None = None) -> pd.DataFrame:
+        """Per country, population-weighted distance and estimated RTT to the nearest live
+        region of the selected providers (``cloudmap.coverage.country_coverage``)."""
+        from cloudmap.coverage import country_coverage
+
+        return country_coverage(
+            self.selected, self.on, provider=self.measures_from, countries=countries
+        )
+
+    def market_coverage(self, markets: Sequence[Market]) -> pd.DataFrame:
+        """Per market, the same figures over all its countries' cities."""
+        from cloudmap.coverage import market_coverage
+
+        return market_coverage(
+            self.selected,
+            self.on,
+            {m.name: m.countries for m in markets},
+            provider=self.measures_from,
+        )
+
+    @cached_property
+    def coverage_records(self) -> tuple[Mapping[str, Any], ...]:
+        """Every country's coverage row as plain values (no pandas), or () when nothing is
+        live to measure from."""
+        from cloudmap.coverage import country_records
+
+        if not self.has_live_public_region:
+            return ()
+        return tuple(country_records(self.selected, self.on, provider=self.measures_from))
+
+    @cached_property
+    def coverage_by_country(self) -> Mapping[str, Mapping[str, Any]]:
+        return {row["iso_a2"]: row for row in self.coverage_records}
+
+
+def check_date(on: object) -> dt.date | None:
+    """``on`` as a day (a datetime is read as its day), or None; ``CloudmapError`` otherwise."""
+    if isinstance(on, dt.datetime):
+        return on.date()
+    if on is None or isinstance(on, dt.date):
+        return on
+    try:
+        return dt.date.fromisoformat(str(on).strip())
+    except ValueError:
+        raise CloudmapError(f"{on!r} is not a date; write YYYY-MM-DD") from None
