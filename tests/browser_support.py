@@ -164,7 +164,6 @@ _SITES: dict[str, Path] = {}
 def built_site(kind: str, on: Any = None) -> Path:
     """The real catalog's site, built once per test session: ``default`` (CDN assets and the
     details.js sidecar) or ``offline`` (self-contained). Returns its index.html."""
-    import datetime as dt
     import tempfile
 
     from cloudmap import site
@@ -175,11 +174,9 @@ def built_site(kind: str, on: Any = None) -> Path:
         need_geo()
         nm = node_modules()
         project = load_project(REPO)
-        day = on or project.on(None)
-        assert isinstance(day, dt.date)
         out = Path(tempfile.mkdtemp(prefix=f"cloudmap-{kind}-")) / "site"
         res = site.build_site(
-            project, on=day, out=out, self_contained=kind == "offline", node_modules=nm
+            project.at(on), out=out, self_contained=kind == "offline", node_modules=nm
         )
         _SITES[key] = res.index
     return _SITES[key]
@@ -248,7 +245,7 @@ def popup_is_clear(page: Any) -> None:
     """The open popup (with its tip) lies inside the map and meets no control."""
     pop = rect(page, ".leaflet-popup")
     pop = {**pop, "b": pop["b"] + 12}
-    m = rect(page, "#cm-map")
+    m = rect(page, ".cm-map")
     assert m["l"] <= pop["l"] and pop["r"] <= m["r"] and m["t"] <= pop["t"] and pop["b"] <= m["b"]
     for c in control_rects(page):
         assert not overlaps(pop, c), f"popup {pop} under control {c}"

@@ -333,7 +333,7 @@ CATALOG: list[tuple[str, str, str, str, list[str]]] = [
         "    note: local regions are left out of headline totals in this fixture\n"
         "    exclude: [{region: xx-nowhere-1, reason: test}]\n",
         [
-            f"{F}:5: testcloud: counting.exclude: no region 'xx-nowhere-1' in this provider's catalog"
+            f"{F}:6: testcloud: counting.exclude: no region 'xx-nowhere-1' in this provider's catalog"
         ],
     ),
     (

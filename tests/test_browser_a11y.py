@@ -79,7 +79,7 @@ def test_skip_link_first_then_search(page):
     assert page.evaluate("document.activeElement.id") == "cm-search-input"
     # without the skip link, the search is the first stop inside the map
     page.evaluate("document.activeElement.blur()")
-    page.evaluate("document.getElementById('cm-map').focus()")
+    page.evaluate("document.querySelector('.cm-map').focus()")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "cm-search-input"
     presses = 0
@@ -95,13 +95,13 @@ def test_markers_have_names_not_digits_and_open_with_the_keyboard(page):
     page.evaluate("void cloudmap.map.setView([30.5, 120], 6, {animate: false})")
     wait_settled(page)
     names = page.evaluate(
-        "[...document.querySelectorAll('#cm-map > .leaflet-map-pane .leaflet-marker-icon[role=button]')]"
+        "[...document.querySelectorAll('.cm-map > .leaflet-map-pane .leaflet-marker-icon[role=button]')]"
         ".map(e => e.getAttribute('aria-label'))"
     )
     assert names and all(n and not re.fullmatch(r"[\d×]*", n) for n in names)
     assert any(n.startswith("Alibaba Cloud region cn-") for n in names)
     assert all("Enter" in n for n in names if "places here" in n)
-    marker = page.locator("#cm-map > .leaflet-map-pane .cm-marker").first
+    marker = page.locator(".cm-map > .leaflet-map-pane .cm-marker").first
     marker.focus()
     page.keyboard.press("Enter")
     page.locator(".leaflet-popup").wait_for()

@@ -307,7 +307,7 @@ def test_popup_layout_one_type_scale_sources_above_the_fold(page):
     assert nowrap and all(ws == "nowrap" and lines == 1 for ws, lines in nowrap)
     # the hover tooltip stays hidden while the popup is open
     x, y = page.evaluate(
-        """() => { const m = document.getElementById('cm-map').getBoundingClientRect();
+        """() => { const m = document.querySelector('.cm-map').getBoundingClientRect();
             const pop = document.querySelector('.leaflet-popup').getBoundingClientRect();
             const r = [...document.querySelectorAll('.cm-marker')].map(e => e.getBoundingClientRect())
                 .find(r => r.left > m.left && r.right < m.right && r.top > m.top && r.bottom < m.bottom
@@ -344,7 +344,7 @@ def test_country_click_tells_what_it_hosts_and_its_markets(page):
     page.evaluate("cloudmap.map.removeLayer(cloudmap.cluster)")
     page.evaluate("void cloudmap.map.setView([36, 104], 4, {animate: false})")
     wait_settled(page)
-    box = rect(page, "#cm-map")
+    box = rect(page, ".cm-map")
     page.mouse.click(box["l"] + box["w"] / 2, box["t"] + box["h"] / 2)  # China
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for()
@@ -358,8 +358,8 @@ def test_country_click_tells_what_it_hosts_and_its_markets(page):
 
 def _sides(p: Any) -> dict[str, Any]:
     return p.evaluate(
-        """() => { const MAIN = '#cm-map > .leaflet-map-pane';
-            const m = document.getElementById('cm-map').getBoundingClientRect();
+        """() => { const MAIN = '.cm-map > .leaflet-map-pane';
+            const m = document.querySelector('.cm-map').getBoundingClientRect();
             const mid = m.left + m.width / 2;
             const paths = [...document.querySelectorAll(MAIN + ' .leaflet-overlay-pane path')]
                 .map(e => e.getBoundingClientRect()).filter(r => r.width > 2 && r.right > m.left && r.left < m.right);
@@ -396,7 +396,7 @@ def test_the_pacific_is_continuous_both_ways_and_mid_drag(page):
     # mid-drag across the antimeridian: both sides drawn while the mouse is still down
     page.evaluate("void cloudmap.map.setView([30, 160], 3, {animate: false})")
     wait_settled(page)
-    box = rect(page, "#cm-map")
+    box = rect(page, ".cm-map")
     y = box["t"] + box["h"] * 0.45
     page.mouse.move(box["l"] + box["w"] * 0.7, y)
     page.mouse.down()
@@ -420,7 +420,7 @@ def test_country_shading_is_one_layer_at_a_time_with_its_own_legend(page):
     assert "Estimated RTT" in legend and "estimated from distance" in legend
     assert "Live zones per country" not in legend
     fills = page.evaluate(
-        "[...new Set([...document.querySelectorAll('#cm-map > .leaflet-map-pane .leaflet-overlay-pane path')]"
+        "[...new Set([...document.querySelectorAll('.cm-map > .leaflet-map-pane .leaflet-overlay-pane path')]"
         ".map(p => p.getAttribute('fill')).filter(f => f && f !== '#ffffff'))]"
     )
     bands = page.evaluate("cloudmap.data.rtt.bands.map(b => b[1])")
@@ -493,7 +493,7 @@ def test_tiles_unreachable_switch_to_the_country_basemap_once(chromium):
     wait_settled(p)
     assert p.evaluate("cloudmap.base()") == "countries"
     assert len(tile_requests) == 1  # one probe, not an error per tile
-    land = p.locator('#cm-map > .leaflet-map-pane .leaflet-overlay-pane path[fill="#e4e7eb"]')
+    land = p.locator('.cm-map > .leaflet-map-pane .leaflet-overlay-pane path[fill="#e4e7eb"]')
     assert land.count() > 0
     assert p.locator(".leaflet-control-minimap path").count() > 0  # the minimap follows
     assert p.locator(".leaflet-tile-pane img").count() == 0
@@ -510,7 +510,7 @@ def test_unreachable_cdn_explains_and_keeps_the_header_links(chromium):
     assert p.is_visible("#cm-fail")
     assert "could not load" in p.text_content("#cm-fail")
     assert "cloudmap build --self-contained" in p.text_content("#cm-fail")
-    assert not p.is_visible("#cm-map")
+    assert not p.is_visible(".cm-map")
     assert [e for e in p.watch.errors if "pageerror" in e] == []  # no "L is not defined"
     p.click("text=Changelog")
     p.wait_for_url(re.compile(r"changelog\.html$"))
@@ -518,7 +518,7 @@ def test_unreachable_cdn_explains_and_keeps_the_header_links(chromium):
 
 
 def test_controls_leave_most_of_the_map_free(page):
-    m = rect(page, "#cm-map")
+    m = rect(page, ".cm-map")
     area = sum(c["w"] * c["h"] for c in control_rects(page))
     assert area < 0.3 * m["w"] * m["h"]
 
@@ -533,6 +533,6 @@ def test_controls_never_cover_each_other(page, opened):
     for i, a in enumerate(boxes):
         for b in boxes[i + 1 :]:
             assert not overlaps(a, b), (a["cls"], b["cls"])
-    m = rect(page, "#cm-map")
+    m = rect(page, ".cm-map")
     for c in boxes:
         assert m["t"] <= c["t"] and c["b"] <= m["b"] + 0.5, c["cls"]

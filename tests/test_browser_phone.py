@@ -30,7 +30,7 @@ def page(chromium):
 
 
 def _map_area(p: Any) -> float:
-    m = rect(p, "#cm-map")
+    m = rect(p, ".cm-map")
     return m["w"] * m["h"]
 
 
@@ -81,7 +81,7 @@ def test_phone_popups_fit_the_screen_and_clear_the_controls(page, query):
 def test_phone_marker_tap_opens_a_fitting_popup(page):
     page.evaluate("void cloudmap.map.setView([30.3, 120.2], 9, {animate: false})")  # Hangzhou
     wait_settled(page)
-    icon = page.locator("#cm-map > .leaflet-map-pane .cm-marker").first
+    icon = page.locator(".cm-map > .leaflet-map-pane .cm-marker").first
     box = icon.bounding_box()
     page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.locator(".leaflet-popup").wait_for()

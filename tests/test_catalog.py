@@ -8,7 +8,8 @@ import textwrap
 import pytest
 
 from cloudmap.catalog import load_catalog
-from cloudmap.footprint import reconcile, stats
+from cloudmap.footprint import reconcile
+from cloudmap.project import load_project
 
 D = dt.date
 
@@ -57,8 +58,8 @@ def test_lookup_and_get_contracts(catalog):
         catalog.lookup("nope")
 
 
-def test_counting_rules_are_data(catalog):
-    s = stats(catalog, D(2024, 1, 1))
+def test_counting_rules_are_data(mini):
+    s = load_project(mini, full=False).at(D(2024, 1, 1)).stats()
     # the local region cn-east-9 is live but the fixture's rules leave it out of the totals
     assert (s["regions"], s["zones"], s["countries"]) == (1, 2, 1)
     assert s["by_kind"]["local-region"] == {"regions": 1, "zones": 1, "zones_unknown": 0}
@@ -84,6 +85,7 @@ def test_a_second_provider_loads_with_no_code_change(mini):
         provider:
           id: othercloud
           name: Other Cloud
+          style: {short: Other, shape: square, color: "#123456"}
           counting:
             regions: [region]
             zones: [region]
@@ -107,7 +109,7 @@ def test_a_second_provider_loads_with_no_code_change(mini):
     catalog = load_catalog(mini)
     assert sorted(catalog.providers) == ["othercloud", "testcloud"]
     assert catalog.lookup("eu-north-7").provider == "othercloud"
-    s = stats(catalog, D(2022, 6, 1))
+    s = load_project(mini, full=False).at(D(2022, 6, 1), "all").stats()
     assert s["by_country"]["SE"] == {"regions": 1, "zones": 2, "zones_unknown": 0}
     assert s["counting"]["othercloud"] == {
         "regions": ["region"],
@@ -121,6 +123,7 @@ RIVAL = textwrap.dedent(
     provider:
       id: rivalcloud
       name: Rival Cloud
+      style: {short: Rival, shape: diamond, color: "#654321"}
       counting:
         regions: [region, government]
         zones: [region]
@@ -166,7 +169,7 @@ def test_a_second_provider_may_reuse_ids_and_count_zones_without_ids(mini):
     assert rival.provider == "rivalcloud"
     assert catalog.lookup("testcloud:mx-central-1").provider == "testcloud"
     assert [z.id for z in rival.live_zones(D(2025, 1, 1))] == [None, None, None]
-    s = stats(catalog, D(2025, 1, 1), provider="rivalcloud")
+    s = load_project(mini, full=False).at(D(2025, 1, 1), "rivalcloud").stats()
     # us-gov-1 counts as a region (government kind) with no zones; us-odd-1 is excluded
     assert (s["regions"], s["zones"]) == (2, 3)
 
@@ -178,9 +181,9 @@ def test_zone_count_and_zone_ids_are_exclusive_and_whole(mini):
     with pytest.raises(ValueError) as err:
         load_catalog(mini)
     text = str(err.value)
-    assert "data/rivalcloud.yaml:18: mx-central-1: zone_count: give either zones" in text
+    assert "data/rivalcloud.yaml:19: mx-central-1: zone_count: give either zones" in text
     assert (
-        "data/rivalcloud.yaml:28: us-gov-1: zone_count: expected a whole number (0..30) or "
+        "data/rivalcloud.yaml:29: us-gov-1: zone_count: expected a whole number (0..30) or "
         "unknown, got int -1" in text
     )
 

@@ -32,7 +32,7 @@ def test_html_escapes_catalog_text_and_links_sources(mini):
         )
     )
     project = load_project(mini)
-    page = render_changelog(project, events(project.catalog))
+    page = render_changelog(project.catalog, events(project.catalog))
     assert "<script>alert" not in page
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; co" in page
     # a source link shows its site, and says what the source supports on hover

@@ -93,6 +93,7 @@ def write_catalog(
 provider:
   id: {provider}
   name: {provider.title()}
+  style: {{short: {provider.title()}, shape: square, color: "#{hashlib.sha256(provider.encode()).hexdigest()[:6]}"}}
   counting:
     regions: [region, local-region, partner-region]
     zones: [region, local-region, partner-region]

@@ -9,8 +9,9 @@ from functools import cache
 import pytest
 
 from cloudmap.catalog import load_catalog
-from cloudmap.footprint import reconcile, stats
+from cloudmap.footprint import reconcile
 from cloudmap.model import Catalog
+from cloudmap.project import Project, load_project
 from cloudmap.schema import KINDS, PRECISIONS
 from conftest import REPO
 
@@ -21,6 +22,11 @@ ALIBABA = "alibaba-cloud"
 @cache
 def shipped() -> Catalog:
     return load_catalog(REPO, full=True)
+
+
+@cache
+def shipped_project() -> Project:
+    return load_project(REPO)
 
 
 def _region_keys():
@@ -81,12 +87,12 @@ def test_alibaba_may_2025_is_29_regions_and_87_zones(run):
 
 
 def test_alibaba_mid_2024_is_30_regions_and_89_zones():
-    s = stats(shipped(), D(2024, 6, 30), provider=ALIBABA)
+    s = shipped_project().at(D(2024, 6, 30), ALIBABA).stats()
     assert (s["regions"], s["zones"]) == (30, 89)
 
 
 def test_alibaba_october_2025_is_29_regions_and_92_zones():
-    s = stats(shipped(), D(2025, 10, 28), provider=ALIBABA)
+    s = shipped_project().at(D(2025, 10, 28), ALIBABA).stats()
     assert (s["regions"], s["zones"]) == (29, 92)
 
 
@@ -177,17 +183,15 @@ def test_every_headline_total_matches_or_its_residual_is_explained(provider):
 def test_the_readme_catalog_table_is_the_catalog():
     """README's "What is in the catalog" table, row by row, against the data (review finding
     D10: figures drifted)."""
-    from cloudmap.project import load_project
-
-    p = load_project(REPO)
-    on = p.on()
+    p = shipped_project()
+    on = p.default_date
     text = (REPO / "README.md").read_text(encoding="utf-8")
     head = "| provider | regions in the file | live | counted live regions |"
     rows = text[text.index(head) :].split("\n\n")[0].splitlines()[2:]
     table = {r.split("|")[1].strip(): [c.strip() for c in r.split("|")[2:8]] for r in rows}
     expected = {}
     for pid in p.providers:
-        s = p.stats(on, provider=pid)
+        s = p.at(on, pid).stats()
         mine = [r for r in p.catalog.regions if r.provider == pid]
         expected[p.catalog.providers[pid].name] = [
             str(len(mine)),

@@ -324,6 +324,7 @@ QUOTED = """\
 provider:
   id: "qcloud"
   name: "Q Cloud"
+  style: {short: "Q", shape: "square", color: "#123456"}
   counting:
     regions: ["region"]
     zones: ["region"]

@@ -99,7 +99,7 @@ def exported(fixture_project, tmp_path_factory) -> dict[dt.date, Path]:
     out = {}
     for on in (MID_2024, MAY_2025, OCT_2025):
         folder = tmp_path_factory.mktemp(f"out-{on}")
-        export.write_exports(fixture_project, on=on, out=folder)
+        export.write_exports(fixture_project.at(on, "all"), folder)
         out[on] = folder
     return out
 
@@ -488,8 +488,8 @@ def test_located_sites_keep_their_point_and_unplaceable_ones_are_an_error(
     located = dataclasses.replace(
         fixture_catalog, sites=(dataclasses.replace(site, location=here),)
     )
-    layer = export.build_layers(with_catalog(fixture_project, located), on=OCT_2025,
-                                layers=["sites"])["sites"]  # fmt: skip
+    view = with_catalog(fixture_project, located).at(OCT_2025, "all")
+    layer = export.build_layers(view, ["sites"])["sites"]
     feat = layer.features[0]
     assert (feat.geometry.x, feat.geometry.y) == (-46.6333, -23.5505)
     assert feat.properties["location_precision"] == "metro"
@@ -500,9 +500,9 @@ def test_located_sites_keep_their_point_and_unplaceable_ones_are_an_error(
         match=r": br-2025: location: missing, and geo/ has no "
         r"polygon for VA to place the site on; give the site a location$",
     ):
-        export.build_layers(with_catalog(fixture_project, nowhere), on=OCT_2025, layers=["sites"])
-    with pytest.raises(ValueError, match="unknown layer 'zones'"):
-        export.build_layers(fixture_project, on=OCT_2025, layers=["zones"])
+        export.build_layers(with_catalog(fixture_project, nowhere).at(OCT_2025, "all"), ["sites"])
+    with pytest.raises(CloudmapError, match="unknown layer 'zones'"):
+        export.build_layers(fixture_project.at(OCT_2025, "all"), ["zones"])
 
 
 def test_country_and_market_properties(exported):
@@ -538,7 +538,7 @@ def test_country_and_market_properties(exported):
 
 def test_no_live_region_means_null_coverage(fixture_project, tmp_path):
     on = dt.date(2015, 1, 1)  # before any launch
-    export.write_exports(fixture_project, on=on, out=tmp_path, formats=["geojson"])
+    export.write_exports(fixture_project.at(on, "all"), tmp_path, ["geojson"])
     assert _props(tmp_path, "regions") == {}
     c = _props(tmp_path, "countries")
     assert c["MEX"]["rtt_est_ms"] is None and c["MEX"]["rtt_band"] == "no data"
@@ -630,7 +630,7 @@ def test_csv_lists_and_nulls(exported):
 
 
 def test_kml_has_a_style_per_status_and_escapes_text(fixture_project):
-    layer = export.build_layers(fixture_project, on=MAY_2025, layers=["regions"])["regions"]
+    layer = export.build_layers(fixture_project.at(MAY_2025, "all"), ["regions"])["regions"]
     props = dict(layer.features[0].properties, name="A & B <C>", notes='say "hi"')
     feat = export.Feature(layer.features[0].id, props, layer.features[0].geometry)
     text = export.kml_text(export.Layer("regions", layer.fields, (feat,), "Point"), MAY_2025)
@@ -645,7 +645,7 @@ def test_kml_has_a_style_per_status_and_escapes_text(fixture_project):
 
 
 def test_kml_names_a_region_without_a_published_name_or_city_by_its_id(fixture_project):
-    layer = export.build_layers(fixture_project, on=MAY_2025, layers=["regions"])["regions"]
+    layer = export.build_layers(fixture_project.at(MAY_2025, "all"), ["regions"])["regions"]
     props = dict(layer.features[0].properties, name=None, city=None, zones_known=False)
     feat = export.Feature(layer.features[0].id, props, layer.features[0].geometry)
     text = export.kml_text(export.Layer("regions", layer.fields, (feat,), "Point"), MAY_2025)
@@ -663,9 +663,9 @@ def test_list_items_with_the_separator_are_escaped():
 
 def test_two_runs_give_identical_bytes(fixture_root, tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
-    export.write_exports(load_project(fixture_root), on=MAY_2025, out=a)
+    export.write_exports(load_project(fixture_root).at(MAY_2025, "all"), a)
     time.sleep(1.1)  # the GeoPackage must not record the wall clock
-    export.write_exports(load_project(fixture_root), on=MAY_2025, out=b)
+    export.write_exports(load_project(fixture_root).at(MAY_2025, "all"), b)
     assert sorted(os.listdir(a)) == sorted(FILES)
     assert tree_digest(a) == tree_digest(b)
 
@@ -693,10 +693,7 @@ def test_gpkg_timestamps_are_the_export_date(exported):
 
 def test_write_exports_returns_paths_in_order(fixture_project, tmp_path):
     paths = export.write_exports(
-        fixture_project,
-        on=MAY_2025,
-        out=tmp_path / "new" / "dir",
-        formats=["kml", "csv"],
+        fixture_project.at(MAY_2025, "all"), tmp_path / "new" / "dir", ["kml", "csv"]
     )
     assert [p.name for p in paths] == ["regions.csv", "regions.csvt", "regions.kml"]
     assert sorted(os.listdir(tmp_path / "new" / "dir")) == [
@@ -712,17 +709,12 @@ def test_unknown_format_is_an_error(fixture_project, tmp_path):
         match=r"^unknown export format 'shp'; choose from geojson, gpkg, csv, "
         r"kml$",
     ):
-        export.write_exports(
-            fixture_project,
-            on=MAY_2025,
-            out=tmp_path,
-            formats=["geojson", "shp"],
-        )
+        export.write_exports(fixture_project.at(MAY_2025, "all"), tmp_path, ["geojson", "shp"])
     assert os.listdir(tmp_path) == []
 
 
 def test_a_failing_writer_leaves_the_folder_unchanged(fixture_project, tmp_path, monkeypatch):
-    export.write_exports(fixture_project, on=MID_2024, out=tmp_path)
+    export.write_exports(fixture_project.at(MID_2024, "all"), tmp_path)
     before = tree_digest(tmp_path)
 
     def boom(*args: Any) -> list[Path]:
@@ -730,7 +722,7 @@ def test_a_failing_writer_leaves_the_folder_unchanged(fixture_project, tmp_path,
 
     monkeypatch.setitem(export_write._WRITERS, "kml", (("regions",), boom))
     with pytest.raises(OSError, match="disk full"):
-        export.write_exports(fixture_project, on=MAY_2025, out=tmp_path)
+        export.write_exports(fixture_project.at(MAY_2025, "all"), tmp_path)
     assert tree_digest(tmp_path) == before
     assert sorted(os.listdir(tmp_path)) == sorted(FILES)  # no temporary folder left behind
 
@@ -750,7 +742,7 @@ def test_a_failing_writer_leaves_the_folder_unchanged(fixture_project, tmp_path,
     ],
 )
 def test_real_catalog_statuses_as_of(real_project, on, region, allowed):
-    layer = export.build_layers(real_project, on=on, layers=["regions"])["regions"]
+    layer = export.build_layers(real_project.at(on, "all"), ["regions"])["regions"]
     status = {f.id: f.properties["status"] for f in layer.features}
     assert status.get(f"alibaba-cloud:{region}") in allowed
     real_catalog = real_project.catalog
@@ -758,7 +750,7 @@ def test_real_catalog_statuses_as_of(real_project, on, region, allowed):
 
 
 def test_real_catalog_exports_every_format(real_project, real_catalog, tmp_path):
-    paths = export.write_exports(real_project, on=MAY_2025, out=tmp_path)
+    paths = export.write_exports(real_project.at(MAY_2025, "all"), tmp_path)
     assert [p.name for p in paths] == FILES
     geojson_validator.configure_logging(enabled=False)
     for layer in export.LAYERS:

@@ -176,7 +176,7 @@ def fixture_root(tmp_path_factory) -> Path:
 @pytest.mark.parametrize("on", DATES, ids=str)
 def test_ogrinfo_reads_the_fixture_exports(fixture_root, tmp_path, on):
     _require_ogrinfo()
-    export.write_exports(load_project(fixture_root), on=on, out=tmp_path)
+    export.write_exports(load_project(fixture_root).at(on, "all"), tmp_path)
     reports = check_folder(tmp_path)
     assert (
         reports["cloudmap.gpkg"]["regions"]["count"] == {DATES[0]: 2, DATES[1]: 3, DATES[2]: 3}[on]
@@ -190,7 +190,7 @@ def test_ogrinfo_reads_the_real_exports(tmp_path):
     _require_ogrinfo()
     if not (REPO / "data" / "alibaba-cloud.yaml").is_file():
         pytest.skip("no data/alibaba-cloud.yaml yet")
-    export.write_exports(load_project(REPO), on=DATES[1], out=tmp_path)
+    export.write_exports(load_project(REPO).at(DATES[1], "all"), tmp_path)
     check_folder(tmp_path)
 
 
@@ -222,7 +222,7 @@ def test_a_plain_gis_join_gives_every_countrys_live_regions(tmp_path):
     the catalog's `live_regions` column for every country (Shenzhen in China, not Hong Kong)."""
     import geopandas as gpd
 
-    export.write_exports(load_project(REPO), on=DATES[2], out=tmp_path, formats=["geojson"])
+    export.write_exports(load_project(REPO).at(DATES[2], "all"), tmp_path, ["geojson"])
     regions = gpd.read_file(tmp_path / "regions.geojson")
     countries = gpd.read_file(tmp_path / "countries.geojson")
     live = regions[

@@ -351,6 +351,7 @@ PROVIDER = """\
 provider:
   id: testcloud
   name: Test Cloud
+  style: {short: Test, shape: circle, color: "#ff6a00"}
   counting:
     regions: [region]
     zones: [region]
@@ -458,14 +459,14 @@ def test_regions_in_their_countries_pass(tmp_path):
 
 def test_region_in_the_wrong_country_fails(tmp_path):
     assert problems_for(tmp_path, region("mx-1", "MX", -23.55, -46.63)) == [
-        f"{F}:14: mx-1: location: point (lat -23.55, lon -46.63) lies in Brazil (BR), 6,414 km "
+        f"{F}:15: mx-1: location: point (lat -23.55, lon -46.63) lies in Brazil (BR), 6,414 km "
         "from Mexico (MX): check the signs of lat/lon and the country code"
     ]
 
 
 def test_region_with_lat_lon_swapped_fails(tmp_path):
     assert problems_for(tmp_path, region("de-1", "DE", 8.68, 50.11)) == [
-        f"{F}:14: de-1: location: point (lat 8.68, lon 50.11) lies in Somalia (SO), 5,542 km "
+        f"{F}:15: de-1: location: point (lat 8.68, lon 50.11) lies in Somalia (SO), 5,542 km "
         "from Germany (DE): lat/lon swapped? (lat 50.11, lon 8.68) is in Germany (DE)"
     ]
 
@@ -479,12 +480,12 @@ def test_region_with_a_sign_flipped_fails(tmp_path):
 def test_no_coastal_tolerance_and_the_message_says_how_far_and_what_to_do(tmp_path):
     # Copenhagen's GeoNames centre lies 45 m off the 1:10m coast: a GIS join would miss it
     assert problems_for(tmp_path, region("dk-1", "DK", 55.6759, 12.5655)) == [
-        f"{F}:14: dk-1: location: point (lat 55.6759, lon 12.5655) lies in the sea, 45 m from "
+        f"{F}:15: dk-1: location: point (lat 55.6759, lon 12.5655) lies in the sea, 45 m from "
         "Denmark (DK): move the point inland, inside DK's polygon in geo/countries-10m.geojson "
         "(a GIS join must put it in its country)"
     ]
     assert problems_for(tmp_path / "far", region("jp-1", "JP", 34.7, 140.5)) == [
-        f"{F}:14: jp-1: location: point (lat 34.7, lon 140.5) lies in the sea, 50 km from Japan "
+        f"{F}:15: jp-1: location: point (lat 34.7, lon 140.5) lies in the sea, 50 km from Japan "
         "(JP): check the signs of lat/lon and the country code"
     ]
 
@@ -510,7 +511,7 @@ def test_sites_with_a_location_are_checked(tmp_path):
     """)
     [problem] = problems_for(tmp_path, region("mx-1", "MX", 20.5888, -100.3899), sites=sites)
     assert problem.startswith(
-        f"{F}:38: br-2025: location: site point (lat 19.43, lon -99.13) lies in Mexico (MX), "
+        f"{F}:39: br-2025: location: site point (lat 19.43, lon -99.13) lies in Mexico (MX), "
     )
 
 
@@ -604,7 +605,7 @@ def layer_project(tmp_path: Path) -> Path:
 def test_country_layer(tmp_path):
     root = layer_project(tmp_path)
     project = load_project(root, full=False)  # "Somewhere" is in no gazetteer
-    before = project.countries(dt.date(2025, 3, 1))
+    before = project.at(dt.date(2025, 3, 1)).countries()
     assert list(before.columns)[:12] == [
         "id",
         "iso_a2",
@@ -630,7 +631,7 @@ def test_country_layer(tmp_path):
     assert row["SGP", "status"] == "neither"
     assert row["somaliland", "markets"] == [] and row["somaliland", "status"] == "neither"
 
-    after = project.countries(dt.date(2026, 2, 1)).set_index("id").loc
+    after = project.at(dt.date(2026, 2, 1)).countries().set_index("id").loc
     assert (after["MEX", "live_regions"], after["MEX", "status"]) == (2, "both")
     assert after["JPN", "status"] == "target" and after["JPN", "live_regions"] == 0
     assert after["BRA", "status"] == "target" and after["FRA", "status"] == "neither"

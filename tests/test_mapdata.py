@@ -11,7 +11,6 @@ import pytest
 
 from browser_support import REPO, need_geo
 from cloudmap import mapdata
-from cloudmap.footprint import footprint
 from cloudmap.project import load_project
 
 LIVE = {"new", "expanded", "live", "closing"}
@@ -25,25 +24,28 @@ def project():
 
 @pytest.fixture(scope="module")
 def blob(project):
-    return mapdata.map_data(project, project.on(None))
+    return mapdata.map_data(project.at())
 
 
 def _places(blob: dict) -> list[dict]:
-    return [dict(zip(blob["placeFields"], row, strict=True)) for row in blob["places"]]
+    """The places with the fields the page reads as false or null when absent."""
+    defaults = {"site": False, "city": None, "countsRegion": False, "countsZones": False,
+                "bounded": False}  # fmt: skip
+    return [{**defaults, **p} for p in blob["places"]]
 
 
-def _entry(place: dict, day: str) -> list | None:
+def _entry(place: dict, day: str) -> dict | None:
     found = None
-    for t in place["tr"]:
-        if t[0] <= day:
+    for t in place["history"]:
+        if t["on"] <= day:
             found = t
     return found
 
 
 def _status(blob: dict, place: dict, day: str) -> str | None:
-    codes = {code: key for key, code, *_ in blob["statuses"]}
+    codes = {s["code"]: s["id"] for s in blob["statuses"]}
     e = _entry(place, day)
-    return codes.get(e[1]) if e else None
+    return codes.get(e["status"]) if e else None
 
 
 # --------------------------------------------------------------------------- history, steps
@@ -56,12 +58,13 @@ def test_status_history_gives_each_regions_status_and_zones_on_every_step(projec
     for place in _places(blob):
         if place["site"]:
             continue
-        r = regions[(providers[place["p"]], place["id"])]
+        r = regions[(providers[place["provider"]], place["id"])]
         for day in blob["steps"]:
             d = dt.date.fromisoformat(day)
             assert _status(blob, place, day) == r.status(d), (r.key, day)
             e = _entry(place, day)
-            assert (e[2] if e else 0) == len(r.live_zones(d)), (r.key, day)
+            assert (e["zones"] if e else 0) == len(r.live_zones(d)), (r.key, day)
+            assert bool(e and e.get("unknown")) == (r.is_live(d) and not r.zones_known(d))
             checked += 1
     assert checked > 10_000
 
@@ -72,7 +75,7 @@ def test_sites_show_from_their_announcement_until_their_region_appears(project, 
         d = dt.date.fromisoformat(day)
         want = {(s.provider, s.id) for s in project.catalog.sites_as_of(d)}
         got = {
-            (providers[p["p"]], p["id"])
+            (providers[p["provider"]], p["id"])
             for p in _places(blob)
             if p["site"] and _status(blob, p, day) == "announced"
         }
@@ -82,18 +85,18 @@ def test_sites_show_from_their_announcement_until_their_region_appears(project, 
 def test_steps_are_every_dated_change_then_the_as_of_date(blob):
     steps = blob["steps"]
     assert steps == sorted(set(steps)) and steps[-1] == blob["asOf"]
-    days = {t[0] for p in _places(blob) for t in p["tr"]}
+    days = {t["on"] for p in _places(blob) for t in p["history"]}
     assert set(steps) == days | {blob["asOf"]}
 
 
 def test_bounded_flag_marks_no_later_than_launch_dates(project, blob):
     providers = [p["id"] for p in blob["providers"]]
     regions = {(r.provider, r.id): r for r in project.catalog.regions}
-    bounded = [p for p in _places(blob) if p["b"]]
+    bounded = [p for p in _places(blob) if p["bounded"]]
     assert bounded
     for p in _places(blob):
         if not p["site"]:
-            assert p["b"] == int(regions[(providers[p["p"]], p["id"])].bounded())
+            assert p["bounded"] == regions[(providers[p["provider"]], p["id"])].bounded()
 
 
 @pytest.mark.parametrize(
@@ -101,27 +104,30 @@ def test_bounded_flag_marks_no_later_than_launch_dates(project, blob):
     [("2024-06-27", 30, 89), ("2025-05-24", 29, 87), ("2025-10-28", 29, 92)],
 )
 def test_counting_from_the_blob_gives_alibabas_headline_totals(project, blob, day, regions, zones):
-    """What the page's header computes (cnt flags: 1 counts the region, 2 its zones) equals
-    cloudmap.footprint, and reproduces the figures Alibaba announced."""
+    """What the page's header computes (countsRegion, countsZones) equals the view's footprint,
+    and reproduces the figures Alibaba announced."""
     ali = [p["id"] for p in blob["providers"]].index("alibaba-cloud")
     n_regions = n_zones = 0
     for p in _places(blob):
         s = _status(blob, p, day)
-        if p["p"] != ali or s not in LIVE:
+        if p["provider"] != ali or s not in LIVE:
             continue
-        n_regions += p["cnt"] & 1
-        n_zones += _entry(p, day)[2] if p["cnt"] & 2 else 0
-    fp = footprint(project.catalog, dt.date.fromisoformat(day), provider="alibaba-cloud")
+        n_regions += p["countsRegion"]
+        n_zones += _entry(p, day)["zones"] if p["countsZones"] else 0
+    fp = project.at(day, "alibaba-cloud").footprint
     assert (n_regions, n_zones) == (len(fp.regions), len(fp.zones)) == (regions, zones)
 
 
 def test_every_provider_counts_as_footprint_does(project, blob):
-    on = project.on(None)
     for i, prov in enumerate(blob["providers"]):
-        live = [p for p in _places(blob) if p["p"] == i and _status(blob, p, blob["asOf"]) in LIVE]
-        fp = footprint(project.catalog, on, provider=prov["id"])
-        assert sum(p["cnt"] & 1 for p in live) == len(fp.regions), prov["id"]
-        zones = sum(_entry(p, blob["asOf"])[2] for p in live if p["cnt"] & 2)
+        live = [
+            p
+            for p in _places(blob)
+            if p["provider"] == i and _status(blob, p, blob["asOf"]) in LIVE
+        ]
+        fp = project.at(providers=prov["id"]).footprint
+        assert sum(p["countsRegion"] for p in live) == len(fp.regions), prov["id"]
+        zones = sum(_entry(p, blob["asOf"])["zones"] for p in live if p["countsZones"])
         assert zones == len(fp.zones), prov["id"]
 
 
@@ -132,45 +138,51 @@ def test_comparison_is_compare_providers_per_market(project, blob):
     from cloudmap.compare import compare_providers
 
     pids = [p["id"] for p in blob["providers"]]
-    assert [m["name"] for m in blob["compare"]["markets"]] == sorted(project.catalog.markets)
-    assert blob["compare"]["note"] == "estimated from distance"
-    for m in blob["compare"]["markets"]:
-        want = compare_providers(project, project.on(None), market=m["name"])
-        assert [[pids[r[0]], *r[1:4], r[7]] for r in m["providers"]] == [
+    compare = blob["details"]["compare"]
+    assert [m["name"] for m in compare["markets"]] == sorted(project.catalog.markets)
+    assert compare["note"] == "estimated from distance"
+    for m in compare["markets"]:
+        want = compare_providers(project.at(providers="all"), market=m["name"])
+        assert [
+            [pids[r["provider"]], r["regions"], r["zones"], r["countries"], r["zonesUnknown"]]
+            for r in m["providers"]
+        ] == [
             [p["provider"], p["live_regions"], p["live_zones"], p["countries_covered"],
              len(p["zones_unknown"])]
             for p in want["providers"]
         ]  # fmt: skip
-        got = {c[0]: {pids[n[0]]: (n[1], n[4], n[5], n[6]) for n in c[1]} for c in m["countries"]}
+        got = {
+            c["country"]: {pids[n["provider"]]: (n["region"], n["km"], n["ms"], n["rough"])
+                           for n in c["nearest"]}
+            for c in m["countries"]
+        }  # fmt: skip
         assert got == {
             c["iso_a2"]: {
                 pid: (
                     n["region"],
                     n["median_km"],
                     n["rtt_est_ms"],
-                    int(n["location_precision"] == "country"),
+                    n["location_precision"] == "country",
                 )
                 for pid, n in c["nearest"].items()
             }
             for c in want["countries"]
         }
         for cc in got:
-            assert cc in blob["ccNames"]
+            assert cc in blob["countryNames"]
 
 
 def test_rtt_is_per_provider_with_banded_colours(project, blob):
-    from cloudmap.coverage import RTT_BANDS, country_records
+    from cloudmap.coverage import RTT_BANDS
 
     rtt = blob["rtt"]
-    assert [b[2] for b in rtt["bands"]][:-1] == [u for u, _ in RTT_BANDS][:-1]
-    assert rtt["bands"][-1][2] is None
+    assert [b["upTo"] for b in rtt["bands"]][:-1] == [u for u, _ in RTT_BANDS][:-1]
+    assert rtt["bands"][-1]["upTo"] is None
     i = [p["id"] for p in blob["providers"]].index("aws")
-    recs = {
-        r["iso_a2"]: r for r in country_records(project.catalog, project.on(None), provider="aws")
-    }
+    recs = project.at(providers="aws").country_coverage().set_index("iso_a2")
     for cc in ("DE", "BR", "JP", "ZA"):
-        assert rtt["rows"][cc][0][i] == round(recs[cc]["rtt_est_ms"], 1)
-        assert rtt["rows"][cc][1][i] == recs[cc]["nearest_region"]
+        assert rtt["byCountry"][cc]["ms"][i] == round(recs.loc[cc, "rtt_est_ms"], 1)
+        assert rtt["byCountry"][cc]["region"][i] == recs.loc[cc, "nearest_region"]
 
 
 # --------------------------------------------------------------------------- colours, shapes
@@ -217,26 +229,27 @@ def test_market_outlines_are_distinguishable():
     assert len(set(mapdata.MARKET_DASHES)) == len(mapdata.MARKET_DASHES) >= len(colours)
 
 
-def test_every_provider_has_its_own_shape_and_short_name(blob):
-    shapes = [p["shape"] for p in blob["providers"]]
-    assert len(set(shapes)) == len(shapes)
+def test_every_provider_is_drawn_as_its_file_says(project, blob):
+    looks = [(p["shape"], p["color"]) for p in blob["providers"]]
+    assert len(set(looks)) == len(looks)
     assert all(p["short"] and len(p["short"]) <= 8 for p in blob["providers"])
-    assert blob["defaultProvider"] == "alibaba-cloud"
-    assert set(mapdata.PROVIDER_STYLES) >= {p["id"] for p in blob["providers"]}
+    assert blob["selected"] == ["alibaba-cloud"]
+    for p in blob["providers"]:
+        style = project.catalog.providers[p["id"]].style
+        assert (p["short"], p["shape"], p["color"]) == (style.short, style.shape, style.color)
 
 
 # --------------------------------------------------------------------------- geometry, JSON
 
 
 def _rings(blob: dict):
-    scale = blob["coordScale"]
-    g = blob["countryFields"].index("g")
-    for row in blob["countries"]:
-        for poly in row[g]:
+    scale = blob["countries"]["scale"]
+    for row in blob["countries"]["items"]:
+        for poly in row["shape"]:
             for ring in poly:
                 xs = list(itertools.accumulate(ring[0::2]))
                 ys = list(itertools.accumulate(ring[1::2]))
-                yield row[0], [x / scale for x in xs], [y / scale for y in ys]
+                yield row["key"], [x / scale for x in xs], [y / scale for y in ys]
 
 
 def test_country_rings_stay_on_the_map_and_never_band_across_it(blob):
@@ -258,7 +271,7 @@ def test_simplification_keeps_shared_borders_shared(blob):
 
 
 def test_blob_is_deterministic(project, blob):
-    again = mapdata.map_data(project, project.on(None))
+    again = mapdata.map_data(project.at())
     assert mapdata.script_json(again) == mapdata.script_json(blob)
 
 

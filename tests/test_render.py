@@ -1,12 +1,15 @@
-"""The map page without a browser: escaping, determinism, page weight, assets, header totals,
-the failure block, downloads notes, atomic and byte-identical site builds."""
+"""The map without a browser: a folium.Map a Python user can extend, escaping, stable element
+ids and bytes, page weight, assets, header totals, the loading and failure blocks, download
+notes, atomic and byte-identical site builds."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import re
+from pathlib import Path
 
+import folium
 import pytest
 
 from browser_support import (
@@ -25,21 +28,27 @@ from cloudmap.project import load_project
 from conftest import tree_digest
 
 ON = dt.date(2025, 11, 26)
-MAX_PAGE_BYTES = 600_000  # the default index.html with ~250 regions (issue #15)
+MAX_PAGE_BYTES = 600_000  # the default index.html with ~280 places (issue #21)
+STATIC = Path(render.__file__).parents[1] / "static"
 
 
 def _blob(page: str) -> dict:
-    m = re.search(r'<script type="application/json" id="cloudmap-data">(.*?)</script>', page, re.S)
+    m = re.search(
+        r'<script type="application/json" id="footprint_\d+-data">(.*?)</script>', page, re.S
+    )
     assert m is not None
     return json.loads(m.group(1))
 
 
 @pytest.fixture(scope="module")
-def real():
+def project():
     need_geo()
-    project = load_project(REPO)
-    on = project.on(None)
-    return project, on, render.render_site(project, on)
+    return load_project(REPO)
+
+
+@pytest.fixture(scope="module")
+def real(project):
+    return render.site_pages(project.at())
 
 
 @pytest.fixture(scope="module")
@@ -47,34 +56,84 @@ def evil(tmp_path_factory):
     return load_project(hostile_root(tmp_path_factory.mktemp("evil") / "evil"))
 
 
+# --------------------------------------------------------------------------- a folium map
+
+
+def test_the_map_is_a_folium_map_a_user_can_add_layers_to(project):
+    """What a notebook user does: the view's map is a folium.Map; folium layers, geopandas'
+    explore and the save all work on it."""
+    view = project.at("2025-05-15")
+    m = view.map()
+    assert isinstance(m, folium.Map)
+    layer = folium.GeoJson(
+        {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [0, 0]}},
+        name="mine",
+    ).add_to(m)
+    before = sum(isinstance(e, folium.GeoJson) for e in m._children.values())
+    assert view.regions().explore(m=m) is m
+    added = [e for e in m._children.values() if isinstance(e, folium.GeoJson)]
+    assert len(added) == before + 1
+    html = m.get_root().render()
+    assert f"{layer.get_name()}.addTo({m.get_name()})" in html.replace(" ", "")
+    assert f"{added[-1].get_name()}.addTo({m.get_name()})" in html.replace(" ", "")
+    assert '"alibaba-cloud:na-south-1"' in html  # the explored regions' features
+    assert m._repr_html_().startswith("<div")  # shows in a notebook (an iframe)
+
+
+def test_a_map_with_folium_icons_gets_the_assets_folium_loads_for_them(project):
+    m = project.at().map()
+    before = m.get_root().render()
+    assert "bootstrap" not in before and "awesome-markers" not in before
+    folium.Marker([0, 0], icon=folium.Icon(color="red")).add_to(m)
+    after = m.get_root().render()
+    assert "leaflet.awesome-markers" in after and "bootstrap" in after
+
+
+def test_element_ids_follow_the_map_not_chance(project):
+    """branca gives every element a random id; the page numbers them by their place in the map,
+    so two maps of the same view, in any order of making, are the same bytes."""
+    a = project.at().map().get_root().render()
+    b = project.at().map().get_root().render()
+    assert a == b
+    assert not re.search(r"_[0-9a-f]{32}\b", a), "a random id slipped through"
+    m = project.at().map()
+    once = m.get_root().render()
+    assert m.get_root().render() == once  # rendering again changes nothing
+
+
 # --------------------------------------------------------------------------- escaping
 
 
 def test_hostile_strings_only_appear_escaped(evil):
-    page = render.render_map(evil, ON)
+    page = render.site_pages(evil.at(ON), self_contained=False)["index.html"]
     # every </script> in the page closes a <script> the page itself opened
     assert page.lower().count("</script") == page.lower().count("<script")
     assert "<script>window.__pwned" not in page and "<img" not in page  # only as escaped data
-    assert "{{ 7*7 }}" in page.replace("\\u003c", "<")  # no template engine touched the data
     data = _blob(page)
-    fields = data["placeFields"]
-    places = {row[fields.index("id")]: i for i, row in enumerate(data["places"])}
-    i = places["mx-central-1"]
-    assert data["places"][i][fields.index("name")] == EVIL_NAME
-    assert data["details"]["rows"][i][data["details"]["fields"].index("notes")] == EVIL_NOTES
+    place = next(p for p in data["places"] if p["id"] == "mx-central-1")
+    assert place["name"] == EVIL_NAME
     assert EVIL_MARKET in [m["name"] for m in data["markets"]]
-    # map.js writes markup only for our own SVG swatches, never catalog text
-    assigned = re.findall(r"\.innerHTML\s*=\s*(.{5})", render._static("map.js"))
-    assert assigned and all(a == "'<svg" for a in assigned)
+    details = render.site_pages(evil.at(ON))[render.DETAILS_FILE]
+    assert "<img" not in details and "</script" not in details.lower()
+    rows = json.loads(details[len("cloudmapDetails(") : -3])["places"]
+    assert rows[data["places"].index(place)]["notes"] == EVIL_NOTES
 
 
-def test_title_header_and_downloads_are_escaped(evil, tmp_path):
+def test_our_scripts_write_markup_only_for_our_own_svg():
+    """Catalog text reaches the page through textContent/setAttribute only (cm.el); innerHTML
+    is assigned only our own SVG strings."""
+    for path in sorted((STATIC / "js").glob("*.js")):
+        assigned = re.findall(r"\.innerHTML\s*=\s*(.{5})", path.read_text(encoding="utf-8"))
+        assert all(a == "'<svg" for a in assigned), path.name
+
+
+def test_title_header_and_downloads_are_escaped(evil):
     root = evil.root
     data = root / "data" / "testcloud.yaml"
     data.write_text(data.read_text().replace("name: Test Cloud", 'name: "Test <i>Cloud</i>"'))
-    page = render.render_map(
-        load_project(root), ON, downloads=[("a<b>.csv", "data/a<b>.csv", "x <b>y</b>")]
-    )
+    page = render.site_pages(
+        load_project(root).at(ON), downloads=[("a<b>.csv", "data/a<b>.csv", "x <b>y</b>")]
+    )["index.html"]
     assert "<i>Cloud</i>" not in page and "Test &lt;i&gt;Cloud&lt;/i&gt;" in page
     assert 'href="data/a&lt;b&gt;.csv"' in page and "x &lt;b&gt;y&lt;/b&gt;" in page
 
@@ -82,79 +141,75 @@ def test_title_header_and_downloads_are_escaped(evil, tmp_path):
 # --------------------------------------------------------------------------- page
 
 
-def test_render_is_deterministic(real):
-    project, on, files = real
-    assert render.render_site(project, on) == files
-    assert not re.search(r"[0-9a-f]{32}", files["index.html"]), "a random id slipped through"
+def test_pages_are_deterministic(project, real):
+    assert render.site_pages(project.at()) == real
 
 
 def test_default_page_is_light(real):
-    _, _, files = real
-    assert len(files["index.html"].encode()) <= MAX_PAGE_BYTES
+    assert len(real["index.html"].encode()) <= MAX_PAGE_BYTES
 
 
-def test_page_language_viewport_and_the_failure_block(real):
-    _, _, files = real
-    page = files["index.html"]
+def test_page_language_viewport_and_the_loading_blocks(real):
+    page = real["index.html"]
     assert page.startswith('<!DOCTYPE html>\n<html lang="en">')
-    viewport = re.search(r'<meta name="viewport" content="([^"]+)">', page).group(1)
-    assert "user-scalable=no" not in viewport and "maximum-scale" not in viewport
+    viewports = re.findall(r'<meta name="viewport" content="([^"]+)">', page)
+    assert viewports == ["width=device-width, initial-scale=1"]  # pinch zoom stays on
     fail = re.search(r'<div id="cm-fail"[^>]*hidden>(.*?)</div>', page, re.S).group(1)
     assert "cdn.jsdelivr.net" in fail and "cloudmap build --self-contained" in fail
-    assert page.index('class="cm-skip"') < page.index("<header")
+    slow = re.search(r'<div id="cm-slow"[^>]*hidden>(.*?)</div>', page, re.S).group(1)
+    assert "taking long" in slow
+    assert page.index('class="cm-skip"') < page.index("<header") < page.index('class="folium-map')
 
 
-def test_header_totals_are_the_counting_rule_for_the_default_provider(real):
-    from cloudmap.footprint import footprint
+def test_no_script_or_style_holds_the_page(real):
+    """The header shows at once, whatever the network: the page links no script or style in its
+    head; they are loaded by the page's own (inline) loader."""
+    head = real["index.html"].split("</head>")[0]
+    assert not re.search(r"<script[^>]+src=", head) and not re.search(r"<link[^>]+stylesheet", head)
+    assert "cloudmapBoot.load([" in head
 
-    project, on, files = real
-    fp = footprint(project.catalog, on, provider="alibaba-cloud")
-    totals = render.header_totals(project, on, "alibaba-cloud")
-    assert (totals["regions"], totals["zones"], totals["countries"]) == (
-        len(fp.regions),
-        len(fp.zones),
-        len(fp.countries),
-    )
+
+def test_header_totals_are_the_counting_rule_of_the_views_providers(project, real):
+    view = project.at()
+    fp = view.footprint
     text = re.sub(
-        r"<[^>]+>", "", re.search(r'id="cm-totals"[^>]*>(.*?)</p>', files["index.html"]).group(1)
+        r"<[^>]+>", "", re.search(r'id="cm-totals"[^>]*>(.*?)</p>', real["index.html"]).group(1)
     )
-    assert text.startswith("Alibaba Cloud on ")
-    assert f"{totals['regions']} regions, {totals['zones']} zones in {totals['countries']}" in text
-    assert text.endswith(f"; {totals['announced']} announced")
+    assert text.startswith("Alibaba Cloud on 27 Nov 2026: ")
+    assert f"{len(fp.regions)} regions, {len(fp.zones)} zones in {len(fp.countries)}" in text
+    assert text.endswith(f"; {view.announced_places} announced")
+    assert view.stats()["regions"] == len(fp.regions)
     for day, want in (("2024-06-27", (30, 89)), ("2025-05-24", (29, 87))):
-        t = render.header_totals(project, dt.date.fromisoformat(day), "alibaba-cloud")
-        assert (t["regions"], t["zones"]) == want
+        fp = project.at(day).footprint
+        assert (len(fp.regions), len(fp.zones)) == want
 
 
-def test_self_contained_page_has_no_remote_assets(real):
-    project, on, _ = real
+def test_self_contained_page_has_no_remote_assets(project):
     nm = node_modules()  # skipped locally without npm ci, failed in CI
-    files = render.render_site(project, on, self_contained=True, node_modules=nm)
+    files = render.site_pages(project.at(), self_contained=True, node_modules=nm)
     assert sorted(files) == ["index.html"]  # file:// with nothing beside it
     page = files["index.html"]
-    assert "cdn.jsdelivr.net" not in page.replace("cdn.jsdelivr.net)", "")  # only the fail text
+    assert "cloudmapBoot.load([], []" in page
     assert "tile.openstreetmap.org" not in page
     assert not re.search(r"""<(script|link)[^>]+(src|href)=["']?https?:""", page)
     assert _blob(page)["details"] is not None
 
 
-def test_default_page_uses_pinned_cdn_assets_and_attributed_tiles(real):
-    _, _, files = real
-    page = files["index.html"]
+def test_default_page_loads_pinned_cdn_assets_and_attributed_tiles(real):
+    page = real["index.html"]
     for asset in ASSETS:
-        assert asset.url in page
+        assert json.dumps(asset.url) in page
     assert "tile.openstreetmap.org" in page and "OpenStreetMap" in page and "copyright" in page
 
 
 def test_popup_details_go_to_a_sidecar(real):
-    _, _, files = real
-    assert sorted(files) == ["details.js", "index.html"]
-    data = _blob(files["index.html"])
-    assert data["details"] is None and data["detailsSrc"] == render.DETAILS_FILE
-    script = files[render.DETAILS_FILE]
+    assert sorted(real) == ["details.js", "index.html"]
+    data = _blob(real["index.html"])
+    assert data["details"] is None and '"detailsSrc":"details.js"' in real["index.html"]
+    script = real[render.DETAILS_FILE]
     assert script.startswith("cloudmapDetails(") and script.endswith(");\n")
     details = json.loads(script[len("cloudmapDetails(") : -3])
-    assert len(details["rows"]) == len(data["places"])
+    assert len(details["places"]) == len(data["places"])
 
 
 # --------------------------------------------------------------------------- assets
@@ -174,6 +229,12 @@ def test_assets_map_cdn_urls_to_node_modules(tmp_path):
 def test_inline_needs_node_modules_and_says_run_npm_ci():
     with pytest.raises(CloudmapError, match="run npm ci"):
         inline(ASSETS[0], None)
+
+
+def test_our_leaflet_is_the_one_folium_pins():
+    assert folium.Map.default_js[0][1] == next(
+        a.url for a in ASSETS if a.path.endswith("leaflet.js")
+    )
 
 
 def test_package_json_pins_the_assets_and_axe_core():
@@ -196,39 +257,37 @@ def evil_site(evil, tmp_path) -> tuple:
 
 def test_build_writes_map_exports_changelog_and_download_notes(evil_site):
     project, out = evil_site
-    res = site.build_site(project, on=ON, out=out)
+    res = site.build_site(project.at(ON), out=out)
     page = res.index.read_text(encoding="utf-8")
     files = sorted(p.name for p in (out / "data").iterdir())
     assert files and all(f'href="data/{name}"' in page for name in files)
     assert (out / "changelog.html").is_file() and 'href="changelog.html"' in page
-    if "regions.csvt" in files:
-        note = re.search(
-            r'href="data/regions.csvt" download>regions.csvt</a> <span class="cm-note">([^<]+)<',
-            page,
-        )
-        assert note and "column types" in note.group(1)
+    note = re.search(
+        r'href="data/regions.csvt" download>regions.csvt</a> <span class="cm-note">([^<]+)<', page
+    )
+    assert note and "column types" in note.group(1)
     assert [p.name for p in out.parent.iterdir()] == ["site"]  # no temporary folder left
 
 
 def test_build_twice_gives_identical_bytes(evil_site):
     project, out = evil_site
-    site.build_site(project, on=ON, out=out)
+    site.build_site(project.at(ON), out=out)
     first = tree_digest(out)
-    site.build_site(project, on=ON, out=out)
+    site.build_site(project.at(ON), out=out)
     assert tree_digest(out) == first
 
 
 def test_failed_build_leaves_previous_site_intact(evil_site, monkeypatch):
     project, out = evil_site
-    site.build_site(project, on=ON, out=out)
+    site.build_site(project.at(ON), out=out)
     before = tree_digest(out)
 
     def boom(*args, **kwargs):
         raise RuntimeError("render failed")
 
-    monkeypatch.setattr(site.render, "render_site", boom)
+    monkeypatch.setattr(site.render, "site_pages", boom)
     with pytest.raises(RuntimeError):
-        site.build_site(project, on=dt.date(2024, 1, 1), out=out)
+        site.build_site(project.at(dt.date(2024, 1, 1)), out=out)
     assert tree_digest(out) == before
     assert [p.name for p in out.parent.iterdir()] == ["site"]
 
@@ -255,9 +314,10 @@ def test_build_is_byte_identical_across_processes(evil, tmp_path):
 
 def test_changelog_source_links_show_their_host(evil):
     from cloudmap import changelog
+    from cloudmap.render.changelog import _host
 
-    page = render.render_changelog(evil, changelog.events(evil.catalog))
+    page = render.render_changelog(evil.catalog, changelog.events(evil.catalog))
     links = re.findall(r'<a href="([^"]+)" rel="noopener noreferrer"[^>]*>([^<]+)</a>', page)
-    assert links and all(text == render._host(href.replace("&amp;", "&")) for href, text in links)
+    assert links and all(text == _host(href.replace("&amp;", "&")) for href, text in links)
     for name in ("provider", "country", "event", "year"):
         assert f'<select name="{name}">' in page

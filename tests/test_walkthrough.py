@@ -109,10 +109,21 @@ def test_readme_python_snippet_runs(tmp_path, monkeypatch):
         shutil.copytree(REPO / part, tmp_path / part)
     namespace: dict = {}
     exec(compile(code, "README.md", "exec"), namespace)
+    import folium
+
     assert (tmp_path / "exports" / "regions.geojson").is_file()
     assert (tmp_path / "site" / "index.html").is_file()
     assert set(namespace["live"]["provider"]) >= {"alibaba-cloud", "aws"}
     assert namespace["table"]["scope"]["market"] == "Middle East"
+    m = namespace["m"]
+    assert isinstance(m, folium.Map)
+    layers = [e for e in m._children.values() if isinstance(e, folium.GeoJson)]
+    assert len(layers) == 2  # the user's announced sites, then explore's AWS regions
+    saved = (tmp_path / "map.html").read_text(encoding="utf-8")
+    assert all(f"{layer.get_name()}.addTo({m.get_name()})" in saved.replace(" ", "")
+               for layer in layers)  # fmt: skip
+    stats = namespace["view"].stats()
+    assert (stats["regions"], stats["zones"]) == (29, 87)
 
 
 def _readme_examples() -> list[tuple[str, list[str]]]:

@@ -247,7 +247,8 @@ def _read_provider_file(
     if top is None:
         return None, [], [], rd.problems
     provider = _provider(top["provider"], display)
-    pid = provider.id if provider else "?"
+    # a provider block with problems still names its regions' provider (no cascade of errors)
+    pid = provider.id if provider else _declared(doc, path.stem)[0]
     regions = [r for c in top.get("regions", []) if (r := _region(rd, c, pid, display))]
     sites = [s for c in top.get("sites", []) if (s := _site(rd, c, pid, display))]
     return provider, regions, sites, rd.problems

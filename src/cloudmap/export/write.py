@@ -15,6 +15,7 @@ from cloudmap.export.geojson import write_geojson
 from cloudmap.export.gpkg import GPKG_FILE, write_gpkg
 from cloudmap.export.layers import build_layers
 from cloudmap.export.schema import LAYERS, Layer
+from cloudmap.fsutil import check_output_dir
 from cloudmap.view import AsOf
 
 FORMATS = ("geojson", "gpkg", "csv", "kml")
@@ -62,6 +63,7 @@ def write_exports(view: AsOf, out: Path, formats: Sequence[str] = ALL) -> list[P
     ``os.replace``, so a reader never sees a half-written file and a failure leaves ``out`` as it
     was. Identical input gives byte-identical files (no clock, fixed order, rounded numbers).
     """
+    check_output_dir(Path(out), view.catalog.root)
     fmts = check_formats(formats)
     names = [n for n in LAYERS if any(n in _WRITERS[f][0] for f in fmts)]
     layers = build_layers(view, names)
