@@ -104,9 +104,11 @@ def test_named_lifecycle_facts():
     assert c.lookup(a + "me-central-1").kind == "partner-region"
     for local in ("cn-nanjing", "cn-fuzhou", "cn-wuhan-lr"):
         assert c.lookup(a + local).kind == "local-region"
-    # Nanjing and Fuzhou: closure announced (Alibaba's OSS and ECS tables), still live
-    for closing in ("cn-nanjing", "cn-fuzhou"):
-        assert c.lookup(a + closing).status(D(2026, 11, 27)) == "closing"
+    # Nanjing and Fuzhou: closing by mid-2026 (Alibaba's OSS and ECS tables), closed by the
+    # review date (SLS and Cloud Control API label them "Decommissioned", as they do Sydney)
+    for local in ("cn-nanjing", "cn-fuzhou"):
+        assert c.lookup(a + local).status(D(2026, 6, 30)) == "closing"
+        assert c.lookup(a + local).status(D(2026, 11, 27)) == "closed"
     # Atlanta is on the map, but outside Alibaba's headline totals (counting.exclude)
     atlanta = c.lookup(a + "us-southeast-1")
     assert atlanta.is_live(D(2026, 11, 27)) and c.counted(atlanta) == (False, False)
