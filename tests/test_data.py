@@ -110,9 +110,11 @@ def test_named_lifecycle_facts():
     assert c.lookup(a + "me-central-1").kind == "partner-region"
     for local in ("cn-nanjing", "cn-fuzhou", "cn-wuhan-lr"):
         assert c.lookup(a + local).kind == "local-region"
-    # Nanjing and Fuzhou: closure announced (Alibaba's OSS and ECS tables), still live
-    for closing in ("cn-nanjing", "cn-fuzhou"):
-        assert c.lookup(a + closing).status(D(2026, 11, 27)) == "closing"
+    # Nanjing and Fuzhou: closing by mid-2026 (Alibaba's OSS and ECS tables), closed by the
+    # review date (SLS and Cloud Control API label them "Decommissioned", as they do Sydney)
+    for local in ("cn-nanjing", "cn-fuzhou"):
+        assert c.lookup(a + local).status(D(2026, 6, 30)) == "closing"
+        assert c.lookup(a + local).status(D(2026, 11, 27)) == "closed"
     # Atlanta is on the map, but outside Alibaba's headline totals (counting.exclude)
     atlanta = c.lookup(a + "us-southeast-1")
     assert atlanta.is_live(D(2026, 11, 27)) and c.counted(atlanta) == (False, False)
@@ -149,8 +151,8 @@ def test_every_rival_reproduces_a_dated_headline_total(provider):
 # Changing the catalog's size is deliberate: update these numbers (and README) with it.
 PINNED = {  # provider: (regions, zones listed or counted, announced sites, announcements)
     "alibaba-cloud": (37, 115, 4, 16),
-    "aws": (39, 124, 2, 7),
-    "azure": (80, 123, 6, 20),
+    "aws": (41, 124, 2, 7),
+    "azure": (80, 123, 6, 21),
     "google-cloud": (44, 133, 8, 14),
     "huawei-cloud": (37, 20, 0, 8),
     "tencent-cloud": (25, 71, 0, 3),

@@ -136,9 +136,9 @@ def test_write_needs_a_source_url(run, repo_copy):
 def test_check_docs_finds_closing_labels_the_catalog_lacks(run, repo_copy):
     data = repo_copy / "data" / "alibaba-cloud.yaml"
     text = data.read_text(encoding="utf-8")
-    # the catalog as it was before the audit: Nanjing and Fuzhou not known to be closing
-    data.write_text(text.replace("closure_announced: <=2026-05-29", "closure_announced: null"),
-                    encoding="utf-8")  # fmt: skip
+    # the catalog as it was before the audit: Nanjing and Fuzhou not known to be closing (or closed)
+    data.write_text(text.replace("closure_announced: <=2026-05-29", "closure_announced: null")
+                    .replace("closed: <=2026-11-26", "closed: null"), encoding="utf-8")  # fmt: skip
     result = run("check-docs", str(DOCS / "oss-regions-endpoints-en.html"), "--partial", "--json",
                  "--root", str(repo_copy))  # fmt: skip
     assert result.code == 0, result.err
@@ -192,7 +192,12 @@ def test_check_docs_against_the_full_chinese_zone_table(run):
     assert {r["region"] for r in out["missing_on_page"]} == {
         "ap-southeast-8", "cn-zhengzhou-jva", "cn-zhongwei", "eu-west-2", "sa-east-1",
         "us-southeast-1"}  # fmt: skip
-    assert out["labels_disagree"] == []  # both closing, on the page and in the catalog
+    # the page predates the closure: it still says closing where the catalog (from later pages
+    # labelled "Decommissioned") says closed
+    assert out["labels_disagree"] == [
+        {"region": "cn-fuzhou", "label": "关停中", "page": "closing", "catalog": "closed"},
+        {"region": "cn-nanjing", "label": "关停中", "page": "closing", "catalog": "closed"},
+    ]
 
 
 def test_check_docs_text_and_a_page_without_a_table(run, tmp_path):
@@ -202,9 +207,17 @@ def test_check_docs_text_and_a_page_without_a_table(run, tmp_path):
     assert (result.code, result.err) == (1, f"Error: {page}: no region table found (expected the "
                                             "ECS 'Regions and zones' or OSS 'Regions and "
                                             "endpoints' page)\n")  # fmt: skip
-    ok = run("check-docs", str(DOCS / "oss-regions-endpoints-en.html"), "--partial", "--root",
-             str(REPO))  # fmt: skip
+    agreeing = tmp_path / "agreeing.html"
+    agreeing.write_text("<html><body><table><tr><th>Region</th><th>Region ID</th></tr><tr><td>"
+                        "China (Hangzhou)</td><td>cn-hangzhou</td></tr></table></body></html>",
+                        encoding="utf-8")  # fmt: skip
+    ok = run("check-docs", str(agreeing), "--partial", "--root", str(REPO))
     assert ok.out.splitlines()[1] == "  the catalog agrees with the page"
+    stale = run("check-docs", str(DOCS / "oss-regions-endpoints-en.html"), "--partial", "--root",
+                str(REPO))  # fmt: skip
+    assert stale.out.splitlines()[1] == (
+        "  status differs: cn-fuzhou: page says closing (Being decommissioned), catalog says closed"
+    )
 
 
 def test_repo_copy_fixture_is_independent(repo_copy):

@@ -58,7 +58,7 @@ def test_readme_walkthrough_runs_end_to_end(tmp_path):
     # The draft proposed the announcement, and --write recorded it.
     assert "To record it (review, fill the <...> parts, then run):" in outputs[0]
     seed = work / "seeds" / "2026-12-01-alibaba-cloud-opens-a-region-in-the-netherlands.yaml"
-    assert "totals: {regions: 34, zones: 110}" in seed.read_text(encoding="utf-8")
+    assert "totals: {regions: 32, zones: 108}" in seed.read_text(encoding="utf-8")
     # With the region added, the article's totals reconcile.
     rec = subprocess.run(
         [sys.executable, "-m", "cloudmap", "reconcile", "--provider", "alibaba-cloud"],
@@ -69,7 +69,7 @@ def test_readme_walkthrough_runs_end_to_end(tmp_path):
     )
     assert (
         "2026-12-01-alibaba-cloud-opens-a-region-in-the-netherlands (as of 2026-12-01): "
-        "MATCH: regions claimed 34, catalog 34, zones claimed 110, catalog 110"
+        "MATCH: regions claimed 32, catalog 32, zones claimed 108, catalog 108"
     ) in rec.stdout
     # The diff step reports the new region and the newly hosting country.
     diff_out = next(o for o in outputs if o.startswith("Footprint changes"))
