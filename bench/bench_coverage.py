@@ -14,7 +14,7 @@ import numpy as np
 import pyproj
 
 from cloudmap import coverage, gazetteer, latency
-from cloudmap.catalog import load_catalog
+from cloudmap.validate import load_catalog
 
 
 def _median_ms(fn: Callable[[], Any], runs: int) -> float:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from cloudmap import coverage, export
-from cloudmap.catalog import load_catalog
+from cloudmap.validate import load_catalog
 
 
 def _median_s(fn: Callable[[], Any], runs: int) -> float:

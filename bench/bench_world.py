@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 
 from cloudmap import world
-from cloudmap.catalog import load_catalog
 from cloudmap.errors import CloudmapError
+from cloudmap.validate import load_catalog
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 BASELINE = "import geopandas"

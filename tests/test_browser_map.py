@@ -65,7 +65,7 @@ def _legend_count(p: Any, status: str) -> int:
 
 
 def test_markers_are_the_default_providers_places_as_of_the_build_date(page, project):
-    on = project.on(None)
+    on = project.default_date
     shown = _shown(page)
     assert {s["p"] for s in shown} == {"alibaba-cloud"}
     live = sorted(s["id"] for s in shown if s["status"] in LIVE)
@@ -148,7 +148,9 @@ def test_provider_selector_draws_rivals_with_their_own_shapes(page):
 def test_timeline_steps_through_every_dated_change(page):
     steps = page.evaluate("cloudmap.data.steps")
     assert steps == sorted(set(steps)) and steps[-1] == page.evaluate("cloudmap.data.asOf")
-    places_days = page.evaluate("[...new Set(cloudmap.places.flatMap(p => p.tr.map(t => t[0])))]")
+    places_days = page.evaluate(
+        "[...new Set(cloudmap.places.flatMap(p => p.history.map(t => t.on)))]"
+    )
     assert set(places_days) <= set(steps)
     assert page.get_attribute("#cm-slider", "max") == str(len(steps) - 1)
     page.click("button[aria-label='Previous change']")
@@ -195,7 +197,7 @@ def test_new_and_expanded_are_different_statuses(page):
     page.evaluate(f"cloudmap.setDay('{day}')")
     wait_settled(page)
     assert _legend_count(page, "new") >= 1 and _legend_count(page, "expanded") >= 1
-    colours = page.evaluate("cloudmap.data.statuses.map(s => s[3])")
+    colours = page.evaluate("cloudmap.data.statuses.map(s => s.color)")
     assert len(set(colours)) == len(colours)
 
 
@@ -322,9 +324,9 @@ def test_popup_layout_one_type_scale_sources_above_the_fold(page):
 
 
 def test_popup_details_come_from_the_sidecar_after_the_map_is_up(page):
-    assert page.evaluate("cloudmap.data.detailsSrc") == "details.js"
+    assert page.evaluate("cloudmap.app_.options.detailsSrc") == "details.js"
     page.wait_for_function("cloudmap.details() === 'ready'", timeout=WAIT_MS)
-    assert page.evaluate("cloudmap.find('na-south-1')[0].zones.length") >= 1
+    assert page.evaluate("cloudmap.find('na-south-1')[0].detail.zones.length") >= 1
 
 
 def test_popup_without_its_details_still_says_what_and_where(chromium):
@@ -365,11 +367,11 @@ def _sides(p: Any) -> dict[str, Any]:
                 .map(e => e.getBoundingClientRect()).filter(r => r.width > 2 && r.right > m.left && r.left < m.right);
             const icons = [...document.querySelectorAll(MAIN + ' .leaflet-marker-icon')]
                 .map(e => e.getBoundingClientRect()).filter(r => r.left > m.left && r.right < m.right);
-            const us = cloudmap.places.filter(x => x.cc === 'US').flatMap(x => x.markers)
+            const us = cloudmap.places.filter(x => x.country === 'US').flatMap(x => x.markers)
                 .map(mk => cloudmap.cluster.getVisibleParent(mk))
                 .filter(mk => mk && mk._icon).map(mk => mk._icon.getBoundingClientRect())
                 .filter(r => r.left > m.left && r.right < m.right);
-            const asia = cloudmap.places.filter(x => ['JP', 'CN'].includes(x.cc)).flatMap(x => x.markers)
+            const asia = cloudmap.places.filter(x => ['JP', 'CN'].includes(x.country)).flatMap(x => x.markers)
                 .map(mk => cloudmap.cluster.getVisibleParent(mk))
                 .filter(mk => mk && mk._icon).map(mk => mk._icon.getBoundingClientRect())
                 .filter(r => r.left > m.left && r.right < m.right);
@@ -423,7 +425,7 @@ def test_country_shading_is_one_layer_at_a_time_with_its_own_legend(page):
         "[...new Set([...document.querySelectorAll('.cm-map > .leaflet-map-pane .leaflet-overlay-pane path')]"
         ".map(p => p.getAttribute('fill')).filter(f => f && f !== '#ffffff'))]"
     )
-    bands = page.evaluate("cloudmap.data.rtt.bands.map(b => b[1])")
+    bands = page.evaluate("cloudmap.data.rtt.bands.map(b => b.color)")
     assert fills and set(fills) <= set(bands)  # no zone colour left under the RTT colours
     page.check('input[name="cm-shade"][value="none"]')
     assert page.evaluate("cloudmap.map.hasLayer(cloudmap.shading)") is False
@@ -452,7 +454,7 @@ def test_compare_panel_gives_each_providers_figures_in_a_market(page, project):
 
     page.click("#cm-compare-toggle")
     page.select_option("#cm-compare-market", label="Middle East")
-    want = compare_providers(project, project.on(None), market="Middle East")
+    want = compare_providers(project.at(providers="all"), market="Middle East")
     for row in want["providers"]:
         cells = page.locator(f'.cm-compare tr[data-provider="{row["provider"]}"] td')
         assert cells.nth(0).text_content() == str(row["live_regions"])
@@ -506,7 +508,7 @@ def test_unreachable_cdn_explains_and_keeps_the_header_links(chromium):
     p = new_page(chromium, None, route=False)
     p.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
     p.goto(built_site("default").as_uri())
-    p.wait_for_function("window.cloudmap && window.cloudmap.failed", timeout=WAIT_MS)
+    p.wait_for_function("window.cloudmapBoot.state() === 'failed'", timeout=WAIT_MS)
     assert p.is_visible("#cm-fail")
     assert "could not load" in p.text_content("#cm-fail")
     assert "cloudmap build --self-contained" in p.text_content("#cm-fail")

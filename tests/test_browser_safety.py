@@ -78,7 +78,7 @@ def evil_index(tmp_path_factory) -> Path:
     root = hostile_root(tmp_path_factory.mktemp("evil") / "evil")
     out = tmp_path_factory.mktemp("evil-site") / "site"
     res = site.build_site(
-        load_project(root), on=ON, out=out, self_contained=True, node_modules=node_modules()
+        load_project(root).at(ON), out=out, self_contained=True, node_modules=node_modules()
     )
     return res.index
 

@@ -7,9 +7,9 @@ import textwrap
 
 import pytest
 
-from cloudmap.catalog import load_catalog
 from cloudmap.footprint import reconcile
 from cloudmap.project import load_project
+from cloudmap.validate import load_catalog
 
 D = dt.date
 

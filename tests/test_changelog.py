@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from cloudmap.catalog import load_catalog
 from cloudmap.changelog import events, to_json
 from cloudmap.project import load_project
 from cloudmap.render import render_changelog
+from cloudmap.validate import load_catalog
 
 
 def test_events_are_newest_first_and_skip_zones_that_opened_with_their_region(mini):

@@ -20,10 +20,10 @@ import pyproj
 import pytest
 
 from cloudmap import coverage, latency
-from cloudmap.catalog import load_catalog
 from cloudmap.errors import CloudmapError
 from cloudmap.gazetteer import cities, haversine_km
 from cloudmap.report import coverage_text
+from cloudmap.validate import load_catalog
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "coverage"

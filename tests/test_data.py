@@ -8,11 +8,11 @@ from functools import cache
 
 import pytest
 
-from cloudmap.catalog import load_catalog
 from cloudmap.footprint import reconcile
 from cloudmap.model import Catalog
 from cloudmap.project import Project, load_project
 from cloudmap.schema import KINDS, PRECISIONS
+from cloudmap.validate import load_catalog
 from conftest import REPO
 
 D = dt.date

@@ -12,8 +12,8 @@ from types import SimpleNamespace
 import pytest
 
 from cloudmap import edit
-from cloudmap.catalog import load_catalog
 from cloudmap.diff import compare
+from cloudmap.validate import load_catalog
 from conftest import REPO
 
 URL = "https://example.com/news"

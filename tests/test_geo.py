@@ -18,13 +18,12 @@ from pyproj import Geod
 from shapely.geometry import box
 
 from cloudmap import geobuild
-from cloudmap.catalog import load_catalog
 from cloudmap.countries import country_name, flag
 from cloudmap.errors import CloudmapError, ValidationError
 from cloudmap.footprint import market_stats
 from cloudmap.geo import MAP_FILE, check_points, distance_km, read_countries
 from cloudmap.project import load_project
-from cloudmap.validate import validate
+from cloudmap.validate import load_catalog, validate
 
 REPO = Path(__file__).resolve().parents[1]
 GEO = REPO / "geo" / "countries-50m.geojson"

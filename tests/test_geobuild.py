@@ -16,9 +16,9 @@ from pyproj import Geod
 from shapely.geometry import Point, box
 
 from cloudmap import geo, geobuild, geobuild_rules
-from cloudmap.catalog import load_catalog
 from cloudmap.errors import CloudmapError
 from cloudmap.gazetteer import cities
+from cloudmap.validate import load_catalog
 
 REPO = Path(__file__).resolve().parents[1]
 GEO = REPO / "geo"

@@ -109,7 +109,7 @@ def test_the_default_date_is_the_review_date_else_the_latest_event(mini):
     """Never the clock: a catalog without review dates defaults to its latest dated event (a
     synthetic benchmark catalog once rendered an empty map as of 1970); a review date wins over
     a scheduled later event; a later announcement (news since the review) moves it."""
-    from cloudmap.catalog import load_catalog
+    from cloudmap.validate import load_catalog
 
     catalog = load_catalog(mini)
     assert all(p.reviewed is None for p in catalog.providers.values())

@@ -7,7 +7,7 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from cloudmap.catalog import load_catalog
+from cloudmap.validate import load_catalog
 from conftest import REPO, need_package
 
 # The Azure CLI (PyPI `azure-cli`) carries Microsoft's table of geo-replication pairs for Azure

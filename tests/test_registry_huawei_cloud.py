@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cloudmap.catalog import load_catalog
+from cloudmap.validate import load_catalog
 from conftest import need_package
 
 REPO = Path(__file__).resolve().parents[1]

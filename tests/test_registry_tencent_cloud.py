@@ -8,7 +8,8 @@ from functools import cache
 
 import pytest
 
-from cloudmap.catalog import Catalog, load_catalog
+from cloudmap.catalog import Catalog
+from cloudmap.validate import load_catalog
 from conftest import REPO, need_package
 
 # The lists live in the API documentation that Tencent's SDK ships as docstrings:

@@ -119,6 +119,15 @@ def test_hostile_strings_only_appear_escaped(evil):
     assert rows[data["places"].index(place)]["notes"] == EVIL_NOTES
 
 
+def test_catalog_text_is_never_read_as_a_template(evil):
+    """branca compiles an element's output as a Jinja template again; ours goes in as text, so
+    notes holding ``{{ 7*7 }}`` and ``{% raw %}`` (inline in a self-contained page) stay text."""
+    page = evil.at(ON).map().get_root().render()
+    notes = json.loads(page.split('-data">', 1)[1].split("</script>", 1)[0])["details"]
+    assert EVIL_NOTES in [d["notes"] for d in notes["places"]]
+    assert "{{ 7*7 }}" in page and "{% raw %}" in page
+
+
 def test_our_scripts_write_markup_only_for_our_own_svg():
     """Catalog text reaches the page through textContent/setAttribute only (cm.el); innerHTML
     is assigned only our own SVG strings."""

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from cloudmap.catalog import load_catalog
 from cloudmap.dates import PartialDate, parse_date
 from cloudmap.errors import CloudmapError, Problem, ValidationError
 from cloudmap.model import Announcement, Catalog, Market, Provider, Region, Site, Zone
 from cloudmap.project import Project, View, load_project
+from cloudmap.validate import load_catalog
 
 try:
     __version__ = version("cloudmap")

@@ -1,18 +1,18 @@
 """Read data/ and seeds/ into typed records (cloudmap.model), checking each file against its spec.
 
 ``read_catalog`` returns the catalog and every problem found while reading; the checks across
-records live in cloudmap.validate, which ``load_catalog`` runs.
+records live in cloudmap.validate (whose ``load_catalog`` reads and validates in one call).
 """
 
 from __future__ import annotations
 
-__all__ = ["MARKETS_FILE", "load_catalog", "project_files", "read_catalog"]
+__all__ = ["MARKETS_FILE", "project_files", "read_catalog"]
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from cloudmap.errors import CloudmapError, Problem, ValidationError
+from cloudmap.errors import CloudmapError, Problem
 from cloudmap.model import (
     Announcement,
     Catalog,
@@ -418,24 +418,3 @@ def read_catalog(root: Path) -> tuple[Catalog, list[Problem]]:
         frozenset(market_lines),
     )
     return catalog, problems
-
-
-def load_catalog(
-    root: Path | str, *, strict: bool = True, full: bool = False, extra: Iterable[Any] = ()
-) -> Catalog:
-    """Read and validate the catalog under ``root`` (data/ and seeds/; see cloudmap.validate).
-
-    ``full`` adds the gazetteer and point-in-country checks (which need geo/), as
-    ``cloudmap.load_project`` always does. Collects every problem, then raises one
-    ``ValidationError`` (when ``strict``).
-    """
-    from cloudmap.validate import validate
-
-    catalog, problems = read_catalog(Path(root))
-    catalog, more = validate(catalog, full=full)
-    problems += more
-    for check in extra:
-        problems += check(catalog)
-    if problems and strict:
-        raise ValidationError(problems)
-    return catalog

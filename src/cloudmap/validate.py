@@ -7,7 +7,7 @@ contradict their fields, and (``full``) the gazetteer and point-in-country check
 
 from __future__ import annotations
 
-__all__ = ["FUTURE_MARGIN", "check_notes", "validate"]
+__all__ = ["FUTURE_MARGIN", "check_notes", "load_catalog", "validate"]
 
 import dataclasses
 import datetime as dt
@@ -15,11 +15,12 @@ import difflib
 import itertools
 import re
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cloudmap.catalog import MARKETS_FILE, read_markets
+from cloudmap.catalog import MARKETS_FILE, read_catalog, read_markets
 from cloudmap.dates import PartialDate
-from cloudmap.errors import Problem
+from cloudmap.errors import Problem, ValidationError
 from cloudmap.model import Catalog, Region, Site
 
 if TYPE_CHECKING:
@@ -416,3 +417,22 @@ def validate(
 
 def _unused(*_: Any) -> None:  # pragma: no cover - keeps the Add alias referenced for mypy
     return None
+
+
+def load_catalog(
+    root: Path | str, *, strict: bool = True, full: bool = False, extra: Iterable[Any] = ()
+) -> Catalog:
+    """Read and validate the catalog under ``root`` (data/ and seeds/).
+
+    ``full`` adds the gazetteer and point-in-country checks (which need geo/), as
+    ``cloudmap.load_project`` always does. Collects every problem, then raises one
+    ``ValidationError`` (when ``strict``).
+    """
+    catalog, problems = read_catalog(Path(root))
+    catalog, more = validate(catalog, full=full)
+    problems += more
+    for check in extra:
+        problems += check(catalog)
+    if problems and strict:
+        raise ValidationError(problems)
+    return catalog

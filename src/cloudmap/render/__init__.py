@@ -156,9 +156,7 @@ def _map(
     RegionMarkers().add_to(m)
     Popups().add_to(m)
     Search().add_to(m)
-    Fullscreen(  # type: ignore[no-untyped-call]
-        position="topleft", title="Full screen", title_cancel="Exit full screen"
-    ).add_to(m)
+    Fullscreen(position="topleft", title="Full screen", titleCancel="Exit full screen").add_to(m)
     for panel in (ProviderPanel, LayerPanel, ComparePanel, Legend, Timeline, PanelLayout):
         panel().add_to(m)
     OverviewMap().add_to(m)

@@ -32,28 +32,16 @@ __all__ = [
 from collections.abc import Sequence
 from typing import Any
 
-from branca.element import Element, Figure, MacroElement
+from branca.element import Figure, MacroElement
 from folium.elements import JSCSSMixin
-from folium.plugins import Fullscreen as FoliumFullscreen
 from folium.raster_layers import TileLayer
 from folium.template import Template
 
 from cloudmap.assets import asset_url
 from cloudmap.mapdata import MapData, script_json
-from cloudmap.render.page import static
+from cloudmap.render.page import Raw, render_macros, static
 
 CORE = "core.js"
-
-
-class Raw(Element):
-    """Text put into the page as it is (our own scripts and styles; never catalog text)."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.text = text
-
-    def render(self, **kwargs: Any) -> str:
-        return self.text
 
 
 class CloudElement(JSCSSMixin, MacroElement):
@@ -86,7 +74,7 @@ class CloudElement(JSCSSMixin, MacroElement):
         figure.header.add_child(Raw(f"<style>{static('map.css')}</style>"), name="cloudmap-css")
         for module in (CORE, *self.modules):
             figure.script.add_child(Raw(static(f"js/{module}")), name=f"cloudmap-{module}")
-        super().render(**kwargs)  # type: ignore[no-untyped-call]
+        render_macros(self, figure, kwargs)
 
 
 class Footprint(CloudElement):
@@ -155,6 +143,9 @@ class Header(CloudElement):
 <p>This page draws the map with Leaflet, loaded from a CDN (<span id="cm-fail-url">{{ this.cdn_host|e }}</span>), which did not answer: you may be offline, or a network filter blocks it.</p>
 <p>For a copy that works offline, build the self-contained page (<code>npm ci &amp;&amp; cloudmap build --self-contained</code>), or use the data directly: the links above (changelog, downloads) work without the map.</p>
 </div>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+            cloudmap.header(cloudmap.appOf({{ this._parent.get_name() }}));
         {% endmacro %}
         """
     )
@@ -299,12 +290,31 @@ class PanelLayout(CloudElement):
     call = "layout"
 
 
-class Fullscreen(FoliumFullscreen):
-    """folium's Fullscreen button, its assets from the npm package our pages pin."""
+class Fullscreen(JSCSSMixin, MacroElement):
+    """A full-screen button (leaflet.fullscreen), as folium's ``plugins.Fullscreen`` draws it,
+    its assets from the npm package our pages pin (folium's plugin package costs a tenth of a
+    second to import, for one button)."""
 
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            L.control.fullscreen({{ this.options|tojavascript }}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
     default_js = [
         ("Control.Fullscreen.js", asset_url("leaflet.fullscreen", "Control.FullScreen.js"))
     ]
     default_css = [
         ("Control.FullScreen.css", asset_url("leaflet.fullscreen", "Control.FullScreen.css"))
     ]
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "Fullscreen"
+        self.options = options
+
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # branca's returns None
+        figure = self.get_root()
+        assert isinstance(figure, Figure), "add the element to a map first"
+        render_macros(self, figure, kwargs)

@@ -7,14 +7,22 @@ Nothing here knows about cloud regions: ``cloudmap.render.elements`` adds those.
 
 from __future__ import annotations
 
-__all__ = ["AssetLoader", "CloudFigure", "CloudMap", "number_elements"]
+__all__ = [
+    "AssetLoader",
+    "CloudFigure",
+    "CloudMap",
+    "Raw",
+    "number_elements",
+    "render_macros",
+    "static",
+]
 
 import importlib.resources
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 import folium
-from branca.element import CssLink, Element, Figure, JavascriptLink
+from branca.element import CssLink, Element, Figure, JavascriptLink, MacroElement
 from folium.template import Template
 
 from cloudmap.mapdata import script_json
@@ -27,6 +35,39 @@ SLOW_MS = 2500
 def static(name: str) -> str:
     """A file of the package's static/ folder (our own scripts and styles)."""
     return (importlib.resources.files("cloudmap") / "static" / name).read_text(encoding="utf-8")
+
+
+class Raw(Element):
+    """Text put into the page as it is (our own scripts and styles; never catalog text)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
+
+
+def render_macros(element: MacroElement, figure: Figure, kwargs: dict[str, Any]) -> None:
+    """What branca's MacroElement.render does (links, then the header, html and script macros
+    into the page, then the children), except that the macros' output goes in as text: branca
+    wraps it in an Element whose constructor compiles it as a Jinja template again, so catalog
+    text such as ``{{ 7*7 }}`` would be evaluated (and ``{% raw %}`` would break the page)."""
+    for name, url in getattr(element, "default_js", ()):
+        figure.header.add_child(JavascriptLink(url), name=name)
+    for name, url in getattr(element, "default_css", ()):
+        figure.header.add_child(CssLink(url), name=name)
+    macros = element._template.module.__dict__
+    for part, target in (
+        ("header", figure.header),
+        ("html", figure.html),
+        ("script", figure.script),
+    ):
+        macro = macros.get(part)
+        if macro is not None:
+            target.add_child(Raw(str(macro(element, kwargs))), name=element.get_name())
+    for child in element._children.values():
+        child.render(**kwargs)
 
 
 def _walk(element: Element) -> Iterator[Element]:
@@ -223,4 +264,4 @@ class CloudMap(folium.Map):
         for name, url in folium.Map.default_css:
             if name in wanted:
                 figure.header.add_child(CssLink(url), name=name)
-        super().render(**kwargs)  # type: ignore[no-untyped-call]
+        render_macros(self, figure, kwargs)

@@ -223,7 +223,21 @@
         mapOptions: { keyboard: false }, strings: { hideText: "Hide the overview map", showText: "Show the overview map" },
         aimingRectOptions: { color: "#2563c9", weight: 1, fillOpacity: 0.08, interactive: false },
         shadowRectOptions: { color: "#1f2933", weight: 1, opacity: 0, fillOpacity: 0, interactive: false },
-      }).addTo(app.map);
+      });
+      // The overview moves the map only when a person drags it. Left to the plugin, the end of
+      // the overview's own (animated) catch-up after quick moves of the map is taken for such a
+      // drag, and the map pans back with an animation nobody asked for.
+      var follow = minimap._onMiniMapMoved, dragged = false;
+      minimap._onMiniMapMoved = function (e) {
+        if (dragged) {
+          dragged = false;
+          follow.call(this, e);
+        } else {
+          this._miniMapMoving = false;
+        }
+      };
+      minimap.addTo(app.map);
+      minimap._miniMap.on("dragstart", function () { dragged = true; });
     });
     app.on("base", function () { if (minimap) minimap.changeLayer(app.miniLayer()); });
   };
