@@ -42,7 +42,7 @@ def test_ecs_english_zones_and_a_decommissioned_label():
         "Australia (Sydney)",
         ("ap-southeast-2a", "ap-southeast-2b"),
         "Decommissioned",
-        None,
+        "closed",
     )
     assert len(rows) == 4  # the table without a region-id column is ignored
 
@@ -69,10 +69,10 @@ def test_a_status_column_is_read_when_the_name_has_no_label():
     assert rows["cn-hangzhou"].status == "live"
 
 
-def test_unknown_label_text_in_a_status_column_has_no_status():
+def test_unknown_label_text_in_a_status_column_is_unknown_never_guessed():
     html = "<table><tr><th>Region</th><th>Region ID</th><th>Status</th></tr><tr><td>X</td><td>cn-x</td><td>Invitational preview</td></tr></table>"
     (row,) = parse_docs_table(html)
-    assert row.label == "Invitational preview" and row.status is None
+    assert row.label == "Invitational preview" and row.status == "unknown"
 
 
 def test_page_without_tables_and_empty_page():

@@ -229,20 +229,8 @@ def cmd_announce_add(args: argparse.Namespace) -> int:
         edit_root(args), date=args.date, title=args.title, source=args.source,
         supports=args.supports, summary=args.summary, publisher=args.publisher,
         claims=args.claim, markets=args.market, sites=args.site, id=args.id,
-        provider=args.provider, investment=args.investment,
+        provider=args.provider, investment=args.investment, target=args.target,
     ))  # fmt: skip
-
-
-def cmd_announce_draft(args: argparse.Namespace) -> int:
-    from cloudmap.intake.draft import draft_command
-
-    return int(draft_command(args, edit_root(args) if args.write else None))
-
-
-def cmd_check_docs(args: argparse.Namespace) -> int:
-    from cloudmap.intake.checkdocs import check_docs_command
-
-    return int(check_docs_command(args, load(args)))
 
 
 def cmd_region_add(args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 __all__ = ["LOCALES", "Place", "country_names", "find_places", "name_regex", "strip_accents"]
 
+import bisect
 import functools
 import re
 import threading
@@ -272,19 +273,24 @@ def find_places(
     most populous if it has 300,000+ people; otherwise it is dropped.
     """
     from cloudmap.gazetteer import cities
+    from cloudmap.intake.subdivisions import reinterpret
 
     rx, lookup = _country_regex(lang, tuple(extra_countries))
     found: list[Place] = []
-    taken: list[tuple[int, int]] = []
+    matches: list[tuple[int, int, str]] = []
     if rx is not None:
         for m in rx.finditer(text):
             code = lookup.get(m.group()) or lookup.get(strip_accents(m.group()))
             if code:
-                found.append(Place(m.start(), m.end(), m.group(), code, None))
-                taken.append((m.start(), m.end()))
+                matches.append((m.start(), m.end(), code))
+    for a, b, code, _ in reinterpret(text, matches, _is_city_of):
+        found.append(Place(a, b, text[a:b], code, None))
+    taken = sorted((p.start, p.end) for p in found)
+    taken_starts = [s for s, _ in taken]
 
     def free(a: int, b: int) -> bool:
-        return all(b <= s or a >= e for s, e in taken)
+        i = bisect.bisect_left(taken_starts, b)  # spans starting before b
+        return i == 0 or taken[i - 1][1] <= a  # sorted and disjoint: the last one decides
 
     spans: list[tuple[int, int, str]] = []
     for script in _city_script(lang):
@@ -297,16 +303,24 @@ def find_places(
     if spans:
         gaz = cities()
         text_countries = {p.country for p in found}
-        bounds = list(sentence_bounds) or [(0, len(text))]
+        bounds = sorted(sentence_bounds) or [(0, len(text))]
+        starts = [s for s, _ in bounds]
+
+        def sentence_of(pos: int) -> int:
+            i = bisect.bisect_right(starts, pos) - 1
+            return i if i >= 0 and pos < bounds[i][1] else -1
+
+        in_sentence: dict[int, set[str]] = {}
+        for p in found:
+            in_sentence.setdefault(sentence_of(p.start), set()).add(p.country)
         for a, b, script in sorted(spans):
             rows = _city_index(script).by_name[_fold(text[a:b])]
-            sentence = next(((s, e) for s, e in bounds if s <= a < e), (0, len(text)))
-            here = {p.country for p in found if sentence[0] <= p.start < sentence[1]}
+            here = in_sentence.get(sentence_of(a), set())
             row = _pick(rows, gaz.country, gaz.population, here, text_countries)
             if row is None:
                 continue
             found.append(Place(a, b, text[a:b], str(gaz.country[row]), str(gaz.name[row])))
-            taken.append((a, b))
+            in_sentence.setdefault(sentence_of(a), set()).add(str(gaz.country[row]))
     return sorted(found, key=lambda p: p.start)
 
 
@@ -332,3 +346,12 @@ def _pick(
     if row is not None and int(population[row]) >= UNANCHORED_POP:
         return row
     return None
+
+
+def _is_city_of(name: str, code: str) -> bool:
+    """Whether the gazetteer has a city of that name (any spelling it lists) in ``code``."""
+    from cloudmap.gazetteer import cities
+
+    rows = _city_index("latin").by_name.get(_fold(name), ())
+    gaz = cities()
+    return any(str(gaz.country[r]) == code for r in rows)
