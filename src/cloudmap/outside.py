@@ -7,8 +7,10 @@ from __future__ import annotations
 __all__ = [
     "DEADLINE_S",
     "MAX_BYTES",
+    "OFFLINE_ENV",
     "Limits",
     "is_url",
+    "offline",
     "read_input",
     "terminal_safe",
 ]
@@ -30,6 +32,7 @@ from typing import BinaryIO
 
 from cloudmap.errors import CloudmapError
 
+OFFLINE_ENV = "CLOUDMAP_OFFLINE"  # set (to anything but "" or 0): never touch the network
 MAX_BYTES = 16 * 2**20  # an article, a docs page or a world-atlas file is far smaller
 DEADLINE_S = 60.0  # for the whole read, however slowly the bytes come
 _CHUNK = 64 * 1024
@@ -43,27 +46,34 @@ class Limits:
     deadline_s: float = DEADLINE_S
 
 
+def offline() -> bool:
+    """True when CLOUDMAP_OFFLINE asks cloudmap never to use the network."""
+    return os.environ.get(OFFLINE_ENV, "") not in ("", "0")
+
+
 def is_url(source: str) -> bool:
     """True for an http(s) URL (what read_input fetches instead of opening a file)."""
     return source.startswith(("http://", "https://"))
 
 
-def read_input(source: str | Path, *, what: str, limits: Limits | None = None) -> bytes:
+def read_input(
+    source: str | Path, *, what: str, limits: Limits | None = None, accept: str | None = None
+) -> bytes:
     """The bytes of a file, an http(s) URL or ``-`` (standard input), read within ``limits``.
 
     A folder, a named pipe, a socket or a device is refused before anything is read (a pipe
     would block forever, ``/dev/zero`` never ends); more than ``limits.max_bytes`` is refused
     without reading the rest; the whole read (connecting, headers and body included) must end
     within ``limits.deadline_s`` seconds, so a server that trickles a byte a second is given up.
-    ``what`` names the input in messages ("article", "page", "world-atlas file"). Raises
-    CloudmapError.
+    ``what`` names the input in messages ("article", "page", "world-atlas file"); ``accept``
+    is the HTTP Accept header of a fetch. Raises CloudmapError.
     """
     lim = limits or Limits()
     name = str(source)
     if name == "-":
         return _read_stream(sys.stdin.buffer, "<stdin>", what, lim)
     if isinstance(source, str) and is_url(source):
-        return _fetch(source, what, lim)
+        return _fetch(source, what, lim, accept)
     return _read_file(Path(source), what, lim)
 
 
@@ -149,7 +159,7 @@ def _read_stream(stream: BinaryIO, name: str, what: str, lim: Limits) -> bytes:
             raise _too_big(name, what, lim)
 
 
-def _fetch(url: str, what: str, lim: Limits) -> bytes:
+def _fetch(url: str, what: str, lim: Limits, accept: str | None = None) -> bytes:
     """GET ``url`` in a worker thread that the caller stops waiting for at the deadline (a
     per-read socket timeout alone lets a trickling server run on for ever)."""
     from cloudmap.reader import check_url
@@ -157,12 +167,16 @@ def _fetch(url: str, what: str, lim: Limits) -> bytes:
     why = check_url(url)
     if why:
         raise CloudmapError(why)
+    if offline():
+        raise CloudmapError(f"{url}: no network ({OFFLINE_ENV} is set); save the {what} and pass "
+                            "the file instead")  # fmt: skip
     result: list[bytes | BaseException] = []
     response: list[object] = []
     started = time.monotonic()
 
     def work() -> None:
-        req = urllib.request.Request(url, headers={"User-Agent": "cloudmap"})
+        headers = {"User-Agent": "cloudmap", **({"Accept": accept} if accept else {})}
+        req = urllib.request.Request(url, headers=headers)
         try:
             timeout = max(1.0, lim.deadline_s)
             with urllib.request.urlopen(req, timeout=timeout) as resp:

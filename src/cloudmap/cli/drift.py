@@ -201,3 +201,122 @@ def add_drift_commands(sub: Any, command: Command) -> None:
     p.add_argument("--partial", action="store_true", help="the page shows only some regions: "
                    "do not list catalog regions missing from it")  # fmt: skip
     p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = command(sub, "check-registry", "compare the catalog with each provider's machine-readable "
+                "region list in registry packages (botocore's endpoints.json and partitions.json, "
+                "the Azure CLI's region table, Google's, Huawei's and Tencent's SDK tables, the "
+                "Alibaba Cloud SDK core's endpoint data): ids added, launched, removed or renamed, "
+                "with the package version and release date as 'no later than' evidence and the "
+                "commands that would record each change. Exit codes: 0 no drift, 3 drift found, "
+                "1 error", "cloudmap check-registry --provider aws", cmd_check_registry)  # fmt: skip
+    p.add_argument("--provider", metavar="NAME|all", default="all", help="one provider, a "
+                   "comma-separated list, or all (default)")  # fmt: skip
+    p.add_argument("--latest", action="store_true", help="download the newest releases with pip "
+                   "into a temporary folder (never installing them) and read those; the pinned "
+                   "installed versions are the base they are compared with")  # fmt: skip
+    p.add_argument("--packages", metavar="DIR", help="read the packages from the wheels in DIR "
+                   "(e.g. downloaded elsewhere) instead of the installed ones")  # fmt: skip
+    p.add_argument("--base", metavar="DIR", help="also report what the packages read added or "
+                   "removed since the wheels in DIR (an earlier release)")  # fmt: skip
+    p.add_argument("--json", action="store_true", help="print JSON")
+    add_watch_command(sub, command)
+
+
+def _providers(text: str) -> list[str] | None:
+    wanted = [p.strip() for p in text.split(",") if p.strip()]
+    return None if not wanted or wanted == ["all"] else wanted
+
+
+def registry_text(r: Any) -> str:
+    """check-registry for people: per provider, what was read, each change with its evidence and
+    command, and what changed since the base."""
+    lines = [f"Registry tables ({r.origin}) against the catalog as of {r.as_of.isoformat()}"]
+    for p in r.providers:
+        read = ", ".join(
+            f"{t.dist} {t.version} ({_when(t.released, t.released_from)})" for t in p.tables
+        )
+        lines.append(f"{p.provider}: {read}")
+        if p.staleness:
+            lines.append(f"  stale table: {p.staleness}")
+        for c in p.changes:
+            ev = c.evidence
+            bound = f"no later than {ev.released.isoformat()}" if ev.released else "date unknown"
+            lines.append(f"  {c.kind}: {c.detail} [{bound}: {ev.dist} {ev.version}]")
+            if c.command:
+                lines.append(f"    {c.command}")
+            elif c.kind == "renamed":
+                lines.append(f"    rename {c.old} to {c.region} by hand in data/{c.provider}.yaml, "
+                             "then run cloudmap validate")  # fmt: skip
+        if not p.changes:
+            lines.append("  no drift")
+        if p.since_base is not None:
+            d = p.since_base
+            parts = [f"added {', '.join(x.id for x in d.added)}" if d.added else "",
+                     f"removed {', '.join(x.id for x in d.removed)}" if d.removed else "",
+                     f"renamed {', '.join(f'{a} -> {b}' for a, b in d.renamed)}" if d.renamed else ""]  # fmt: skip
+            said = "; ".join(x for x in parts if x) or "no change"
+            lines.append(f"  since {', '.join(d.base)}: {said}")
+    if not r.providers:
+        lines.append("  no provider's packages found among those read")
+    return "\n".join(lines) + "\n"
+
+
+def _when(released: dt.date | None, why: str) -> str:
+    return f"{released.isoformat()}, {why}" if released else f"release date {why}"
+
+
+def _registry(args: argparse.Namespace, project: Any, tmp: Any) -> Any:
+    """The registry report for check-registry and watch (``tmp``: a folder for downloads)."""
+    from pathlib import Path
+
+    from cloudmap.registry import check_registry, download_latest, wheels_in
+    from cloudmap.registry.tables import SOURCES
+
+    providers = _providers(getattr(args, "provider", "all") or "all")
+    packages = base = None
+    origin = "installed"
+    if args.packages:
+        packages, origin = wheels_in(Path(args.packages)), args.packages
+    if getattr(args, "base", None):
+        base = wheels_in(Path(args.base))
+    if args.latest:
+        wanted = [
+            s.dist for p in (providers or sorted(SOURCES)) if p in SOURCES for s in SOURCES[p]
+        ]
+        packages, origin = download_latest(wanted, Path(tmp)), "latest"
+        if base is None:
+            base = _installed_base(wanted)
+    return check_registry(project.catalog, providers=providers, packages=packages, base=base,
+                          origin=origin, lookup_dates=True)  # fmt: skip
+
+
+def _installed_base(dists: list[str]) -> dict[str, Any]:
+    from cloudmap.errors import CloudmapError as _E
+    from cloudmap.registry.packages import installed
+
+    out = {}
+    for d in dists:
+        try:
+            pkg = installed(d)
+        except _E:
+            continue
+        out[d.replace("-", "_").replace(".", "_").lower()] = pkg
+    return out
+
+
+def cmd_check_registry(args: argparse.Namespace) -> int:
+    import tempfile
+
+    project = _load(args)
+    with tempfile.TemporaryDirectory(prefix="cloudmap-registry-") as tmp:
+        report = _registry(args, project, tmp)
+    if args.json:
+        _json(report.to_json())
+    else:
+        _say(registry_text(report))
+    return EXIT_DRIFT if report.drift else EXIT_OK
+
+
+def add_watch_command(sub: Any, command: Command) -> None:
+    """Registered by the watch module's turn (see below)."""
+    del sub, command
