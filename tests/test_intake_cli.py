@@ -146,7 +146,7 @@ def test_check_docs_finds_closing_labels_the_catalog_lacks(run, repo_copy):
                     encoding="utf-8")  # fmt: skip
     result = run("check-docs", str(DOCS / "oss-regions-endpoints-en.html"), "--partial", "--json",
                  "--root", str(repo_copy))  # fmt: skip
-    assert result.code == 0, result.err
+    assert result.code == 3, result.err  # differences found
     out = json.loads(result.out)
     assert out["labels_disagree"] == [
         {"region": "cn-fuzhou", "label": "Being decommissioned", "page": "closing",
@@ -189,7 +189,7 @@ def test_an_unknown_status_text_is_not_read_as_a_closure(run, tmp_path):
 def test_check_docs_against_the_full_chinese_zone_table(run):
     result = run("check-docs", str(DOCS / "ecs-regions-zones-zh.html"), "--json", "--root",
                  str(REPO))  # fmt: skip
-    assert result.code == 0, result.err
+    assert result.code == 3, result.err  # the late-2025 table lacks newer regions
     out = json.loads(result.out)
     assert (out["page_regions"], out["page_zones"]) == (29, 92)
     assert out["missing_in_catalog"] == [] and out["zones_missing_in_catalog"] == []
