@@ -319,5 +319,42 @@ def cmd_check_registry(args: argparse.Namespace) -> int:
 
 
 def add_watch_command(sub: Any, command: Command) -> None:
-    """Registered by the watch module's turn (see below)."""
-    del sub, command
+    p = command(sub, "watch", "one drift report: the registry check, check-docs over a folder "
+                "of saved pages and announce draft over a folder of saved articles, ranked by what "
+                "changes a headline total first; Markdown for people (default), JSON for machines. "
+                "Exit codes: 0 no drift, 3 drift found, 1 error (an input could not be read, or "
+                "no network with --latest)", "cloudmap watch --pages saved/pages --articles "
+                "saved/articles", cmd_watch)  # fmt: skip
+    p.add_argument("--pages", metavar="DIR", help="saved docs pages (*.html; a page named "
+                   "*.partial.html lists only some regions)")  # fmt: skip
+    p.add_argument("--articles", metavar="DIR", help="saved news articles (*.txt, *.md, *.html)")
+    p.add_argument("--provider", metavar="NAME|all", default="all", help="providers whose "
+                   "registry tables to check (default: all)")  # fmt: skip
+    p.add_argument("--latest", action="store_true", help="check the newest releases of the "
+                   "registry packages (downloaded with pip into a temporary folder) against the "
+                   "pinned ones and the catalog")  # fmt: skip
+    p.add_argument("--packages", metavar="DIR", help="read the registry packages from the wheels "
+                   "in DIR instead of the installed ones")  # fmt: skip
+    p.add_argument("--no-registry", action="store_true", help="skip the registry check")
+    p.add_argument("--json", action="store_true", help="print JSON instead of Markdown")
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    import tempfile
+    from pathlib import Path
+
+    from cloudmap.watch import watch
+
+    project = _load(args)
+    with tempfile.TemporaryDirectory(prefix="cloudmap-watch-") as tmp:
+        registry = None if args.no_registry else (lambda: _registry(args, project, tmp))
+        report = watch(project.catalog, registry=registry,
+                       pages=Path(args.pages) if args.pages else None,
+                       articles=Path(args.articles) if args.articles else None)  # fmt: skip
+    if args.json:
+        _json(report.to_json())
+    else:
+        _say(report.to_markdown())
+    if report.errors:
+        return EXIT_ERROR
+    return EXIT_DRIFT if report.drift else EXIT_OK

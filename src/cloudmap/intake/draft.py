@@ -3,7 +3,7 @@ on its date, and the commands that would record it (the library half of `announc
 
 from __future__ import annotations
 
-__all__ = ["Check", "Draft", "Reconciliation", "draft", "read_source"]
+__all__ = ["Check", "Draft", "NothingToPropose", "Reconciliation", "draft", "read_source"]
 
 import datetime as dt
 import shlex
@@ -19,6 +19,10 @@ if TYPE_CHECKING:
     from cloudmap.model import Catalog, Region
 
 ZONE_WINDOW = dt.timedelta(days=120)
+
+
+class NothingToPropose(CloudmapError):
+    """The article was read but says nothing the catalog records (no totals, sites or money)."""
 
 
 def read_source(source: str) -> Article:
@@ -290,7 +294,7 @@ def draft(
         raise CloudmapError(f"{name}: the article is about {about}, which the catalog does not "
                             f"have (known: {known})")  # fmt: skip
     if ex.regions is None and ex.zones is None and not ex.sites and not ex.investment:
-        raise CloudmapError(
+        raise NothingToPropose(
             f"{name}: found no region or zone totals, data-centre sites or investment figures "
             f"of {about} (language: {ex.language}); is it about a cloud footprint? Nothing to "
             "propose"
