@@ -125,7 +125,7 @@ def test_the_workflow_runs_watch_latest_weekly_and_files_the_report():
     flow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
     triggers = flow[True] if True in flow else flow["on"]  # PyYAML reads the key `on` as True
     (cron,) = [s["cron"] for s in triggers["schedule"]]
-    minute, hour, day, month, weekday = cron.split()
+    _minute, _hour, day, month, weekday = cron.split()
     assert (day, month) == ("*", "*") and weekday.isdigit()  # once a week
     steps = flow["jobs"]["watch"]["steps"]
     run_watch = next(s["run"] for s in steps if "cloudmap watch" in s.get("run", ""))
