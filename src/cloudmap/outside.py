@@ -15,7 +15,6 @@ __all__ = [
     "terminal_safe",
 ]
 
-import contextlib
 import io
 import os
 import re
@@ -26,7 +25,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -35,15 +34,26 @@ from cloudmap.errors import CloudmapError
 OFFLINE_ENV = "CLOUDMAP_OFFLINE"  # set (to anything but "" or 0): never touch the network
 MAX_BYTES = 16 * 2**20  # an article, a docs page or a world-atlas file is far smaller
 DEADLINE_S = 60.0  # for the whole read, however slowly the bytes come
+DEADLINE_ENV = "CLOUDMAP_READ_DEADLINE_S"  # another deadline, in seconds (e.g. a slow link)
 _CHUNK = 64 * 1024
+
+
+def _default_deadline() -> float:
+    raw = os.environ.get(DEADLINE_ENV, "")
+    try:
+        value = float(raw)
+    except ValueError:
+        return DEADLINE_S
+    return value if 0 < value <= 24 * 3600 else DEADLINE_S
 
 
 @dataclass(frozen=True)
 class Limits:
-    """How much one read may take: ``max_bytes`` in all, within ``deadline_s`` seconds."""
+    """How much one read may take: ``max_bytes`` in all, within ``deadline_s`` seconds (default:
+    CLOUDMAP_READ_DEADLINE_S, else 60)."""
 
     max_bytes: int = MAX_BYTES
-    deadline_s: float = DEADLINE_S
+    deadline_s: float = field(default_factory=_default_deadline)
 
 
 def offline() -> bool:
@@ -171,7 +181,6 @@ def _fetch(url: str, what: str, lim: Limits, accept: str | None = None) -> bytes
         raise CloudmapError(f"{url}: no network ({OFFLINE_ENV} is set); save the {what} and pass "
                             "the file instead")  # fmt: skip
     result: list[bytes | BaseException] = []
-    response: list[object] = []
     started = time.monotonic()
 
     def work() -> None:
@@ -180,7 +189,6 @@ def _fetch(url: str, what: str, lim: Limits, accept: str | None = None) -> bytes
         try:
             timeout = max(1.0, lim.deadline_s)
             with urllib.request.urlopen(req, timeout=timeout) as resp:
-                response.append(resp)
                 data = bytearray()
                 while len(data) <= lim.max_bytes:
                     if time.monotonic() - started > lim.deadline_s:
@@ -197,11 +205,8 @@ def _fetch(url: str, what: str, lim: Limits, accept: str | None = None) -> bytes
     worker.start()
     worker.join(lim.deadline_s)
     if worker.is_alive() or not result:
-        for resp in response:
-            close = getattr(resp, "close", None)
-            if close is not None:
-                with contextlib.suppress(Exception):
-                    close()
+        # The worker is a daemon and checks the deadline itself between reads, so it ends on its
+        # own; closing its response from here would wait on the lock it holds while reading.
         raise _too_slow(url, what, lim)
     got = result[0]
     if isinstance(got, TimeoutError):

@@ -62,7 +62,7 @@ def read_article(source: str | Path, *, data: bytes | None = None) -> Article:
     is_html = suffix in _HTML_SUFFIXES or (
         suffix not in _MD_SUFFIXES and bool(_HTML_SNIFF.match(data[:2048]))
     )
-    text = _decode(name, data, html=is_html)
+    text = _visible(_decode(name, data, html=is_html))  # controls go before any parsing
     if is_html:
         art = _from_html(name, text)
     elif suffix in _MD_SUFFIXES or (suffix not in {".txt", ".text"} and _MD_SNIFF.search(text)):

@@ -288,7 +288,11 @@ def draft(
         raise CloudmapError(
             f"{name}: no text in a language cloudmap reads ({', '.join(LANGUAGES)})"
         )
-    about = ex.provider or "alibaba-cloud"
+    about = ex.provider or (
+        next(iter(catalog.providers))
+        if len(catalog.providers) == 1
+        else "alibaba-cloud"  # an article that names no provider: the catalog's first
+    )
     if about not in catalog.providers:
         known = ", ".join(sorted(catalog.providers))
         raise CloudmapError(f"{name}: the article is about {about}, which the catalog does not "
