@@ -23,13 +23,14 @@ _SETTINGS = {
 
 
 def find_date(text: str, lang: str | None, *, title: str | None = None) -> dt.date | None:
-    """The first full date (day, month and year written out) in the title, else in the text.
+    """The first full date (day, month and year written out) in the title, else in the text's
+    first DATE_SEARCH_CHARS characters.
 
     Relative expressions ("three years", "last Tuesday") and partial dates ("February 2025")
     are not article dates and are skipped; so are slash dates like 03/04/2025, whose order
     varies by country.
     """
-    for part in (title or "", text):
+    for part in (title or "", text[:DATE_SEARCH_CHARS]):
         for chunk in _chunks(part):
             found = _first_full_date(chunk, lang)
             if found is not None:
@@ -38,6 +39,7 @@ def find_date(text: str, lang: str | None, *, title: str | None = None) -> dt.da
 
 
 CHUNK_CHARS = 4000
+DATE_SEARCH_CHARS = 20_000  # an article's own date stands near its top: the rest is not searched
 
 
 def _chunks(text: str) -> list[str]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
-from cloudmap.intake.attribution import Owners, about, find_mentions
+from cloudmap.intake.attribution import Mention, Owners, about, find_mentions, provider_names
 from cloudmap.intake.dates import find_date
 from cloudmap.intake.language import Lang, detect_language, unsupported_language
 from cloudmap.intake.lexicon import LEXICON, Lexicon
@@ -150,7 +150,8 @@ def extract(
     ``title`` is read as the first sentence (unless the text already starts with it);
     ``fallback_date`` is the date when the text states none (e.g. the page's metadata);
     ``markets`` are the expansion markets to look for (data/markets.yaml with aliases).
-    ``providers`` are the provider ids whose names to look for (cloudmap.intake.attribution):
+    ``providers`` are the provider ids whose names to look for (cloudmap.intake.attribution;
+    default: every provider of intake/providers.yaml):
     facts in a sentence that names another provider nearer than the article's own go to
     ``others``; ``provider`` is the article's provider (default: the one its title or opening
     names). The work is linear in the length of the text.
@@ -168,15 +169,19 @@ def extract(
         return Extraction(None, date, None, None, (), (), ())
     lex = LEXICON[lang]
     sents = sentences(full)
-    mentions = find_mentions(full, providers) if providers else []
+    mentions = find_mentions(full, tuple(providers) or tuple(provider_names()))
     me = provider or about(full, title, mentions, sents)
     owners = Owners(full, sents, mentions, me)
     total, other_totals = find_totals(sents, lex, owners.is_mine)
     found_markets = [m for m in find_markets(full, lang, markets) if owners.is_mine(m.start, m.end)]
     single = [(n, m.countries[0]) for m in markets if not m.is_group for n in market_names(m, lang)]
-    places = find_places(
-        full, lang, extra_countries=single, sentence_bounds=[(s.start, s.end) for s in sents]
-    )
+    places = [
+        p  # a provider's name is never a place ("Google" is also an old name of Topeka)
+        for p in find_places(
+            full, lang, extra_countries=single, sentence_bounds=[(s.start, s.end) for s in sents]
+        )
+        if not _on_a_name(mentions, p.start, p.end)
+    ]
     all_sites, listed = _sites(full, sents, lex, places, found_markets)
     sites = _tidy_sites([s for s, span in all_sites if owners.is_mine(*span)])
     named = {mm.market.name for mm in found_markets if mm.market.is_group} | listed
@@ -197,6 +202,14 @@ def extract(
         target=bool(total and total.target),
         provider=me,
         others=_others(owners, other_totals, all_sites, me),
+    )
+
+
+def _on_a_name(mentions: Sequence[Mention], start: int, end: int) -> bool:
+    """Whether [start, end) overlaps a provider's name (mentions: sorted, disjoint)."""
+    i = bisect.bisect_right(mentions, start, key=lambda m: m.start)
+    return (i > 0 and mentions[i - 1].end > start) or (
+        i < len(mentions) and mentions[i].start < end
     )
 
 

@@ -57,6 +57,7 @@ def strip_accents(s: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _fold(s: str) -> str:
     return strip_accents(s).casefold().strip()
 
@@ -225,16 +226,37 @@ def _latin_city_spans(text: str, index: _CityIndex) -> list[tuple[int, int]]:
     return out
 
 
+_starts: dict[int, dict[str, tuple[int, ...]]] = {}
+
+
+def _lengths_by_start(index: _CityIndex) -> dict[str, tuple[int, ...]]:
+    """First character of a (folded) name -> the name lengths that start with it, longest
+    first: a position whose character starts no name is skipped at once."""
+    key = id(index)
+    if key not in _starts:
+        found: dict[str, set[int]] = {}
+        for name in index.by_name:
+            if 2 <= len(name) <= 10:
+                found.setdefault(name[0], set()).add(len(name))
+        _starts[key] = {c: tuple(sorted(v, reverse=True)) for c, v in found.items()}
+    return _starts[key]
+
+
 def _cjk_city_spans(text: str, index: _CityIndex, script: str) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
+    starts = _lengths_by_start(index)
     i = 0
     n = len(text)
     while i < n:
-        if not is_cjk(text[i]):
+        lengths = starts.get(_fold(text[i])[:1]) if is_cjk(text[i]) else None
+        if not lengths:
             i += 1
             continue
         hit = 0
-        for length in range(min(10, n - i), 1, -1):
+        # Hangul folds to more characters than it has (NFKD splits syllables into jamo): every
+        # raw length is tried; kana and Han keep their length when folded.
+        tries = range(min(10, n - i), 1, -1) if script == "hangul" else lengths
+        for length in (k for k in tries if k <= n - i):
             chunk = text[i : i + length]
             if _fold(chunk) in index.by_name:
                 if script == "kana" and (

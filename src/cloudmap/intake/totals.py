@@ -73,6 +73,24 @@ def _goal(sentence: str, start: int, end: int, lex: Lexicon) -> bool:
     return rx.search(sentence[lo:hi]) is not None
 
 
+# A count the footprint is to grow "to": "expand its network to 50 regions", "porter à 40
+# régions", "扩展至40个地域".
+_TO = re.compile(r"(?:\bto|\bà|\ba|\bpara|\baté|\bhasta|至|到|达|達)\s*$")
+
+
+def _goal_reach(
+    sentence: str,
+    zs: Sequence[tuple[int, int, int]],
+    rs: Sequence[tuple[int, int, int]],
+    lex: Lexicon,
+) -> bool:
+    """A sentence that states a goal for the whole footprint: a goal word, and a count right
+    after "to" (a plan to build three regions somewhere is not a footprint goal)."""
+    if not lex.goal or not terms_pattern(lex.goal).search(sentence):
+        return False
+    return any(_TO.search(sentence[max(0, c[0] - 8) : c[0]]) for c in (*zs, *rs))
+
+
 def find_totals(
     sents: Sequence[Span], lex: Lexicon, mine: Callable[[int, int], bool]
 ) -> tuple[Total | None, list[Total]]:
@@ -111,7 +129,7 @@ def find_totals(
             r = rs[i]
             a, b = min(z[0], r[0]), max(z[1], r[1])
             keep(Total(s.start + a, s.start + b, r[2], z[2], _goal(s.text, a, b, lex)), pairs)
-        if total_rx.search(s.text):
+        if total_rx.search(s.text) or _goal_reach(s.text, zs, rs, lex):
             for z in zs:
                 t = Total(
                     s.start + z[0], s.start + z[1], None, z[2], _goal(s.text, z[0], z[1], lex)
