@@ -63,6 +63,8 @@ class WatchReport:
     articles: tuple[ArticleResult, ...]
     findings: tuple[Finding, ...]
     errors: tuple[tuple[str, str], ...]
+    pages_dir: str | None = None
+    articles_dir: str | None = None
 
     @property
     def drift(self) -> bool:
@@ -89,8 +91,15 @@ class WatchReport:
         read = []
         if self.registry is not None:
             read.append(f"registry packages ({self.registry.origin})")
-        read.append(f"{len(self.pages)} saved page{'s' if len(self.pages) != 1 else ''}")
-        read.append(f"{len(self.articles)} saved article{'s' if len(self.articles) != 1 else ''}")
+        if self.pages_dir is not None:
+            n_pages = len(self.pages) + sum(
+                1 for w, _ in self.errors if w.startswith(self.pages_dir)
+            )
+            read.append(f"{n_pages} saved page{'s' if n_pages != 1 else ''}")
+        if self.articles_dir is not None:
+            read.append(
+                f"{len(self.articles)} saved article{'s' if len(self.articles) != 1 else ''}"
+            )
         lines = [f"# cloudmap drift report, catalog as of {self.as_of.isoformat()}", "",
                  f"Read: {', '.join(read)}. **{n} finding{'s' if n != 1 else ''}**, {h} of them "
                  "changing a headline total" + (f"; **{len(self.errors)} input(s) could not be "
@@ -267,4 +276,6 @@ def watch(
         findings += _article_findings(a)
     order = {"registry": 0, "page": 1, "article": 2}
     findings.sort(key=lambda f: (not f.headline, order[f.source], f.provider, f.where))
-    return WatchReport(on, reg, tuple(checked), tuple(results), tuple(findings), tuple(errors))
+    return WatchReport(on, reg, tuple(checked), tuple(results), tuple(findings), tuple(errors),
+                       str(pages) if pages is not None else None,
+                       str(articles) if articles is not None else None)  # fmt: skip

@@ -396,13 +396,14 @@ def _stale(
 def _staleness(k: Known, listed: Mapping[str, Any], mine: Mapping[str, Region], on: dt.date) -> str:
     """The stated staleness, with what the catalog shows: the newest region the table lists
     and the live regions it lacks."""
-    dated = [(r.launched.effective, r.id) for r in mine.values() if r.id in listed and r.launched]
+    dated = [(r.launched.effective, str(r.launched), r.id)
+             for r in mine.values() if r.id in listed and r.launched]  # fmt: skip
     missing = sorted(r.id for r in mine.values() if r.id not in listed and r.is_live(on))
     newest = max(dated) if dated else None
     said = k.staleness or "the table is not complete"
     if newest:
-        said += (f"; the newest catalog region it lists launched {newest[0].isoformat()} "
-                 f"({newest[1]}), and it lacks {len(missing)} live catalog regions")  # fmt: skip
+        said += (f"; the newest catalog region it lists launched {newest[1]} ({newest[2]}), and "
+                 f"it lacks {len(missing)} live catalog regions: {', '.join(missing)}")  # fmt: skip
     return " ".join(said.split())
 
 
