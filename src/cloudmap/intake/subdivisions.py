@@ -53,6 +53,8 @@ def _tables() -> tuple[dict[str, str], dict[str, str]]:
             and "," not in name
             and "'" not in name
             and any(names[m.group()] != code for m in word.finditer(name))
+            # "Hong Kong SAR" (CN-HK) is Hong Kong, whose own ISO 3166-1 code the catalog uses
+            and not any(names[m.group()] == str(s.code).split("-")[1] for m in word.finditer(name))
         ):
             containing.setdefault(name, code)
     return same, containing

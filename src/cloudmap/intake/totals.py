@@ -57,20 +57,30 @@ def _counts(pats: Sequence[re.Pattern[str]], text: str) -> list[tuple[int, int, 
 
 
 def _goal(sentence: str, start: int, end: int, lex: Lexicon) -> bool:
-    """A goal word near the counts: before them in the same sentence (``plans to``, ``aims``,
-    ``目标``), between them, or after them (``by 2027``, ``d'ici 2027``, 目指す, 목표) — further
-    after for languages whose verbs come last."""
+    """A goal word near the counts, where the language puts it: before them (``plans to``,
+    ``aims``, ``目标``) for languages whose verbs come first, after them (目指す, 목표) for those
+    whose verbs come last, either side for the others; a deadline (``by 2027``, ``d'ici 2027``,
+    ``2027년까지``) on either side in every language."""
     if not lex.goal:
         return False
-    rx = terms_pattern(lex.goal)
+    words = terms_pattern([g for g in lex.goal if "20" not in g])
+    deadlines = terms_pattern([g for g in lex.goal if "20" in g] or ["(?!x)x"])
     lo = start
     while lo > 0 and cjk_width(sentence[lo - 1 : start]) <= GOAL_REACH:
         lo -= 1
-    reach_after = GOAL_REACH if lex.future_side in ("after", "both") else GOAL_REACH // 2
     hi = end
-    while hi < len(sentence) and cjk_width(sentence[end : hi + 1]) <= reach_after:
+    while hi < len(sentence) and cjk_width(sentence[end : hi + 1]) <= GOAL_REACH:
         hi += 1
-    return rx.search(sentence[lo:hi]) is not None
+    before, inside, after = sentence[lo:start], sentence[start:end], sentence[end:hi]
+    if deadlines.search(before) or deadlines.search(after[: GOAL_REACH // 2]):
+        return True
+    if words.search(inside):
+        return True
+    side = lex.future_side
+    return bool(
+        (side in ("before", "both") and words.search(before))
+        or (side in ("after", "both") and words.search(after))
+    )
 
 
 # A count the footprint is to grow "to": "expand its network to 50 regions", "porter à 40
