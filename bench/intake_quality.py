@@ -39,7 +39,17 @@ GROUPS = {
     "ja": "ja",
     "ko": "ko",
 }
-FIELDS = ("language", "date", "claims", "sites", "sites (country)", "investment", "markets")
+FIELDS = (
+    "language",
+    "provider",
+    "date",
+    "claims",
+    "target",
+    "sites",
+    "sites (country)",
+    "investment",
+    "markets",
+)
 
 
 @dataclass(frozen=True)
@@ -98,6 +108,7 @@ def run_case(case: Case, market_list: list[Any] | None = None) -> dict[str, Any]
     """The engine's JSON for a case: read the file, then extract with the case's fallback date
     (or, when the case gives none, the date the document's metadata carries)."""
     from cloudmap.intake import extract, read_article
+    from cloudmap.intake.attribution import provider_names
 
     article = read_article(case.path)
     return extract(
@@ -105,6 +116,7 @@ def run_case(case: Case, market_list: list[Any] | None = None) -> dict[str, Any]
         title=article.title,
         fallback_date=case.fallback_date or article.date,
         markets=market_list if market_list is not None else markets(),
+        providers=tuple(provider_names()),
     ).to_json()
 
 
@@ -160,10 +172,17 @@ def score_fields(expected: dict[str, Any], got: dict[str, Any]) -> dict[str, Sco
     """One Score per field of FIELDS for one case."""
     claims = _scalar(expected["claims"]["regions"], got["claims"]["regions"])
     claims.add(_scalar(expected["claims"]["zones"], got["claims"]["zones"]))
+    target = Score(
+        tp=int(expected["claims"]["target"] and got["claims"]["target"]),
+        fp=int(got["claims"]["target"] and not expected["claims"]["target"]),
+        fn=int(expected["claims"]["target"] and not got["claims"]["target"]),
+    )
     return {
         "language": _scalar(expected["language"], got["language"]),
+        "provider": _scalar(expected["provider"], got["provider"]),
         "date": _scalar(expected["date"], got["date"]),
         "claims": claims,
+        "target": target,
         "sites": _sets(_site_items(expected["sites"]), _site_items(got["sites"])),
         "sites (country)": _sets(
             {s["country"] for s in expected["sites"]}, {s["country"] for s in got["sites"]}
@@ -178,7 +197,7 @@ def score_fields(expected: dict[str, Any], got: dict[str, Any]) -> dict[str, Sco
 def wrong_fields(expected: dict[str, Any], got: dict[str, Any]) -> list[str]:
     """The JSON keys whose value differs from the expected one (lists compared as sets)."""
     out = []
-    for key in ("language", "date", "claims"):
+    for key in ("language", "provider", "date", "claims"):
         if expected[key] != got[key]:
             out.append(key)
     if set(_site_items(expected["sites"])) != set(_site_items(got["sites"])):
@@ -198,6 +217,8 @@ class Report:
     by_split: dict[str, dict[str, Score]] = field(default_factory=dict)
     split_n: dict[str, int] = field(default_factory=dict)
     by_group: dict[str, dict[str, Score]] = field(default_factory=dict)
+    by_provider: dict[str, dict[str, Score]] = field(default_factory=dict)
+    provider_n: dict[str, int] = field(default_factory=dict)
     wrong: dict[str, list[str]] = field(default_factory=dict)
     details: dict[str, list[str]] = field(default_factory=dict)
     splits: dict[str, str] = field(default_factory=dict)
@@ -212,11 +233,15 @@ def evaluate(all_cases: list[Case] | None = None) -> Report:
         got = run_case(case, market_list)
         scores = score_fields(case.expected, got)
         group = report.by_group.setdefault(case.group, {f: Score() for f in FIELDS})
+        who = case.expected["provider"]
+        prov = report.by_provider.setdefault(who, {f: Score() for f in FIELDS})
+        report.provider_n[who] = report.provider_n.get(who, 0) + 1
         split = report.by_split.setdefault(case.split, {f: Score() for f in FIELDS})
         report.split_n[case.split] = report.split_n.get(case.split, 0) + 1
         for f, s in scores.items():
             report.by_field[f].add(s)
             group[f].add(s)
+            prov[f].add(s)
             split[f].add(s)
         report.n += 1
         wrong = wrong_fields(case.expected, got)
@@ -295,6 +320,19 @@ def render(report: Report) -> str:
             for s in (report.by_group[g][f] for f in FIELDS)
         ]
         lines.append(f"| {label} | {counts[g]} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "## By provider the article is about (precision / recall)",
+        "",
+        "| provider | texts | " + " | ".join(FIELDS) + " |",
+        "|---|---:|" + "---|" * len(FIELDS),
+    ]
+    for who in sorted(report.by_provider, key=lambda p: (p != "alibaba-cloud", p)):
+        cells = [
+            f"{_pct(s.precision())} / {_pct(s.recall())}"
+            for s in (report.by_provider[who][f] for f in FIELDS)
+        ]
+        lines.append(f"| {who} | {report.provider_n[who]} | " + " | ".join(cells) + " |")
     exact = sum(1 for w in report.wrong.values() if not w)
     lines += [
         "",

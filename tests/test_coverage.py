@@ -518,10 +518,11 @@ def test_a_build_measures_coverage_once_for_the_map_and_the_exports(monkeypatch,
     for part in ("data", "seeds", "geo"):
         shutil.copytree(REPO / part, root / part)
     project = load_project(root)
-    project.build(tmp_path / "site")
+    project.at().build(tmp_path / "site")
     # the map (per provider, per market), the comparison and the exports all ask; each city's
     # nearest region is measured once per provider (and once for all of them together)
-    assert sorted(calls) == sorted({(project.on(), p) for p in [*project.providers, "all"]})
+    on = project.default_date
+    assert sorted(calls) == sorted({(on, p) for p in [*project.providers, "all"]})
 
 
 # --------------------------------------------------------------------------- markets, compare
@@ -669,32 +670,3 @@ def test_latency_model_from_the_disk_cache_is_the_fitted_model(tmp_path, monkeyp
     ]
     assert any(p.name.startswith("latency-model-") for p in (tmp_path / "cache").iterdir())
     assert runs == [repr((expected.overhead_ms, expected.inflation, expected.n_pairs))] * 2
-
-
-def test_the_page_half_of_a_build_loads_no_pandas(tmp_path):
-    """With the disk cache filled by an earlier run, coverage figures and the pages need no
-    pandas: only the downloads' writer (pyogrio) loads it, in the forked child, so the parent's
-    half of a build does not wait for it."""
-    import subprocess
-    import sys
-
-    code = (
-        "import sys, tempfile; from pathlib import Path; import cloudmap; "
-        "from cloudmap import export, site; p = cloudmap.load_project(sys.argv[1]); "
-        "on = p.on(None); export.country_coverage_records(p.catalog, on); "
-        "site._pages(p, on, Path(tempfile.mkdtemp()), [], False, None); "
-        "print(sorted(m for m in ('pandas', 'geopandas', 'pyogrio') if m in sys.modules))"
-    )
-    env = {**os.environ, "CLOUDMAP_CACHE_DIR": str(tmp_path / "cache")}
-    first, second = (
-        subprocess.run(
-            [sys.executable, "-c", code, str(REPO)],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        for _ in range(2)
-    )
-    assert first == "['pandas']"  # an empty cache: the latency model is fitted from the CSVs
-    assert second == "[]"

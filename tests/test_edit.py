@@ -365,9 +365,9 @@ def test_new_records_copy_the_files_quoting_and_flow_style(quoted, run):
     _, diff = edited(run, quoted, "data/qcloud.yaml", "region", "add-zone", "ap-southeast-2",
                      "--zone", "b", "--opened", "2018", "--source", URL)  # fmt: skip
     assert diff == [
-        "@@ -21,0 +22 @@",
+        "@@ -22,0 +23 @@",
         '+  - {id: "ap-southeast-2b", opened: 2018, closed: null}',
-        "@@ -25,0 +27,2 @@",
+        "@@ -26,0 +28,2 @@",
         f'+  - url: "{URL}"',
         '+    supports: "zone ap-southeast-2b opened 2018"',
     ]
@@ -377,7 +377,7 @@ def test_new_records_copy_the_files_quoting_and_flow_style(quoted, run):
         "72.8826", "--launched", "2018", "--zones", "a", "--source", URL,
     )  # fmt: skip
     assert diff == [
-        "@@ -28,0 +29,16 @@",
+        "@@ -29,0 +30,16 @@",
         '+- id: "ap-south-1"',
         '+  name: "India (Mumbai)"',
         '+  city: "Mumbai"',
@@ -399,7 +399,7 @@ def test_new_records_copy_the_files_quoting_and_flow_style(quoted, run):
                        "--title", "Closing Mumbai", "--source", URL, "--site", "NZ")  # fmt: skip
     assert out.splitlines()[-1] == "Added announced site nz-2024 (NZ) to data/qcloud.yaml"
     assert diff == [
-        "@@ -45 +45,11 @@",
+        "@@ -46 +46,11 @@",
         "-sites: []",
         "+sites:",
         '+- id: "nz-2024"',

@@ -254,3 +254,99 @@ def test_exports_neutralise_formulas_and_escape_kml_descriptions(project, run, m
     desc = mark[mark.index("<description>") : mark.index("</description>")]
     assert "<img" not in desc and "&lt;img" not in desc  # escaped twice: shown, never rendered
     assert "&amp;lt;img src=x onerror=alert(1)&amp;gt;" in desc
+
+
+# --------------------------------------------------------------------------- outside input
+
+
+def test_an_article_cannot_drive_the_terminal(project, run, monkeypatch):
+    """Escape sequences, bells and bidi overrides in an article reach neither stdout nor stderr
+    raw: they are dropped from the text, and whatever is printed from outside goes through one
+    escaping rule."""
+    monkeypatch.chdir(project)
+    (project / "evil.md").write_text(
+        '---\ntitle: "Test Cloud\x1b]0;owned\x07 opens a data centre\x1b[2J in Mexico\u202e"\n'
+        "---\n\nTest Cloud opened a data centre in Mexico\x1b[31m with two zones.\x9b1m\n",
+        encoding="utf-8",
+    )
+    for argv in (("announce", "draft", "evil.md"), ("announce", "draft", "evil.md", "--json")):
+        r = run(*argv)
+        assert r.code == 0, r.err
+        for bad in ("\x1b", "\x07", "\x9b", "\u202e"):
+            assert bad not in r.out and bad not in r.err, (argv, bad)
+    assert "Test Cloud]0;owned opens a data centre[2J in Mexico" in run("announce", "draft",
+                                                                       "evil.md").out  # fmt: skip
+
+
+def test_terminal_safe_escapes_every_control_and_reordering_character():
+    from cloudmap.outside import terminal_safe
+
+    assert terminal_safe("a\x1b[2Jb\x07c\x9bd\u202ee\u2066f\tg\nh") == (
+        "a\\u001b[2Jb\\u0007c\\u009bd\\u202ee\\u2066f\tg\nh")  # fmt: skip
+
+
+def _trickle_server(stop):
+    """A local server that sends its headers, then one byte a second for ever."""
+    import socket
+    import threading
+    import time
+
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(1)
+    srv.settimeout(30)
+
+    def serve() -> None:
+        try:
+            conn, _ = srv.accept()
+        except OSError:
+            return
+        with conn:
+            conn.recv(4096)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n")
+            for _ in range(120):
+                if stop.is_set():
+                    break
+                try:
+                    conn.sendall(b"x")
+                except OSError:
+                    break
+                time.sleep(1)
+        srv.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return srv.getsockname()[1]
+
+
+def test_a_trickling_server_meets_one_deadline_for_the_whole_read(project):
+    """Each byte arrives within any per-read timeout; the whole read must still end."""
+    import threading
+    import time
+
+    stop = threading.Event()
+    port = _trickle_server(stop)
+    url = f"http://127.0.0.1:{port}/article.txt"
+    start = time.monotonic()
+    try:
+        r = _cli("announce", "draft", url, cwd=project, timeout=60,
+                 env={**os.environ, "CLOUDMAP_READ_DEADLINE_S": "3"})  # fmt: skip
+    finally:
+        stop.set()
+    assert time.monotonic() - start < 30
+    assert (r.returncode, r.stderr) == (1, f"Error: {url}: the article did not arrive within 3 s; "
+                                           "save it to a file and pass the file instead\n")  # fmt: skip
+
+
+def test_a_4_mb_article_is_read_in_linear_time(project, tmp_path):
+    """Issue 20: a 4 MB local text file once took more than 300 s."""
+    import time
+
+    para = REPO / "tests" / "fixtures" / "intake" / "corpus" / "en" / "01-mexico-region-opens.txt"
+    text = para.read_text(encoding="utf-8").replace("Alibaba Cloud", "Test Cloud") + "\n\n"
+    big = tmp_path / "big.txt"
+    big.write_text(text * (4 * 2**20 // len(text.encode("utf-8"))), encoding="utf-8")
+    assert big.stat().st_size > 4_000_000
+    start = time.monotonic()
+    r = _cli("announce", "draft", str(big), "--json", cwd=project, timeout=300)
+    assert time.monotonic() - start < 300
+    assert r.returncode == 0, r.stderr

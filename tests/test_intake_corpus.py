@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
-FIELDS = ("language", "date", "claims", "sites", "investment", "markets")
+FIELDS = ("language", "provider", "date", "claims", "sites", "investment", "markets")
 
 
 def _bench():
@@ -87,7 +87,7 @@ def test_corpus_size_and_coverage():
         for c in CASES
         if not c.expected["sites"]
         and not c.expected["investment"]
-        and c.expected["claims"] == {"regions": None, "zones": None}
+        and c.expected["claims"] == {"regions": None, "zones": None, "target": False}
     ]
     assert len(negatives) >= 5
     assert {c.split for c in CASES} == {"dev", "held-out"}
@@ -103,7 +103,7 @@ def test_known_misses_name_real_cases_and_fields():
 def test_expected_files_have_the_contract_keys():
     for c in CASES:
         assert set(c.expected) == set(FIELDS), c.id
-        assert set(c.expected["claims"]) == {"regions", "zones"}
+        assert set(c.expected["claims"]) == {"regions", "zones", "target"}
         for s in c.expected["sites"]:
             assert set(s) == {"country", "city", "event"}
             assert s["event"] in {

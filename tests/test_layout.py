@@ -26,7 +26,7 @@ def _readme_order() -> list[str]:
     text = (REPO / "README.md").read_text(encoding="utf-8")
     block = text.split("## Layout", 1)[1].split("```", 2)[1]
     lines = block.split("src/cloudmap/", 1)[1].split("\ntests/", 1)[0]
-    names = lines.split(":", 1)[1].split("(+", 1)[0]
+    names = re.sub(r"\([^)]*\)", "", lines.split(":", 1)[1])  # drop the notes in brackets
     return [n.strip().rstrip("/") for n in re.split(r"[,\s]+", names) if n.strip()]
 
 
@@ -61,7 +61,10 @@ def _imports(path) -> set[str]:
                 parts = package.split(".")[: len(package.split(".")) - node.level + 1]
                 base = ".".join([*parts, *([base] if base else [])])
             if base.startswith("cloudmap"):
-                found |= {f"{base}.{a.name}" for a in node.names} | {base}
+                subs = {f"{base}.{a.name}" for a in node.names}
+                modules = {_module(p) for p in SRC.rglob("*.py")}
+                # ``from pkg import module`` imports the module; ``from mod import name``, mod
+                found |= (subs & modules) or {base}
     return found
 
 

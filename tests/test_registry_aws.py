@@ -1,19 +1,17 @@
-"""data/aws.yaml agrees with the region table that AWS's SDK ships (botocore's endpoints.json)."""
+"""data/aws.yaml agrees with the region tables AWS's SDK ships (botocore's partitions.json and
+endpoints.json)."""
 
 from __future__ import annotations
 
-import json
-import re
 from functools import cache
-from pathlib import Path
 
 import pytest
 import yaml
 
+from cloudmap.registry.check import known
 from conftest import REPO, need_package
 
 need_package("botocore", "pip install 'botocore==1.44.8'")
-import botocore  # noqa: E402 - after the check above
 
 # SDK partition -> the catalog kind its regions must have.
 PARTITION_KIND = {
@@ -36,7 +34,8 @@ LEFT_OUT_PARTITIONS = {
 # silently) when, e.g., an announced region appears in the SDK before its launch or a retired
 # region stays listed.
 IN_CATALOG_NOT_IN_SDK: dict[str, str] = {}
-IN_SDK_NOT_IN_CATALOG: dict[str, str] = {}
+# Listed before they open (catalogued as announced, with the evidence): registry/known.yaml.
+IN_SDK_NOT_IN_CATALOG: dict[str, str] = dict(known()["aws"].listed_before_launch)
 
 # Catalog names that differ from the SDK's description, with the reason.
 NAME_DIFFERENCES: dict[str, str] = {}
@@ -44,19 +43,19 @@ NAME_DIFFERENCES: dict[str, str] = {}
 
 @cache
 def sdk_partitions() -> dict[str, dict[str, str]]:
-    """partition id -> {region id: description}, from the installed botocore package.
+    """partition id -> {region id: description}, from the installed botocore package: BOTH its
+    tables, data/partitions.json (where new regions appear first: me-west-1 and sa-west-1 came
+    in 1.43.126 there only) and the legacy data/endpoints.json, read by cloudmap.registry as
+    `cloudmap check-registry` reads them. Pseudo-regions such as ``aws-global`` are dropped by
+    each partition's own ``regionRegex``."""
+    from cloudmap.registry.packages import installed
+    from cloudmap.registry.tables import SOURCES, read_table
 
-    Pseudo-regions such as ``aws-global`` are dropped by the partition's own ``regionRegex``."""
-    path = Path(botocore.__file__).parent / "data" / "endpoints.json"
-    doc = json.loads(path.read_text(encoding="utf-8"))
-    out = {}
-    for part in doc["partitions"]:
-        pattern = re.compile(part["regionRegex"])
-        out[part["partition"]] = {
-            rid: info.get("description", "")
-            for rid, info in part["regions"].items()
-            if pattern.match(rid)
-        }
+    (source,) = SOURCES["aws"]
+    assert set(source.files) == {"botocore/data/endpoints.json", "botocore/data/partitions.json"}
+    out: dict[str, dict[str, str]] = {}
+    for r in read_table(source, installed("botocore")).regions:
+        out.setdefault(r.group, {})[r.id] = r.name or ""
     return out
 
 

@@ -34,14 +34,16 @@ def test_readme_walkthrough_runs_end_to_end(tmp_path):
     subprocess.run([*git, "-C", str(work), "commit", "-qm", "before"], check=True)
 
     commands = walkthrough_commands()
-    assert [c[0] for c in commands] == ["cloudmap"] * 6 + ["git"]
-    assert commands[0][1:3] == ["announce", "draft"]  # the walkthrough starts from the news
+    assert [c[0] for c in commands] == ["cloudmap"] * 7 + ["git"]
+    assert commands[0][1] == "watch"  # the walkthrough starts from the drift report
+    assert commands[1][1:3] == ["announce", "draft"]  # then the news it found
     outputs = []
     for cmd in commands:
         if cmd[0] == "cloudmap":
             argv = [sys.executable, "-m", "cloudmap", *cmd[1:]]
             proc = subprocess.run(argv, cwd=work, capture_output=True, text=True, check=False)
-            assert proc.returncode == 0, (cmd, proc.stderr)
+            want = 3 if cmd[1] == "watch" else 0  # watch: 3 = drift found
+            assert proc.returncode == want, (cmd, proc.stderr)
             outputs.append(proc.stdout)
         else:  # the git line: "git add ... && git commit -m ..."
             line = shlex.join(cmd).replace("git ", " ".join(git) + " ")
@@ -55,8 +57,11 @@ def test_readme_walkthrough_runs_end_to_end(tmp_path):
             )
             assert proc.returncode == 0, proc.stderr
 
+    # The drift report found the unrecorded article and proposed recording it.
+    assert "not recorded: 'Alibaba Cloud opens a region in the Netherlands'" in outputs[0]
+    assert "   cloudmap announce add --date 2026-12-01 " in outputs[0]
     # The draft proposed the announcement, and --write recorded it.
-    assert "To record it (review, fill the <...> parts, then run):" in outputs[0]
+    assert "To record it (review, fill the <...> parts, then run):" in outputs[1]
     seed = work / "seeds" / "2026-12-01-alibaba-cloud-opens-a-region-in-the-netherlands.yaml"
     assert "totals: {regions: 32, zones: 108}" in seed.read_text(encoding="utf-8")
     # With the region added, the article's totals reconcile.

@@ -326,6 +326,17 @@ def _render(features: list[dict[str, Any]]) -> bytes:
     return ('{"type":"FeatureCollection","features":[\n' + body + "\n]}\n").encode("utf-8")
 
 
+MAX_SOURCE_BYTES = 64 * 2**20  # world-atlas's 1:10m file is under 4 MB
+
+
+def _read_source(source: Path) -> bytes:
+    """The world-atlas file, read with the one bounded reader of outside input (size cap,
+    deadline, no pipes or devices): a FIFO or /dev/zero is refused, never waited on."""
+    from cloudmap.outside import Limits, read_input
+
+    return read_input(Path(source), what="world-atlas file", limits=Limits(MAX_SOURCE_BYTES))
+
+
 def source_scale(source: Path, *, scale: str | None = None) -> tuple[Scale, bytes]:
     """The pinned scale of ``source`` (by its sha256, or ``scale`` when given) and its bytes.
 
@@ -334,10 +345,7 @@ def source_scale(source: Path, *, scale: str | None = None) -> tuple[Scale, byte
     """
     if scale is not None and scale not in SCALES:
         raise CloudmapError(f"unknown scale {scale!r} (expected one of {', '.join(SCALES)})")
-    try:
-        raw = Path(source).read_bytes()
-    except OSError as exc:
-        raise CloudmapError(f"--source {source}: cannot read it ({exc.strerror})") from None
+    raw = _read_source(source)
     digest = hashlib.sha256(raw).hexdigest()
     found = next((s for s in SCALES.values() if s.source_sha256 == digest), None)
     wanted = [SCALES[scale]] if scale else list(SCALES.values())
@@ -371,10 +379,7 @@ def rebuild(
         if scale not in SCALES:
             raise CloudmapError(f"rebuild without check_source needs scale= one of {list(SCALES)}")
         pinned = SCALES[scale]
-        try:
-            raw = source.read_bytes()
-        except OSError as exc:
-            raise CloudmapError(f"--source {source}: cannot read it ({exc.strerror})") from None
+        raw = _read_source(source)
     digest = hashlib.sha256(raw).hexdigest()
     try:
         topology = json.loads(raw)

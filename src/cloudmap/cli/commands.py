@@ -146,8 +146,15 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
     project = load(args)
     view = project.at(args.end, args.provider)
+    if args.start is not None and args.start > view.on:
+        raise CloudmapError(f"--from {args.start} is after --to {view.on}")
     if args.base is not None:
-        report = view.diff_base(args.base, args.start)
+        try:
+            report = view.diff_base(args.base, args.start)
+        except CloudmapError as exc:
+            if type(exc) is not CloudmapError or not str(exc).startswith("base "):
+                raise
+            raise CloudmapError(f"--{exc}") from None  # the library names the base; add the flag
     elif args.start is None:
         raise CloudmapError("give --from DATE, or --base REV|PATH to compare with another version")
     else:
@@ -220,20 +227,8 @@ def cmd_announce_add(args: argparse.Namespace) -> int:
         edit_root(args), date=args.date, title=args.title, source=args.source,
         supports=args.supports, summary=args.summary, publisher=args.publisher,
         claims=args.claim, markets=args.market, sites=args.site, id=args.id,
-        provider=args.provider, investment=args.investment,
+        provider=args.provider, investment=args.investment, target=args.target,
     ))  # fmt: skip
-
-
-def cmd_announce_draft(args: argparse.Namespace) -> int:
-    from cloudmap.intake.draft import draft_command
-
-    return int(draft_command(args, edit_root(args) if args.write else None))
-
-
-def cmd_check_docs(args: argparse.Namespace) -> int:
-    from cloudmap.intake.checkdocs import check_docs_command
-
-    return int(check_docs_command(args, load(args)))
 
 
 def cmd_region_add(args: argparse.Namespace) -> int:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from cloudmap.cli import commands as c
+from cloudmap.cli import drift
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
@@ -137,16 +138,7 @@ def _read_commands(sub: Any) -> None:
     _provider(p)
     _output(p)
 
-    p = _command(sub, "check-docs", "compare the catalog with Alibaba Cloud's official region "
-                 "and zone tables (ECS 'Regions and zones', OSS 'Regions and endpoints'): ids "
-                 "missing on either side and lifecycle labels that disagree",
-                 "cloudmap check-docs ecs-regions-zones.html", c.cmd_check_docs)  # fmt: skip
-    p.add_argument("page", metavar="PATH|URL", help="a saved copy of the page (HTML), or its URL")
-    p.add_argument("--provider", default="alibaba-cloud", metavar="NAME",
-                   help="provider the page documents (default: alibaba-cloud)")  # fmt: skip
-    p.add_argument("--partial", action="store_true", help="the page shows only some regions: "
-                   "do not list catalog regions missing from it")  # fmt: skip
-    _output(p)
+    drift.add_drift_commands(sub, _command)
 
 
 def _file_commands(sub: Any) -> None:
@@ -212,6 +204,8 @@ def _edit_commands(sub: Any) -> None:
     p.add_argument("--publisher", metavar="TEXT", help="who published it")
     p.add_argument("--claim", action="append", default=[], metavar="KEY=N", help="headline "
                    "total claimed: regions=N, zones=N or countries=N (repeatable)")  # fmt: skip
+    p.add_argument("--target", action="store_true", help="the claimed totals are a goal, not a "
+                   "count (reconcile reports them as a target)")  # fmt: skip
     p.add_argument("--market", action="append", default=[], metavar="NAME",
                    help="expansion market named (data/markets.yaml; repeatable)")  # fmt: skip
     p.add_argument("--site", action="append", default=[], metavar="CC[:CITY]",
@@ -221,20 +215,7 @@ def _edit_commands(sub: Any) -> None:
     p.add_argument("--id", metavar="ID", help="record id (default: <date>-<slug of title>)")
     p.add_argument("--provider", metavar="ID", help="provider (needed if data/ has several)")
 
-    p = _command(actions, "draft", "read a news article (text, Markdown or HTML; in English, "
-                 "French, Spanish, Portuguese, Chinese, Japanese or Korean) and propose the "
-                 "catalog change: totals, sites, dates, investment, markets, and the commands that "
-                 "would record it", "cloudmap announce draft article.html --source "
-                 "https://example.com/news --json", c.cmd_announce_draft)  # fmt: skip
-    p.add_argument("article", metavar="PATH|URL|-", help="the article: a file, a URL, or - for "
-                   "standard input")  # fmt: skip
-    p.add_argument("--source", metavar="URL", help="the article's URL (default: the URL read)")
-    p.add_argument("--date", metavar="DATE", help="date to use when the article states none")
-    p.add_argument("--provider", default="alibaba-cloud", metavar="ID",
-                   help="provider the article is about (default: alibaba-cloud)")  # fmt: skip
-    p.add_argument("--write", action="store_true", help="record the announcement (seeds/) "
-                   "after full validation; without it nothing is written")  # fmt: skip
-    _output(p)
+    drift.add_draft_command(actions, _command)
 
     group = sub.add_parser("region", help="add, update or close a region, or add a zone, in "
                            "data/<provider>.yaml", description="add, update or close a region, "

@@ -124,10 +124,12 @@ def add_announcement(
     id: str | None = None,
     provider: str | None = None,
     investment: Sequence[str] = (),
+    target: bool = False,
 ) -> list[str]:
     """Record an announcement as ``seeds/<id>.yaml``; each ``COUNTRY[:CITY]`` in ``sites`` also
     becomes an announced site in the provider file, each ``AMOUNT:CURRENCY`` in ``investment`` an
-    investment claim. Returns what was done, one line each."""
+    investment claim; ``target``: the claimed totals are a goal, not a count. Returns what was
+    done, one line each."""
     root = session.root
     d = parse_option_date("date", date)
     title = title.strip()
@@ -180,6 +182,8 @@ def add_announcement(
     money = [_investment(item) for item in investment]
     if totals:
         claim_map["totals"] = totals
+        if target:
+            claim_map["target"] = True
     if planned:
         claim_map["planned"] = planned
     if market_names:

@@ -45,31 +45,28 @@ def read_article(source: str | Path, *, data: bytes | None = None) -> Article:
     The kind comes from the name's suffix (``.html``/``.htm``, ``.md``/``.markdown``), else from
     the content. HTML goes through trafilatura (boilerplate removed, title and date from the
     page's metadata); Markdown is rendered with markdown-it-py and read back as text (title: the
-    front matter's or the first heading; date: the front matter's). Raises CloudmapError for a
-    missing file, empty or binary input and bytes that do not decode.
+    front matter's or the first heading; date: the front matter's). A file is read with
+    cloudmap.outside.read_input (size cap, deadline, no pipes or devices). Control characters
+    (but line breaks and tabs) and invisible marks are dropped from the text and the title.
+    Raises CloudmapError for a missing file, empty or binary input, bytes that do not decode and
+    front matter nested too deeply.
     """
     name = str(source)
     if data is None:
-        path = Path(source)
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            raise CloudmapError(f"{name}: no such file") from None
-        except IsADirectoryError:
-            raise CloudmapError(f"{name}: is a folder, not an article") from None
-        except OSError as e:
-            raise CloudmapError(f"{name}: cannot read: {e.strerror or e}") from None
+        from cloudmap.outside import read_input
+
+        data = read_input(Path(source), what="article")
     if not data.strip():
         raise CloudmapError(f"{name}: the article is empty")
     suffix = PurePosixPath(name.split("?", 1)[0].split("#", 1)[0]).suffix.lower()
     is_html = suffix in _HTML_SUFFIXES or (
         suffix not in _MD_SUFFIXES and bool(_HTML_SNIFF.match(data[:2048]))
     )
-    text = _decode(name, data, html=is_html)
+    text = _visible(_decode(name, data, html=is_html))  # controls go before any parsing
     if is_html:
         art = _from_html(name, text)
     elif suffix in _MD_SUFFIXES or (suffix not in {".txt", ".text"} and _MD_SNIFF.search(text)):
-        art = _from_markdown(text)
+        art = _from_markdown(name, text)
     else:
         art = Article(text=_tidy(text), title=None, date=None, kind="text")
     title = _visible(art.title) if art.title is not None else None
@@ -81,13 +78,15 @@ def read_article(source: str | Path, *, data: bytes | None = None) -> Article:
 # looks like (validation refuses them in one-line fields).
 _INVISIBLE = re.compile(
     "[\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069"
-    "\ufeff\U000e0000-\U000e007f]"
+    "\ufeff\U000e0000-\U000e007f\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]"
 )
 
 
 def _visible(text: str) -> str:
-    """``text`` in NFC without invisible characters (line separators become line breaks)."""
+    """``text`` in NFC without invisible or control characters (line separators, form feeds and
+    carriage returns become line breaks; an escape sequence loses its ESC and stays inert)."""
     text = unicodedata.normalize("NFC", text).replace("\u2028", "\n").replace("\u2029", "\n\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0c", "\n")
     return _INVISIBLE.sub("", text)
 
 
@@ -174,19 +173,61 @@ def _from_html(name: str, html: str) -> Article:
     return Article(text=_tidy(body), title=title, date=_parse_date(fields.get("date")), kind="html")
 
 
-def _from_markdown(text: str) -> Article:
+# Front matter holds a title and a date: a document nested deeper than this is not front matter
+# (and would exhaust the YAML parser's recursion, issue 20).
+MAX_FRONT_MATTER_DEPTH = 20
+MAX_FRONT_MATTER_BYTES = 64 * 1024
+
+
+def _front_matter(name: str, text: str) -> object:
+    """The front matter's YAML value, or None when it does not parse; CloudmapError when it is
+    too large or nested too deeply to be a title and a date (checked before parsing)."""
+    import yaml
+
+    if len(text.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
+        raise CloudmapError(
+            f"{name}: the front matter is larger than {MAX_FRONT_MATTER_BYTES // 1024} KiB; "
+            "it should hold the title and the date only"
+        )
+    depth = _nesting(text)
+    if depth > MAX_FRONT_MATTER_DEPTH:
+        raise CloudmapError(
+            f"{name}: the front matter is nested {depth} levels deep (at most "
+            f"{MAX_FRONT_MATTER_DEPTH}); it should hold the title and the date only"
+        )
+    try:
+        return yaml.safe_load(text)
+    except (yaml.YAMLError, RecursionError):
+        return None
+
+
+def _nesting(text: str) -> int:
+    """An upper bound of the YAML nesting depth: open brackets plus block indentation steps and
+    list dashes, counted line by line without parsing."""
+    deepest = 0
+    flow = 0
+    for line in text.split("\n"):
+        body = line.lstrip(" ")
+        indent = len(line) - len(body)
+        dashes = len(re.match(r"(?:-\s+)*", body).group().split("-")) - 1  # type: ignore[union-attr]
+        for ch in body:
+            if ch in "[{":
+                flow += 1
+                deepest = max(deepest, flow)
+            elif ch in "]}":
+                flow = max(0, flow - 1)
+        deepest = max(deepest, flow + indent // 2 + dashes)
+    return deepest
+
+
+def _from_markdown(name: str, text: str) -> Article:
     from markdown_it import MarkdownIt
 
     title: str | None = None
     date: dt.date | None = None
     front = _FRONT_MATTER.match(text)
     if front:
-        import yaml
-
-        try:
-            meta = yaml.safe_load(front.group(1))
-        except yaml.YAMLError:
-            meta = None
+        meta = _front_matter(name, front.group(1))
         if isinstance(meta, dict):
             if isinstance(meta.get("title"), str):
                 title = meta["title"].strip() or None

@@ -23,18 +23,38 @@ _SETTINGS = {
 
 
 def find_date(text: str, lang: str | None, *, title: str | None = None) -> dt.date | None:
-    """The first full date (day, month and year written out) in the title, else in the text.
+    """The first full date (day, month and year written out) in the title, else in the text's
+    first DATE_SEARCH_CHARS characters.
 
     Relative expressions ("three years", "last Tuesday") and partial dates ("February 2025")
     are not article dates and are skipped; so are slash dates like 03/04/2025, whose order
     varies by country.
     """
-    for chunk in (title or "", text):
-        if chunk:
+    for part in (title or "", text[:DATE_SEARCH_CHARS]):
+        for chunk in _chunks(part):
             found = _first_full_date(chunk, lang)
             if found is not None:
                 return found
     return None
+
+
+CHUNK_CHARS = 4000
+DATE_SEARCH_CHARS = 20_000  # an article's own date stands near its top: the rest is not searched
+
+
+def _chunks(text: str) -> list[str]:
+    """The text in pieces of about CHUNK_CHARS cut at line breaks (a date never spans one), so
+    the search stops at the first date and a long text costs no more than its length."""
+    out: list[str] = []
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + CHUNK_CHARS)
+        if end < len(text):
+            cut = text.rfind("\n", start + CHUNK_CHARS // 2, end)
+            end = cut + 1 if cut > start else end
+        out.append(text[start:end])
+        start = end
+    return [c for c in out if c.strip()]
 
 
 def _first_full_date(text: str, lang: str | None) -> dt.date | None:

@@ -1,22 +1,15 @@
-"""`cloudmap announce draft`: from an article to a proposed catalog change — what it says, how it
-compares with the catalog on its date, and the commands that would record it."""
+"""From an article to a proposed catalog change: what it says, how it compares with the catalog
+on its date, and the commands that would record it (the library half of `announce draft`)."""
 
 from __future__ import annotations
 
-__all__ = ["Draft", "draft", "draft_command", "fetch", "proposal_text"]
+__all__ = ["Check", "Draft", "NothingToPropose", "Reconciliation", "draft", "read_source"]
 
-import argparse
 import datetime as dt
-import json
 import shlex
-import sys
-import urllib.error
-import urllib.request
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from cloudmap.countries import get_name
 from cloudmap.errors import CloudmapError
 
 if TYPE_CHECKING:
@@ -25,51 +18,83 @@ if TYPE_CHECKING:
     from cloudmap.intake.extract import Extraction
     from cloudmap.model import Catalog, Region
 
-FETCH_TIMEOUT_S = 20
-MAX_BYTES = 20 * 1024 * 1024
 ZONE_WINDOW = dt.timedelta(days=120)
 
 
-def fetch(url: str) -> bytes:
-    """The bytes at an http(s) URL, or CloudmapError saying why not (offline, refused...)."""
-    from cloudmap.reader import check_url
-
-    why = check_url(url)
-    if why:
-        raise CloudmapError(why)
-    req = urllib.request.Request(url, headers={"User-Agent": "cloudmap (announce draft)"})
-    try:
-        with urllib.request.urlopen(req, timeout=FETCH_TIMEOUT_S) as resp:
-            data: bytes = resp.read(MAX_BYTES + 1)
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise CloudmapError(
-            f"{url}: cannot be fetched ({reason}); save the page and pass the file instead"
-        ) from None
-    if len(data) > MAX_BYTES:
-        raise CloudmapError(f"{url}: larger than {MAX_BYTES // 2**20} MiB; not an article")
-    return data
+class NothingToPropose(CloudmapError):
+    """The article was read but says nothing the catalog records (no totals, sites or money)."""
 
 
 def read_source(source: str) -> Article:
-    """The article at a path, a URL (fetched), or ``-`` (standard input)."""
+    """The article at a path, an http(s) URL (fetched) or ``-`` (standard input), read with
+    cloudmap.outside.read_input: a size cap, one deadline for the whole read, no pipes or
+    devices."""
     from cloudmap.intake.article import read_article
+    from cloudmap.outside import read_input
 
-    if source == "-":
-        return read_article("<stdin>", data=sys.stdin.buffer.read())
-    if source.startswith(("http://", "https://")):
-        return read_article(source, data=fetch(source))
-    return read_article(Path(source))
+    name = "<stdin>" if source == "-" else source
+    return read_article(name, data=read_input(source, what="article"))
+
+
+@dataclass(frozen=True)
+class Check:
+    """One claimed total against the catalog."""
+
+    what: str  # "regions" or "zones"
+    claimed: int
+    catalog: int
+
+    @property
+    def difference(self) -> int:
+        return self.catalog - self.claimed
+
+    def to_json(self) -> dict[str, Any]:
+        return {"what": self.what, "claimed": self.claimed, "catalog": self.catalog,
+                "difference": self.difference}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """The claims against the catalog on the article's date; ``result`` is ``match``,
+    ``differs``, ``target`` (a goal, not compared), ``no totals`` or ``no date``."""
+
+    as_of: dt.date | None
+    result: str
+    checks: tuple[Check, ...] = ()
+    candidates: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "result": self.result,
+            "checks": [c.to_json() for c in self.checks],
+            "candidates": list(self.candidates),
+        }
 
 
 @dataclass(frozen=True)
 class Draft:
-    """A proposed change: the extraction, its reconciliation and the commands, as the JSON."""
+    """A proposed change: what the article says (``extraction``), whose catalog it is compared
+    with, the reconciliation, the commands a person reviews and runs, and the keyword arguments
+    of cloudmap.edit.add_announcement that record it (None while the date is unknown)."""
 
-    data: dict[str, Any]
+    extraction: Extraction
+    provider: str
+    title: str
+    source: str | None
+    reconcile: Reconciliation
+    commands: tuple[str, ...]
+    announce: dict[str, Any] | None = field(default=None, compare=False)
 
     def to_json(self) -> dict[str, Any]:
-        return self.data
+        """``--json``'s contract (docs/announce-draft.md)."""
+        out = self.extraction.to_json()
+        out["provider"] = self.provider
+        out["title"] = self.title
+        out["source"] = self.source
+        out["reconcile"] = self.reconcile.to_json()
+        out["commands"] = list(self.commands)
+        return out
 
 
 def _markets(catalog: Catalog) -> list[Any]:
@@ -83,37 +108,33 @@ def _markets(catalog: Catalog) -> list[Any]:
 
 def _reconcile(
     catalog: Catalog, provider: str, on: dt.date | None, ex: Extraction
-) -> dict[str, Any]:
+) -> Reconciliation:
     """The claims against the catalog on the article's date: a match, or the residual with
     candidate explanations (zones near that date whose dates are bounds or unknown, announced
-    sites in the named countries, regions excluded from the totals)."""
+    sites in the named countries, regions excluded from the totals). Totals stated as a goal
+    are a target: recorded, never compared."""
     from cloudmap.footprint import footprint
 
     claims = {"regions": ex.regions, "zones": ex.zones}
     if on is None:
-        return {"as_of": None, "result": "no date", "checks": [], "candidates": []}
+        return Reconciliation(None, "no date")
     if all(v is None for v in claims.values()):
-        return {"as_of": on.isoformat(), "result": "no totals", "checks": [], "candidates": []}
+        return Reconciliation(on, "no totals")
     fp = footprint(catalog, on, provider=provider)
     have = {"regions": len(fp.regions), "zones": len(fp.zones)}
-    checks: list[dict[str, Any]] = [
-        {"what": k, "claimed": v, "catalog": have[k], "difference": have[k] - v}
-        for k, v in claims.items()
-        if v is not None
-    ]
-    match = all(c["difference"] == 0 for c in checks)
+    checks = tuple(Check(k, v, have[k]) for k, v in claims.items() if v is not None)
+    if ex.target:
+        return Reconciliation(on, "target", checks)
+    match = all(c.difference == 0 for c in checks)
     candidates: list[str] = []
     if not match:
-        short = any(c["difference"] < 0 for c in checks)
+        short = any(c.difference < 0 for c in checks)
         candidates = _candidates(catalog, provider, on, ex, short=short)
         if fp.zones_unknown and short:
             candidates.append(f"{len(fp.zones_unknown)} counted regions have no known zone count")
-    return {
-        "as_of": on.isoformat(),
-        "result": "match" if match else "differs",
-        "checks": checks,
-        "candidates": sorted(set(candidates)),
-    }
+    return Reconciliation(
+        on, "match" if match else "differs", checks, tuple(sorted(set(candidates)))
+    )
 
 
 def _site_in(catalog: Catalog, provider: str, country: str) -> str | None:
@@ -185,6 +206,8 @@ def _commands(
         add += ["--claim", f"regions={ex.regions}"]
     if ex.zones is not None:
         add += ["--claim", f"zones={ex.zones}"]
+    if ex.target and (ex.regions is not None or ex.zones is not None):
+        add += ["--target"]
     for m in ex.markets:
         add += ["--market", m]
     for inv in ex.investment:
@@ -230,16 +253,21 @@ def draft(
     catalog: Catalog,
     article: Article,
     *,
-    provider: str = "alibaba-cloud",
+    provider: str | None = None,
     source: str | None = None,
     fallback_date: dt.date | None = None,
     name: str | None = None,
 ) -> Draft:
-    """The proposal for one article: ``--json``'s contract (docs/announce-draft.md). ``name``
-    is how messages name the article (its path or URL)."""
+    """The proposal for one article. ``provider``: whose catalog it is compared with (default:
+    the provider the article is about, from its title and opening, else alibaba-cloud); facts
+    the article gives about other providers are left out of the proposal. ``name`` is how
+    messages name the article (its path or URL). Raises CloudmapError for an unknown provider,
+    text in no language cloudmap reads, and an article with nothing to propose."""
     from cloudmap.intake.extract import extract
+    from cloudmap.intake.language import LANGUAGES
 
-    if provider not in catalog.providers:
+    name = name or source or "the article"
+    if provider is not None and provider not in catalog.providers:
         known = ", ".join(sorted(catalog.providers))
         raise CloudmapError(f"no provider {provider!r} in the catalog (known: {known})")
     ex = extract(
@@ -247,96 +275,47 @@ def draft(
         title=article.title,
         fallback_date=article.date or fallback_date,
         markets=_markets(catalog),
+        provider=provider,
+        providers=tuple(sorted(catalog.providers)),
     )
-    name = name or source or "the article"
     if ex.language is None:
-        raise CloudmapError(f"{name}: no text in a language cloudmap reads (en, fr, es, pt, zh, "
-                            "ja, ko)")  # fmt: skip
-    if ex.regions is None and ex.zones is None and not ex.sites and not ex.investment:
+        if ex.unsupported is not None:
+            raise CloudmapError(
+                f"{name}: the article is in {ex.unsupported}, which cloudmap does not read "
+                f"(it reads {', '.join(LANGUAGES)}); translate it or record it by hand with "
+                "`cloudmap announce add`"
+            )
         raise CloudmapError(
+            f"{name}: no text in a language cloudmap reads ({', '.join(LANGUAGES)})"
+        )
+    about = ex.provider or (
+        next(iter(catalog.providers))
+        if len(catalog.providers) == 1
+        else "alibaba-cloud"  # an article that names no provider: the catalog's first
+    )
+    if about not in catalog.providers:
+        known = ", ".join(sorted(catalog.providers))
+        raise CloudmapError(f"{name}: the article is about {about}, which the catalog does not "
+                            f"have (known: {known})")  # fmt: skip
+    if ex.regions is None and ex.zones is None and not ex.sites and not ex.investment:
+        raise NothingToPropose(
             f"{name}: found no region or zone totals, data-centre sites or investment figures "
-            f"(language: {ex.language}); is it about a cloud footprint? Nothing to propose"
+            f"of {about} (language: {ex.language}); is it about a cloud footprint? Nothing to "
+            "propose"
         )
     date = ex.date.isoformat() if ex.date else "<DATE>"
     title = (article.title or "").strip() or f"Announcement of {date}"
-    commands, _ = _commands(catalog, provider, ex, date=date, title=title,
-                            source=source or "<SOURCE-URL>")  # fmt: skip
-    out = ex.to_json()
-    out["provider"] = provider
-    out["title"] = title
-    out["source"] = source
-    out["reconcile"] = _reconcile(catalog, provider, ex.date, ex)
-    out["commands"] = commands
-    return Draft(out)
-
-
-def proposal_text(d: Draft) -> str:
-    """The proposal for people: what the article says, how it compares, what to run."""
-    j = d.data
-    lines = [f"Article ({j['language']}, {j['date'] or 'undated'}): {j['title']}"]
-    c = j["claims"]
-    if c["regions"] is not None or c["zones"] is not None:
-        lines.append(f"  totals: {c['regions'] if c['regions'] is not None else '?'} regions, "
-                     f"{c['zones'] if c['zones'] is not None else '?'} zones")  # fmt: skip
-    for s in j["sites"]:
-        place = f"{s['city']}, " if s["city"] else ""
-        lines.append(f"  site: {place}{get_name(s['country'], s['country'])} ({s['country']}): "
-                     f"{s['event']}")  # fmt: skip
-    for inv in j["investment"]:
-        conv = "".join(f" (~{x['amount']:,} {x['currency']})" for x in inv["converted"])
-        lines.append(f"  investment: {inv['amount']:,} {inv['currency']}{conv}")
-    if j["markets"]:
-        lines.append("  markets: " + ", ".join(j["markets"]))
-    rec = j["reconcile"]
-    if rec["checks"]:
-        parts = ", ".join(f"{x['what']} claimed {x['claimed']}, catalog {x['catalog']}"
-                          + (f" ({x['difference']:+d})" if x["difference"] else "")
-                          for x in rec["checks"])  # fmt: skip
-        lines.append(f"Against the catalog on {rec['as_of']}: {rec['result'].upper()}: {parts}")
-        lines += [f"  could explain it: {x}" for x in rec["candidates"]]
-    lines.append("To record it (review, fill the <...> parts, then run):")
-    lines += [f"  {cmd}" for cmd in j["commands"]]
-    return "\n".join(lines) + "\n"
-
-
-def draft_command(args: argparse.Namespace, root: Path | None) -> int:
-    """The CLI: read, draft, print; with --write, record the announcement (validated, atomic)."""
-    from cloudmap.cli.commands import load
-    from cloudmap.edit import add_announcement
-
-    project = load(argparse.Namespace(root=args.root))
-    fallback = None
-    if args.date:
-        try:
-            fallback = dt.date.fromisoformat(args.date)
-        except ValueError:
-            raise CloudmapError(f"--date {args.date}: not a date; write YYYY-MM-DD") from None
-    article = read_source(args.article)
-    source = args.source or (args.article if args.article.startswith("http") else None)
-    d = draft(project.catalog, article, provider=args.provider, source=source,
-              fallback_date=fallback, name=args.article)  # fmt: skip
-    if args.json:
-        print(json.dumps(d.to_json(), indent=2, ensure_ascii=False))
-    else:
-        print(proposal_text(d), end="")
-    if not args.write:
-        return 0
-    assert root is not None
-    if d.data["date"] is None:
-        raise CloudmapError("the article states no date: pass --date YYYY-MM-DD to record it")
-    if not source:
-        raise CloudmapError("--write needs the article's URL: pass --source URL")
-    from cloudmap.intake.extract import extract
-
-    ex = extract(article.text, title=article.title, fallback_date=article.date or fallback,
-                 markets=_markets(project.catalog))  # fmt: skip
-    _, add = _commands(project.catalog, args.provider, ex, date=d.data["date"],
-                       title=d.data["title"], source=source)  # fmt: skip
-    opts = _announce_options(add)
-    done = add_announcement(root, **opts)
-    for line in done:
-        print(line, file=sys.stderr if args.json else sys.stdout)
-    return 0
+    commands, add = _commands(catalog, about, ex, date=date, title=title,
+                              source=source or "<SOURCE-URL>")  # fmt: skip
+    return Draft(
+        extraction=ex,
+        provider=about,
+        title=title,
+        source=source,
+        reconcile=_reconcile(catalog, about, ex.date, ex),
+        commands=tuple(commands),
+        announce=_announce_options(add) if ex.date else None,
+    )
 
 
 def _announce_options(argv: list[str]) -> dict[str, Any]:
@@ -346,6 +325,9 @@ def _announce_options(argv: list[str]) -> dict[str, Any]:
             "--investment": "investment"}  # fmt: skip
     it = iter(argv[2:])
     for flag in it:
+        if flag == "--target":
+            opts["target"] = True
+            continue
         value = next(it)
         if flag in keys:
             opts[keys[flag]].append(value)

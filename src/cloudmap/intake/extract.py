@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-__all__ = ["Event", "Extraction", "Investment", "Money", "Site", "extract"]
+__all__ = ["Event", "Extraction", "Investment", "Money", "OtherFacts", "Site", "extract"]
 
+import bisect
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
+from cloudmap.intake.attribution import Mention, Owners, about, find_mentions, provider_names
 from cloudmap.intake.dates import find_date
-from cloudmap.intake.language import Lang, detect_language
+from cloudmap.intake.language import Lang, detect_language, unsupported_language
 from cloudmap.intake.lexicon import LEXICON, Lexicon
 from cloudmap.intake.markets import MarketMention, MarketName, find_markets, market_names
 from cloudmap.intake.money import MoneyMention, find_money
 from cloudmap.intake.places import Place, find_places
 from cloudmap.intake.text import Span, cjk_width, sentences, terms_pattern
+from cloudmap.intake.totals import find_totals
 
 Event = Literal["opened", "planned", "expanding", "closing", "closed", "mentioned"]
 
@@ -27,7 +30,6 @@ Event = Literal["opened", "planned", "expanding", "closing", "closed", "mentione
 SITE_REACH = 90
 FUTURE_REACH = 36
 CONVERSION_GAP = 30
-TOTALS_REACH = 90
 VENUE_REACH = (
     12  # "held in Hangzhou", "在新加坡举行", "항저우에서 열린": the venue phrase touches the place
 )
@@ -77,8 +79,31 @@ class Site:
 
 
 @dataclass(frozen=True)
+class OtherFacts:
+    """What an article says about a provider other than the one it is about (kept apart: never
+    attributed to the article's provider)."""
+
+    provider: str
+    regions: int | None
+    zones: int | None
+    sites: tuple[Site, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """``{provider, claims: {regions, zones}, sites}``."""
+        return {
+            "provider": self.provider,
+            "claims": {"regions": self.regions, "zones": self.zones},
+            "sites": [s.to_json() for s in self.sites],
+        }
+
+
+@dataclass(frozen=True)
 class Extraction:
-    """What an article says about the footprint; ``to_json`` is the stable contract."""
+    """What an article says about the footprint; ``to_json`` is the stable contract.
+
+    ``provider``: the provider the article is about (named in its title or opening, or given);
+    ``target``: the totals are a goal, not a count; ``others``: facts about other providers;
+    ``unsupported``: the name of the language of an article written in none of LANGUAGES."""
 
     language: Lang | None
     date: dt.date | None
@@ -87,16 +112,23 @@ class Extraction:
     sites: tuple[Site, ...]
     investment: tuple[Investment, ...]
     markets: tuple[str, ...]
+    target: bool = False
+    provider: str | None = None
+    others: tuple[OtherFacts, ...] = ()
+    unsupported: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """The keys of docs/announce-draft.md: language, date, claims, sites, investment, markets."""
+        """The keys of docs/announce-draft.md: language, date, claims, sites, investment,
+        markets, others, provider."""
         return {
             "language": self.language,
             "date": self.date.isoformat() if self.date else None,
-            "claims": {"regions": self.regions, "zones": self.zones},
+            "claims": {"regions": self.regions, "zones": self.zones, "target": self.target},
             "sites": [s.to_json() for s in self.sites],
             "investment": [i.to_json() for i in self.investment],
             "markets": list(self.markets),
+            "others": [o.to_json() for o in self.others],
+            "provider": self.provider,
         }
 
 
@@ -110,12 +142,19 @@ def extract(
     title: str | None = None,
     fallback_date: dt.date | None = None,
     markets: Sequence[MarketName] = (),
+    provider: str | None = None,
+    providers: Sequence[str] = (),
 ) -> Extraction:
     """Extract language, date, totals, sites, investment and markets from an article's text.
 
     ``title`` is read as the first sentence (unless the text already starts with it);
     ``fallback_date`` is the date when the text states none (e.g. the page's metadata);
     ``markets`` are the expansion markets to look for (data/markets.yaml with aliases).
+    ``providers`` are the provider ids whose names to look for (cloudmap.intake.attribution;
+    default: every provider of intake/providers.yaml):
+    facts in a sentence that names another provider nearer than the article's own go to
+    ``others``; ``provider`` is the article's provider (default: the one its title or opening
+    names). The work is linear in the length of the text.
     """
     full = (
         text
@@ -123,67 +162,81 @@ def extract(
         else f"{title.strip()}\n\n{text}"
     )
     lang = detect_language(full)
+    if lang is not None and (other := unsupported_language(full)) is not None:
+        return Extraction(None, None, None, None, (), (), (), unsupported=other)
     date = find_date(text, lang, title=title) or fallback_date
     if lang is None:
         return Extraction(None, date, None, None, (), (), ())
     lex = LEXICON[lang]
     sents = sentences(full)
-    regions, zones = _totals(full, sents, lex)
-    found_markets = find_markets(full, lang, markets)
+    mentions = find_mentions(full, tuple(providers) or tuple(provider_names()))
+    me = provider or about(full, title, mentions, sents)
+    owners = Owners(full, sents, mentions, me)
+    total, other_totals = find_totals(sents, lex, owners.is_mine)
+    found_markets = [m for m in find_markets(full, lang, markets) if owners.is_mine(m.start, m.end)]
     single = [(n, m.countries[0]) for m in markets if not m.is_group for n in market_names(m, lang)]
-    places = find_places(
-        full, lang, extra_countries=single, sentence_bounds=[(s.start, s.end) for s in sents]
-    )
-    sites, listed = _sites(full, sents, lex, places, found_markets)
+    places = [
+        p  # a provider's name is never a place ("Google" is also an old name of Topeka)
+        for p in find_places(
+            full, lang, extra_countries=single, sentence_bounds=[(s.start, s.end) for s in sents]
+        )
+        if not _on_a_name(mentions, p.start, p.end)
+    ]
+    all_sites, listed = _sites(full, sents, lex, places, found_markets)
+    sites = _tidy_sites([s for s, span in all_sites if owners.is_mine(*span)])
     named = {mm.market.name for mm in found_markets if mm.market.is_group} | listed
+    invest_sents = [s for s in sents if terms_pattern(lex.invest).search(s.text)]
+    money = [
+        MoneyMention(s.start + m.start, s.start + m.end, m.amount, m.currency)
+        for s in invest_sents
+        for m in find_money(s.text, lang)
+    ]
     return Extraction(
         language=lang,
         date=date,
-        regions=regions,
-        zones=zones,
+        regions=total.regions if total else None,
+        zones=total.zones if total else None,
         sites=sites,
-        investment=_investment(full, sents, lex, find_money(full, lang)),
+        investment=_investment(full, invest_sents, lex, money, owners.is_mine),
         markets=tuple(m.name for m in markets if m.name in named),
+        target=bool(total and total.target),
+        provider=me,
+        others=_others(owners, other_totals, all_sites, me),
     )
 
 
-# --- totals -------------------------------------------------------------------------------
-
-
-def _count_pattern(units: Sequence[str], lex: Lexicon) -> re.Pattern[str]:
-    counter = "|".join(lex.counter)
-    unit = terms_pattern(units).pattern
-    return re.compile(
-        rf"(?<![\d.,])(\d{{1,4}})\s?(?:{counter})?\s?(?:{unit})"
-        if counter
-        else rf"(?<![\d.,])(\d{{1,4}})\s?(?:{unit})",
-        re.IGNORECASE,
+def _on_a_name(mentions: Sequence[Mention], start: int, end: int) -> bool:
+    """Whether [start, end) overlaps a provider's name (mentions: sorted, disjoint)."""
+    i = bisect.bisect_right(mentions, start, key=lambda m: m.start)
+    return (i > 0 and mentions[i - 1].end > start) or (
+        i < len(mentions) and mentions[i].start < end
     )
 
 
-def _totals(text: str, sents: Sequence[Span], lex: Lexicon) -> tuple[int | None, int | None]:
-    """The first zone count and region count named together in one sentence; failing that, a
-    lone count in a sentence that speaks of the whole footprint ("worldwide", "全球")."""
-    zone_rx = _count_pattern(lex.zone_unit, lex)
-    region_rx = _count_pattern(lex.region_unit, lex)
-    total_rx = terms_pattern(lex.total)
-    lone_regions: int | None = None
-    lone_zones: int | None = None
-    for s in sents:
-        zs = [(m.start(), int(m.group(1))) for m in zone_rx.finditer(s.text)]
-        rs = [(m.start(), int(m.group(1))) for m in region_rx.finditer(s.text)]
-        rs = [(p, n) for p, n in rs if all(p != zp for zp, _ in zs)]
-        for zp, zn in zs:
-            near = [(abs(cjk_width(s.text[min(zp, rp) : max(zp, rp)])), rn) for rp, rn in rs]
-            near = [x for x in near if x[0] <= TOTALS_REACH]
-            if near:
-                return min(near)[1], zn
-        if total_rx.search(s.text):
-            if lone_zones is None and zs:
-                lone_zones = zs[0][1]
-            if lone_regions is None and rs:
-                lone_regions = rs[0][1]
-    return lone_regions, lone_zones
+def _others(
+    owners: Owners,
+    totals: Sequence[Any],
+    sites: Sequence[tuple[Site, tuple[int, int]]],
+    me: str | None,
+) -> tuple[OtherFacts, ...]:
+    """Totals and sites of providers other than ``me``, one entry per provider (first totals)."""
+    by: dict[str, dict[str, Any]] = {}
+    for t in totals:
+        who = owners.owner(t.start, t.end)
+        if who is None or who == me:
+            continue
+        entry = by.setdefault(who, {"regions": None, "zones": None, "sites": []})
+        if entry["regions"] is None and entry["zones"] is None:
+            entry["regions"], entry["zones"] = t.regions, t.zones
+    for site, span in sites:
+        who = owners.owner(*span)
+        if who is None or who == me:
+            continue
+        by.setdefault(who, {"regions": None, "zones": None, "sites": []})["sites"].append(site)
+    return tuple(
+        OtherFacts(p, e["regions"], e["zones"], _tidy_sites(e["sites"]))
+        for p, e in sorted(by.items())
+    )
 
 
 # --- sites and markets --------------------------------------------------------------------
@@ -285,46 +338,57 @@ def _distance(text: str, a: tuple[int, int], b: tuple[int, int]) -> int:
     return 0
 
 
+def _in_sentence(items: Sequence[Any], starts: Sequence[int], s: Span) -> list[Any]:
+    """The items (sorted by start, ``starts`` their starts) that start inside sentence ``s``."""
+    return list(items[bisect.bisect_left(starts, s.start) : bisect.bisect_left(starts, s.end)])
+
+
 def _sites(
     text: str,
     sents: Sequence[Span],
     lex: Lexicon,
     places: Sequence[Place],
     market_mentions: Sequence[MarketMention],
-) -> tuple[tuple[Site, ...], set[str]]:
-    """Sites, and the names of single-country markets named in a list of markets."""
+) -> tuple[list[tuple[Site, tuple[int, int]]], set[str]]:
+    """Sites with the span of the place that names each, and the names of single-country
+    markets named in a list of markets."""
     facility = terms_pattern(lex.facility)
     glue = _glue(lex)
-    found: list[Site] = []
+    found: list[tuple[Site, tuple[int, int]]] = []
     listed: set[str] = set()
+    places = sorted(places, key=lambda p: p.start)
+    place_starts = [p.start for p in places]
+    mentions = sorted(market_mentions, key=lambda m: m.start)
+    mention_starts = [m.start for m in mentions]
     for s in sents:
-        here: list[_Item] = [p for p in places if s.start <= p.start < s.end]
-        here += [m for m in market_mentions if s.start <= m.start < s.end]
+        here: list[_Item] = _in_sentence(places, place_starts, s)
+        here += _in_sentence(mentions, mention_starts, s)
         if not here:
             continue
         anchors = [(s.start + m.start(), s.start + m.end()) for m in facility.finditer(s.text)]
-        cues = _cues(s, lex)
+        cues = _cues(s, lex) if anchors else []
         for group in _groups(text, here, glue):
             group_markets = [i for i in group if isinstance(i, MarketMention)]
             if any(m.market.is_group for m in group_markets):
                 # a list of markets ("Japan, South Korea, Southeast Asia and Europe"): no sites
                 listed.update(m.market.name for m in group_markets)
                 continue
-            span = (group[0].start, max(i.end for i in group))
-            if not anchors and not cues:
+            if not anchors:
                 continue
+            span = (group[0].start, max(i.end for i in group))
             reach = [_distance(text, span, a) for a in anchors] + [
                 _distance(text, span, (c.start, c.end)) for c in cues
             ]
-            if not anchors or min(reach) > SITE_REACH:
+            if min(reach) > SITE_REACH:
                 continue
             event = _event(text, span, cues)
             if event == "venue":
                 continue
             for item in group:
                 if isinstance(item, Place):
-                    found.append(Site(item.country, item.city, event))  # type: ignore[arg-type]
-    return _tidy_sites(found), listed
+                    site = Site(item.country, item.city, event)  # type: ignore[arg-type]
+                    found.append((site, (item.start, item.end)))
+    return found, listed
 
 
 def _event(text: str, span: tuple[int, int], cues: Sequence[_Cue]) -> str:
@@ -384,16 +448,21 @@ def _tidy_sites(found: Sequence[Site]) -> tuple[Site, ...]:
 
 
 def _investment(
-    text: str, sents: Sequence[Span], lex: Lexicon, money: Sequence[MoneyMention]
+    text: str,
+    sents: Sequence[Span],
+    lex: Lexicon,
+    money: Sequence[MoneyMention],
+    mine: Callable[[int, int], bool],
 ) -> tuple[Investment, ...]:
-    """Amounts in sentences that speak of investing; an amount in another currency right after
-    one (in brackets, or after "about"/"约"/"약") is its conversion."""
-    invest = terms_pattern(lex.invest)
+    """Amounts in sentences that speak of investing (``sents``), the article's provider's only;
+    an amount in another currency right after one (in brackets, or after "about"/"约"/"약") is
+    its conversion."""
+    del lex  # the caller picked the investing sentences
     entries: list[tuple[Money, list[Money]]] = []
+    money = sorted(money, key=lambda m: m.start)
+    starts = [m.start for m in money]
     for s in sents:
-        if not invest.search(s.text):
-            continue
-        here = [m for m in money if s.start <= m.start < s.end]
+        here = [m for m in _in_sentence(money, starts, s) if mine(m.start, m.end)]
         head: MoneyMention | None = None
         last_end = s.start
         for m in here:

@@ -37,6 +37,7 @@ class Lexicon:
     list_glue: tuple[
         str, ...
     ] = ()  # articles/prepositions allowed between listed names ("en", "aux")
+    goal: tuple[str, ...] = ()  # marks totals as a goal ("aims to reach", "目标", "목표")
 
 
 def _load() -> dict[str, Lexicon]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 __all__ = ["LOCALES", "Place", "country_names", "find_places", "name_regex", "strip_accents"]
 
+import bisect
 import functools
 import re
 import threading
@@ -56,6 +57,7 @@ def strip_accents(s: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _fold(s: str) -> str:
     return strip_accents(s).casefold().strip()
 
@@ -224,16 +226,37 @@ def _latin_city_spans(text: str, index: _CityIndex) -> list[tuple[int, int]]:
     return out
 
 
+_starts: dict[int, dict[str, tuple[int, ...]]] = {}
+
+
+def _lengths_by_start(index: _CityIndex) -> dict[str, tuple[int, ...]]:
+    """First character of a (folded) name -> the name lengths that start with it, longest
+    first: a position whose character starts no name is skipped at once."""
+    key = id(index)
+    if key not in _starts:
+        found: dict[str, set[int]] = {}
+        for name in index.by_name:
+            if 2 <= len(name) <= 10:
+                found.setdefault(name[0], set()).add(len(name))
+        _starts[key] = {c: tuple(sorted(v, reverse=True)) for c, v in found.items()}
+    return _starts[key]
+
+
 def _cjk_city_spans(text: str, index: _CityIndex, script: str) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
+    starts = _lengths_by_start(index)
     i = 0
     n = len(text)
     while i < n:
-        if not is_cjk(text[i]):
+        lengths = starts.get(_fold(text[i])[:1]) if is_cjk(text[i]) else None
+        if not lengths:
             i += 1
             continue
         hit = 0
-        for length in range(min(10, n - i), 1, -1):
+        # Hangul folds to more characters than it has (NFKD splits syllables into jamo): every
+        # raw length is tried; kana and Han keep their length when folded.
+        tries = range(min(10, n - i), 1, -1) if script == "hangul" else lengths
+        for length in (k for k in tries if k <= n - i):
             chunk = text[i : i + length]
             if _fold(chunk) in index.by_name:
                 if script == "kana" and (
@@ -272,19 +295,24 @@ def find_places(
     most populous if it has 300,000+ people; otherwise it is dropped.
     """
     from cloudmap.gazetteer import cities
+    from cloudmap.intake.subdivisions import reinterpret
 
     rx, lookup = _country_regex(lang, tuple(extra_countries))
     found: list[Place] = []
-    taken: list[tuple[int, int]] = []
+    matches: list[tuple[int, int, str]] = []
     if rx is not None:
         for m in rx.finditer(text):
             code = lookup.get(m.group()) or lookup.get(strip_accents(m.group()))
             if code:
-                found.append(Place(m.start(), m.end(), m.group(), code, None))
-                taken.append((m.start(), m.end()))
+                matches.append((m.start(), m.end(), code))
+    for a, b, code, _ in reinterpret(text, matches, _is_city_of):
+        found.append(Place(a, b, text[a:b], code, None))
+    taken = sorted((p.start, p.end) for p in found)
+    taken_starts = [s for s, _ in taken]
 
     def free(a: int, b: int) -> bool:
-        return all(b <= s or a >= e for s, e in taken)
+        i = bisect.bisect_left(taken_starts, b)  # spans starting before b
+        return i == 0 or taken[i - 1][1] <= a  # sorted and disjoint: the last one decides
 
     spans: list[tuple[int, int, str]] = []
     for script in _city_script(lang):
@@ -297,16 +325,24 @@ def find_places(
     if spans:
         gaz = cities()
         text_countries = {p.country for p in found}
-        bounds = list(sentence_bounds) or [(0, len(text))]
+        bounds = sorted(sentence_bounds) or [(0, len(text))]
+        starts = [s for s, _ in bounds]
+
+        def sentence_of(pos: int) -> int:
+            i = bisect.bisect_right(starts, pos) - 1
+            return i if i >= 0 and pos < bounds[i][1] else -1
+
+        in_sentence: dict[int, set[str]] = {}
+        for p in found:
+            in_sentence.setdefault(sentence_of(p.start), set()).add(p.country)
         for a, b, script in sorted(spans):
             rows = _city_index(script).by_name[_fold(text[a:b])]
-            sentence = next(((s, e) for s, e in bounds if s <= a < e), (0, len(text)))
-            here = {p.country for p in found if sentence[0] <= p.start < sentence[1]}
+            here = in_sentence.get(sentence_of(a), set())
             row = _pick(rows, gaz.country, gaz.population, here, text_countries)
             if row is None:
                 continue
             found.append(Place(a, b, text[a:b], str(gaz.country[row]), str(gaz.name[row])))
-            taken.append((a, b))
+            in_sentence.setdefault(sentence_of(a), set()).add(str(gaz.country[row]))
     return sorted(found, key=lambda p: p.start)
 
 
@@ -332,3 +368,12 @@ def _pick(
     if row is not None and int(population[row]) >= UNANCHORED_POP:
         return row
     return None
+
+
+def _is_city_of(name: str, code: str) -> bool:
+    """Whether the gazetteer has a city of that name (any spelling it lists) in ``code``."""
+    from cloudmap.gazetteer import cities
+
+    rows = _city_index("latin").by_name.get(_fold(name), ())
+    gaz = cities()
+    return any(str(gaz.country[r]) == code for r in rows)
