@@ -562,10 +562,7 @@ OUTPUTS: list[Case] = [
         "export-out-under-a-file",
         _make_file("notes.txt"),
         ("export", "--out", "notes.txt/x"),
-        (
-            "Error: cannot complete the command; nothing was written: a path component is not a "
-            "folder (notes.txt/x)",
-        ),
+        ("Error: --out notes.txt/x: notes.txt is not a folder; choose another path",),
     ),
     Case(
         "build-out-data",
@@ -600,7 +597,7 @@ OUTPUTS: list[Case] = [
         ("build", "--out", "mine"),
         (
             "Error: --out mine: the folder exists and was not written by `cloudmap build` (no "
-            ".cloudmap-site in it), so it is not replaced; choose another --out or empty it first",
+            ".cloudmap-site in it), so it is not replaced; choose another folder or empty it first",
         ),
     ),
     Case(
@@ -629,6 +626,127 @@ OUTPUTS: list[Case] = [
         noop,
         ("snapshot", "--out", "/"),
         ("Error: --out /: is a folder; give a file name such as map.png",),
+    ),
+]
+
+
+def _link(rel: str, to: str) -> Callable[[Path], None]:
+    def prepare(root: Path) -> None:
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.symlink_to(to)
+
+    return prepare
+
+
+CONTAINS = (
+    "contains the project folder, which an output there could replace or delete; choose a "
+    "folder that does not contain it, such as site/"
+)
+THROUGH_A_LINK = "an output never writes through a link: remove the link or give another name"
+NO_CONTROL = "choose a name without control characters (line breaks, escapes)"
+
+# Outputs go through one guard (cloudmap.fsutil), links resolved first; the library raises it in
+# its own words, the CLI puts its option in front.
+GUARD: list[Case] = [
+    Case(
+        "build-into-the-folder-holding-the-project",
+        write("../.cloudmap-site", "a site built here once\n"),  # a web root that holds it
+        ("build", "--out", ".."),
+        (f"Error: --out ..: {CONTAINS}",),
+    ),
+    Case(
+        "export-two-folders-up",
+        noop,
+        ("export", "--out", "../.."),
+        (f"Error: --out ../..: {CONTAINS}",),
+    ),
+    Case(
+        "build-through-a-link-to-the-project",
+        _link("web", "."),
+        ("build", "--out", "web"),
+        (
+            "Error: --out web: that is the project folder itself; choose a subfolder such as "
+            "site/ or exports/",
+        ),
+    ),
+    Case(
+        "export-through-a-link-into-data",
+        _link("exports", "data"),
+        ("export", "--out", "exports"),
+        (
+            "Error: --out exports: inside the project's data/ (its inputs) (a link to data/); "
+            "choose another folder",
+        ),
+    ),
+    Case(
+        "build-through-a-link-into-geo",
+        _link("pub/site", "../geo"),
+        ("build", "--out", "pub/site"),
+        (
+            "Error: --out pub/site: inside the project's geo/ (its inputs) (a link to geo/); "
+            "choose another folder",
+        ),
+    ),
+    Case(
+        "snapshot-onto-a-link-to-a-data-file",
+        _link("shots/map.png", "../data/testcloud.yaml"),
+        ("snapshot", "--out", "shots/map.png"),
+        (
+            "Error: --out shots/map.png: is a symbolic link (to ../data/testcloud.yaml); "
+            f"{THROUGH_A_LINK}",
+        ),
+    ),
+    Case(
+        "snapshot-onto-a-link-out-of-the-project",
+        both(
+            write("../home-file.txt", "someone's notes\n"),
+            _link("shots/map.png", "../../home-file.txt"),
+        ),
+        ("snapshot", "--out", "shots/map.png"),
+        (
+            "Error: --out shots/map.png: is a symbolic link (to ../../home-file.txt); "
+            f"{THROUGH_A_LINK}",
+        ),
+    ),
+    Case(
+        "snapshot-into-a-linked-seeds-folder",
+        _link("shots", "seeds"),
+        ("snapshot", "--out", "shots/map.png"),
+        (
+            "Error: --out shots/map.png: inside the project's seeds/ (its inputs) (a link to "
+            "seeds/); choose another folder",
+        ),
+    ),
+    Case(
+        "export-out-with-a-newline",
+        noop,
+        ("export", "--out", "out\nx"),
+        (f"Error: --out 'out\\nx': the name holds the control character U+000A; {NO_CONTROL}",),
+    ),
+    Case(
+        "build-out-with-an-escape",
+        noop,
+        ("build", "--out", "site\x1b[2J"),
+        (
+            f"Error: --out 'site\\x1b[2J': the name holds the control character U+001B; "
+            f"{NO_CONTROL}",
+        ),
+    ),
+    Case(
+        "snapshot-out-with-a-carriage-return",
+        noop,
+        ("snapshot", "--out", "map\r.png"),
+        (f"Error: --out 'map\\r.png': the name holds the control character U+000D; {NO_CONTROL}",),
+    ),
+    Case(
+        "export-over-a-folder-named-like-an-output",
+        both(write("out/regions.csv", "keep me\n"), write("out/regions.kml/x.txt", "keep me\n")),
+        ("export", "--out", "out"),
+        (
+            "Error: --out out: regions.kml in it is a folder where an output file goes; remove or "
+            "rename it (nothing was written)",
+        ),
     ),
 ]
 
@@ -755,7 +873,7 @@ ENOSPC = errno.ENOSPC
 
 
 def all_cases() -> list[Case]:
-    return [*_catalog_cases(), *FILES, *GEO, *OUTPUTS, *EDITS]
+    return [*_catalog_cases(), *FILES, *GEO, *OUTPUTS, *GUARD, *EDITS]
 
 
 def copy_project(src: Path, dest: Path, geo: Path) -> Path:

@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -254,3 +255,214 @@ def test_exports_neutralise_formulas_and_escape_kml_descriptions(project, run, m
     desc = mark[mark.index("<description>") : mark.index("</description>")]
     assert "<img" not in desc and "&lt;img" not in desc  # escaped twice: shown, never rendered
     assert "&amp;lt;img src=x onerror=alert(1)&amp;gt;" in desc
+
+
+# --------------------------------------------------------------------------- kills and locks
+
+# Runs the CLI with os.replace / os.link / os.unlink / os.rename wrapped: the Nth call that
+# touches the project's data/, seeds/ or its journal first sends the process $CM_SIGNAL (and,
+# with CM_PAUSE, waits until the file $CM_PAUSE exists, having created $CM_PAUSE.waiting).
+_HOOKED = r"""
+import os, signal, sys, time
+project = os.environ["CM_PROJECT"]
+at = int(os.environ.get("CM_AT", "0"))
+sig = getattr(signal, os.environ.get("CM_SIGNAL", "SIGKILL"))
+pause = os.environ.get("CM_PAUSE")
+seen = [0]
+
+def touches(args):
+    for a in args[:2]:
+        p = os.path.abspath(os.fsdecode(a)) if isinstance(a, (str, bytes, os.PathLike)) else ""
+        if p.startswith(project + os.sep) and (
+            "/data/" in p or "/seeds/" in p or ".cloudmap-journal" in p
+        ):
+            return True
+    return False
+
+def hook(real):
+    def call(*args, **kwargs):
+        if touches(args):
+            seen[0] += 1
+            if seen[0] == at:
+                if pause:
+                    open(pause + ".waiting", "w").close()
+                    while not os.path.exists(pause):
+                        time.sleep(0.02)
+                else:
+                    os.kill(os.getpid(), sig)
+        return real(*args, **kwargs)
+    return call
+
+for name in ("replace", "link", "unlink", "rename"):
+    setattr(os, name, hook(getattr(os, name)))
+from cloudmap.cli import main
+code = main(sys.argv[1:])
+print(f"hooked calls: {seen[0]}", file=sys.stderr)
+sys.exit(code)
+"""
+
+_SITE_EDIT = ("announce", "add", "--date", "2025-06-01", "--title", "Plans for New Zealand",
+              "--source", faults.URL, "--site", "NZ")  # fmt: skip
+
+
+def _hooked(project: Path, argv, **env: str) -> subprocess.CompletedProcess:
+    environ = {**os.environ, "CM_PROJECT": str(project.resolve()), **env}
+    return subprocess.run([sys.executable, "-c", _HOOKED, *argv], cwd=project, env=environ,
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+
+
+def _calls(r: subprocess.CompletedProcess) -> int:
+    return int(r.stderr.rsplit("hooked calls: ", 1)[1].split()[0])
+
+
+@pytest.mark.parametrize("sig", ["SIGKILL", "SIGTERM"])
+@pytest.mark.parametrize("after", [("validate",), ("region", "update", "mx-central-1", "--name",
+                                   "Mexico", "--source", faults.URL)])  # fmt: skip
+def test_a_multi_file_edit_killed_at_any_step_is_all_or_nothing(tmp_path, sig, after):
+    """`announce add --site` writes a new seed and changes the provider file. Killed before each
+    of its renames, links and removals in turn, the next command (a read, or another edit)
+    leaves the project exactly as before the edit or exactly as after it: never half."""
+    src = faults.copy_project(FIXTURES / "mini", tmp_path / "src", REPO / "geo")
+    old = tree_digest(src)
+    full = _hooked(src, _SITE_EDIT)  # CM_AT=0: never interrupted, counts its steps
+    assert full.returncode == 0, full.stderr
+    new = tree_digest(src)
+    steps = _calls(full)
+    assert steps >= 5 and new != old  # stage, journal, two renames, journal removed, clean-up
+    outcomes = []
+    for at in range(1, steps + 1):
+        project = faults.copy_project(FIXTURES / "mini", tmp_path / f"p{at}", REPO / "geo")
+        r = _hooked(project, _SITE_EDIT, CM_AT=str(at), CM_SIGNAL=sig)
+        if sig == "SIGKILL":
+            assert r.returncode == -9, (at, r.stderr)
+        else:  # an interruption: put back, or (past the commit point) said to be written
+            assert r.returncode == 1 and "Traceback" not in r.stderr, (at, r.stderr)
+            assert r.stderr.startswith("Error: interrupted; "), (at, r.stderr)
+        nxt = _cli(*after, cwd=project)
+        assert nxt.returncode == 0 and "Traceback" not in nxt.stderr, (at, nxt.stderr)
+        state = tree_digest(project)
+        if after[0] == "region":  # the later edit changed the provider file: compare the rest
+            state.pop(faults.F)
+            assert "  name: Mexico\n" in (project / faults.F).read_text(encoding="utf-8")
+            outcome = "old" if state == _without(old, faults.F) else "new"
+            assert state == (_without(old, faults.F) if outcome == "old" else
+                             _without(new, faults.F)), at  # fmt: skip
+        else:
+            assert state in (old, new), (at, sorted(set(state.items()) ^ set(old.items())))
+            outcome = "old" if state == old else "new"
+        if sig == "SIGTERM" and outcome == "new":
+            assert "what was written stays written" in r.stderr, (at, r.stderr)
+        if sig == "SIGTERM" and outcome == "old":
+            assert r.stderr == "Error: interrupted; nothing was written\nhooked calls: " \
+                f"{_calls(r)}\n", (at, r.stderr)  # fmt: skip
+        outcomes.append(outcome)
+    assert outcomes[0] == "old" and outcomes[-1] == "new", outcomes  # both ends are reached
+    assert _cli("validate", cwd=project).returncode == 0
+
+
+def _without(digest: dict[str, str], rel: str) -> dict[str, str]:
+    return {k: v for k, v in digest.items() if k != rel}
+
+
+def test_edits_share_one_lock_whatever_their_environment(project, tmp_path):
+    """Two edits with different $TMPDIR and $HOME: the first stalls after reading its files,
+    just before writing; the second waits for it (one lock per project folder), then reads what
+    the first wrote. Both regions land."""
+    (tmp_path / "t1").mkdir()
+    (tmp_path / "t2").mkdir()
+    gate = tmp_path / "go"
+    first = subprocess.Popen(
+        [sys.executable, "-c", _HOOKED, *_region_args(1)], cwd=project, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env={**os.environ, "CM_PROJECT": str(project.resolve()), "CM_AT": "1",
+             "CM_PAUSE": str(gate), "TMPDIR": str(tmp_path / "t1"), "HOME": str(tmp_path / "t1")},
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while not (tmp_path / "go.waiting").exists():
+        assert first.poll() is None and time.monotonic() < deadline, first.communicate()
+        time.sleep(0.05)
+    second = subprocess.Popen(
+        [sys.executable, "-m", "cloudmap", *_region_args(2)], cwd=project, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env={**os.environ, "TMPDIR": str(tmp_path / "t2"), "HOME": str(tmp_path / "t2")},
+    )  # fmt: skip
+    time.sleep(4)  # ample for the second to validate and write, were it not waiting
+    assert second.poll() is None, second.communicate()
+    text = (project / faults.F).read_text(encoding="utf-8")
+    assert "mx-central-11" not in text and "mx-central-12" not in text
+    gate.touch()
+    results = [(p.wait(timeout=300), p.communicate()) for p in (first, second)]
+    assert [code for code, _ in results] == [0, 0], results
+    text = (project / faults.F).read_text(encoding="utf-8")
+    assert "- id: mx-central-11\n" in text and "- id: mx-central-12\n" in text
+    assert _cli("validate", cwd=project).returncode == 0
+
+
+def test_a_reader_waits_for_an_edit_under_way(project, tmp_path):
+    """A command reading the catalog while a two-file edit is between its renames waits for the
+    edit, then sees all of it (never the seed without the site that names it, or the reverse)."""
+    gate = tmp_path / "go"
+    edit = subprocess.Popen(
+        [sys.executable, "-c", _HOOKED, *_SITE_EDIT], cwd=project, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env={**os.environ, "CM_PROJECT": str(project.resolve()), "CM_AT": "4",
+             "CM_PAUSE": str(gate)},
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while not (tmp_path / "go.waiting").exists():
+        assert edit.poll() is None and time.monotonic() < deadline, edit.communicate()
+        time.sleep(0.05)
+    reader = subprocess.Popen([sys.executable, "-m", "cloudmap", "validate"], cwd=project,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    time.sleep(3)
+    assert reader.poll() is None, reader.communicate()
+    gate.touch()
+    _, edit_err = edit.communicate(timeout=300)
+    assert edit.returncode == 0, edit_err
+    out, err = reader.communicate(timeout=300)
+    assert (reader.returncode, out) == (0, "OK: 3 regions, 4 zones, 2 announced sites, 2 "
+                                        "announcements; no problems found\n"), err  # fmt: skip
+
+
+# --------------------------------------------------------------------------- exports, all or nothing
+
+
+def test_an_export_failing_half_way_puts_every_file_back(project, run, monkeypatch):
+    """The third file's move fails: the two moved already are put back, and the message says
+    that every file is as it was (it used to say "nothing was written" with regions.csv new)."""
+    monkeypatch.chdir(project)
+    assert run("export", "--out", "out", "--as-of", "2025-11-26").code == 0
+    before = tree_digest(project)
+    real, moves = os.replace, []
+
+    def replace(src, dst, *args, **kwargs):
+        if os.sep + "out" + os.sep in str(dst) and ".export-" not in str(dst):
+            moves.append(dst)
+            if len(moves) == 3:
+                raise OSError(errno.EIO, "Input/output error", str(dst))
+        return real(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", replace)
+    r = run("export", "--out", "out", "--as-of", "2024-06-30")
+    assert r.code == 1 and r.err.startswith(
+        "Error: --out out: could not be written: Input/output error ("
+    ), r.err
+    assert r.err.endswith("); every file in it is as it was\n"), r.err
+    assert len(moves) > 3  # the two moved were put back by moves of their own
+    assert tree_digest(project) == before
+    assert [p.name for p in (project / "out").iterdir() if p.name.startswith(".")] == []
+
+
+def test_the_next_export_removes_what_interrupted_exports_left(project, run, monkeypatch):
+    out = project / "out"
+    dead = out / ".export-999999999-k2j3h4ab"  # no such process
+    legacy = out / ".export-k2j3h4ab"  # named by an earlier version, an hour old
+    alive = out / f".export-{os.getppid()}-x1y2z3ab"  # a running process's: left alone
+    for folder in (dead, legacy, alive):
+        (folder / ".previous").mkdir(parents=True)
+        (folder / "regions.csv").write_text("half\n", encoding="utf-8")
+    os.utime(legacy, (time.time() - 3600, time.time() - 3600))
+    monkeypatch.chdir(project)
+    assert run("export", "--out", "out", "--format", "csv").code == 0
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [alive.name, "regions.csv", "regions.csvt"])  # fmt: skip

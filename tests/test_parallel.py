@@ -120,7 +120,7 @@ def test_child_os_error_keeps_errno_and_file(project, tmp_path, forking, monkeyp
     with pytest.raises(CloudmapError) as exc:  # the build turns OS errors into messages
         site.build_site(project, on=MAY_2025, out=out)
     assert str(exc.value) == (
-        f"--out {out}: the build could not be written; {out} is unchanged: the disk is full "
+        f"{out}: the build could not be written; {out} is unchanged: the disk is full "
         f"(free some space and run it again) ({tmp_path / 'x.gpkg'})"
     )
     assert tree_digest(out) == before

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from cloudmap.errors import CloudmapError, Problem, ValidationError
+from cloudmap.journal import reading
 from cloudmap.model import (
     Announcement,
     Catalog,
@@ -354,8 +355,14 @@ def project_files(root: Path) -> tuple[list[Path], list[Path]]:
 
 def read_catalog(root: Path) -> tuple[Catalog, list[Problem]]:
     """Every provider file, seed and market under ``root`` as records, and the problems found
-    reading them (records with problems are left out)."""
+    reading them (records with problems are left out). Read under the project's shared lock,
+    after completing any edit a killed process left half done (cloudmap.journal)."""
     root = Path(root)
+    with reading(root):  # no edit half done, none under way
+        return _read_catalog(root)
+
+
+def _read_catalog(root: Path) -> tuple[Catalog, list[Problem]]:
     problems: list[Problem] = []
     providers: dict[str, Provider] = {}
     regions: list[Region] = []

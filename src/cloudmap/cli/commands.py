@@ -74,9 +74,6 @@ def cmd_export(args: argparse.Namespace) -> int:
     project = load(args)
     on = project.on(args.as_of)
     out = _default_out(args, project, "site/data")
-    from cloudmap.fsutil import check_output_dir
-
-    check_output_dir(out, project.root)
     paths = project.export(out, args.format, on=on)
     print(f"Wrote {len(paths)} files to {out} (as of {on.isoformat()}):")
     for path in paths:
