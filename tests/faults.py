@@ -416,6 +416,41 @@ CATALOG: list[tuple[str, str, str, str, list[str]]] = [
 ]
 
 
+DEEP = 30_000  # levels: building such a tree used to crash the process (SIGSEGV, no message)
+TOO_DEEP = "yaml: nested more than 64 levels deep (catalog files nest 6 at most); flatten it"
+CATALOG += [
+    (
+        "deep-flow-list-in-a-provider-file",
+        F,
+        "  name: Mexico (Queretaro)\n",
+        "  name: Mexico (Queretaro)\n  notes: " + "[" * DEEP + "]" * DEEP + "\n",
+        [f"{F}:13: -: {TOO_DEEP}"],
+    ),
+    (
+        "deep-block-lists-as-a-seed",
+        S,
+        None,
+        "- " * DEEP + "x\n",
+        [f"{S}:1: -: {TOO_DEEP}"],
+    ),
+    (
+        "deep-flow-maps-in-the-markets-file",
+        M,
+        "  countries: [AR, BR, CA, MX, US]\n",
+        "  countries: [AR, BR, CA, MX, US]\n  notes: " + "{a: " * DEEP + "1" + "}" * DEEP + "\n",
+        [f"{M}:10: -: {TOO_DEEP}"],
+    ),
+    (
+        "deep-block-maps-in-a-provider-file",
+        F,
+        "  name: Test Cloud\n",
+        "  name: Test Cloud\n  x:\n" + "".join(" " * (i + 3) + f"k{i}:\n" for i in range(200)),
+        # the file's mapping is level 1, provider's 2, x's 3 (line 6); level 65 starts on line 68
+        [f"{F}:68: -: {TOO_DEEP}"],
+    ),
+]
+
+
 def _catalog_cases() -> list[Case]:
     out = []
     for cid, rel, old, new, lines in CATALOG:

@@ -1,13 +1,22 @@
 """Safe, fast YAML reading that remembers the line of every mapping and key (for file:line messages).
 
 Catalog files are untrusted text: only plain data is built (PyYAML's safe loader), anchors and
-aliases are refused (an alias chain can expand to gigabytes: "billion laughs"), files are capped
-in size, and dates stay text for cloudmap.dates to read.
+aliases are refused (an alias chain can expand to gigabytes: "billion laughs"), nesting is
+bounded before a tree is built (a document 30,000 levels deep would crash the process), files
+are capped in size, and dates stay text for cloudmap.dates to read.
 """
 
 from __future__ import annotations
 
-__all__ = ["MAX_BYTES", "LineMap", "load_yaml", "parse_yaml", "read_regular", "read_text"]
+__all__ = [
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "LineMap",
+    "load_yaml",
+    "parse_yaml",
+    "read_regular",
+    "read_text",
+]
 
 import errno
 import os
@@ -21,6 +30,7 @@ from cloudmap.errors import Problem
 
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_BYTES = 64 * 1024 * 1024  # far above any real catalog file (10,000 synthetic sites: ~6 MB)
+MAX_DEPTH = 64  # nesting levels; real catalog files have at most 6
 
 
 class LineMap(dict):  # type: ignore[type-arg]
@@ -183,32 +193,44 @@ def load_yaml(path: Path, display: str) -> tuple[Any, list[Problem]]:
     return cached_value("yaml", key, lambda: parse_yaml(text, display), store=store, load=load)
 
 
-def _alias_line(text: str) -> int | None:
-    """The line of the first anchor or alias in ``text``, if any (a cheap event scan)."""
-    if "&" not in text and "*" not in text:
-        return None
+def _refused(text: str) -> tuple[int, str] | None:
+    """The line and reason of the first construct catalog files refuse, found in one pass over
+    the parser's events (libyaml's parser keeps its own stack, so any depth is safe to scan):
+    an anchor or alias, or nesting deeper than MAX_DEPTH (building such a tree recurses once per
+    level and crashes the process, SIGSEGV, before any Python error can be raised)."""
+    depth = 0
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            mark = event.start_mark
-            return int(mark.line) + 1 if mark is not None else 1
+            return _line(event), _ALIASES
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return _line(event), (
+                    f"nested more than {MAX_DEPTH} levels deep (catalog files nest 6 at most); "
+                    "flatten it"
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
     return None
+
+
+def _line(event: yaml.Event) -> int:
+    mark = event.start_mark
+    return int(mark.line) + 1 if mark is not None else 1
+
+
+_ALIASES = (
+    "YAML anchors and aliases (&name, *name) are not allowed in catalog files; write the value "
+    "out in full"
+)
 
 
 def parse_yaml(text: str, display: str) -> tuple[Any, list[Problem]]:
     """Parse YAML text as a catalog file: plain data, no anchors or aliases."""
     try:
-        line = _alias_line(text)
-        if line is not None:
-            return None, [
-                Problem(
-                    display,
-                    line,
-                    "-",
-                    "yaml",
-                    "YAML anchors and aliases (&name, *name) are not allowed in catalog files; "
-                    "write the value out in full",
-                )
-            ]
+        refused = _refused(text)
+        if refused is not None:
+            return None, [Problem(display, refused[0], "-", "yaml", refused[1])]
         return yaml.load(text, Loader=_LineLoader), []
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
