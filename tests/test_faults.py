@@ -466,3 +466,30 @@ def test_the_next_export_removes_what_interrupted_exports_left(project, run, mon
     assert run("export", "--out", "out", "--format", "csv").code == 0
     assert sorted(p.name for p in out.iterdir()) == sorted(
         [alive.name, "regions.csv", "regions.csvt"])  # fmt: skip
+
+
+EVIL_MARKET = '=HYPERLINK("https://evil.example","x")'
+
+
+def test_every_csv_neutralises_formulas(project, run, monkeypatch):
+    """coverage --csv, coverage --compare --csv and compare --csv follow regions.csv's rule
+    (cloudmap.csvtext): a text cell that starts like a formula gets an apostrophe; numbers,
+    negative ones included, are left alone."""
+    with (project / faults.M).open("a", encoding="utf-8") as fh:
+        fh.write(f"- id: evil\n  name: '{EVIL_MARKET}'\n  definition: '@SUM(1+1)'\n  sources:\n"
+                 "  - url: https://example.com/m\n    supports: membership\n"
+                 "  countries: [MX]\n")  # fmt: skip
+    monkeypatch.chdir(project)
+    quoted = '"\'=HYPERLINK(""https://evil.example"",""x"")"'
+    r = run("coverage", "--market", EVIL_MARKET, "--csv")
+    assert r.code == 0 and r.out.splitlines()[1].startswith(quoted + ",1,1,"), r.out
+    r = run("coverage", "--market", EVIL_MARKET, "--compare", "2024-06-30", "2025-05-15", "--csv")
+    row = r.out.splitlines()[1].split(",")
+    assert r.code == 0 and r.out.splitlines()[1].startswith(quoted + ","), r.out
+    assert row[row.index("au-east-1") + 6].startswith("-")  # delta_ms: a number, untouched
+    import cloudmap.compare
+
+    monkeypatch.setattr(cloudmap.compare, "compare_csv",
+                        lambda result: "name,delta\n=1+1,-3.5\n@SUM(A1),+2\n-x,-1e3\n")  # fmt: skip
+    r = run("compare", "--csv")
+    assert r.out == "name,delta\n'=1+1,-3.5\n'@SUM(A1),+2\n'-x,-1e3\n"
