@@ -493,3 +493,87 @@ def test_every_csv_neutralises_formulas(project, run, monkeypatch):
                         lambda result: "name,delta\n=1+1,-3.5\n@SUM(A1),+2\n-x,-1e3\n")  # fmt: skip
     r = run("compare", "--csv")
     assert r.out == "name,delta\n'=1+1,-3.5\n'@SUM(A1),+2\n'-x,-1e3\n"
+
+
+# --------------------------------------------------------------------------- numbers and dates typed
+
+
+@pytest.mark.parametrize(("argv", "last"), [
+    (("region", "update", "mx-central-1", "--lat", "inf", "--source", faults.URL),
+     "argument --lat: 'inf' is not a plain decimal number; write decimal degrees, e.g. -100.3185"),
+    (("region", "update", "mx-central-1", "--lon", "1e400", "--source", faults.URL),
+     "argument --lon: '1e400' is larger than any real figure (over 10^15); write decimal "
+     "degrees, e.g. -100.3185"),
+    (("region", "update", "mx-central-1", "--lat", "٢٠.٥", "--source", faults.URL),
+     "argument --lat: '٢٠.٥' is not a plain decimal number; write decimal degrees, e.g. "
+     "-100.3185"),
+    (("stats", "--as-of", "9999-12-31"),
+     "argument --as-of: '9999-12-31': the year 9999 is outside 1900..2199 (a typo?)"),
+    (("stats", "--as-of", "２０２５-05-15"),
+     "argument --as-of: '２０２５-05-15' is not a date; write YYYY-MM-DD"),
+])  # fmt: skip
+def test_numbers_and_dates_in_options_are_usage_errors(project, run, monkeypatch, argv, last):
+    monkeypatch.chdir(project)
+    before = tree_digest(project)
+    r = run(*argv)
+    assert (r.code, r.err.splitlines()[-1]) == (
+        2,
+        f"cloudmap {argv[0]}{' ' + argv[1] if argv[0] == 'region' else ''}: error: {last}",
+    )
+    assert tree_digest(project) == before
+
+
+@pytest.mark.parametrize(("options", "err"), [
+    (("--investment", "inf:USD"), "Error: investment 'inf:USD': 'inf' is not a plain decimal "
+     "number; write AMOUNT:CURRENCY, e.g. 380e9:CNY"),
+    (("--investment", "1e400:USD"), "Error: investment '1e400:USD': '1e400' is larger than any "
+     "real figure (over 10^15); write AMOUNT:CURRENCY, e.g. 380e9:CNY"),
+    (("--investment", "0:USD"), "Error: investment '0:USD': write AMOUNT:CURRENCY with an amount "
+     "above 0, e.g. 380e9:CNY"),
+    (("--claim", "regions=٣٠"), 'Error: claim \'regions=٣٠\': write regions=N, zones=N or '
+     'countries=N (N+ for "more than N")'),
+    (("--date", "9999-12-31"), "Error: date: '9999-12-31': the year 9999 is outside 1900..2199 "
+     "(a typo?)"),
+])  # fmt: skip
+def test_numbers_and_dates_in_announce_add_are_messages(project, run, monkeypatch, options, err):
+    monkeypatch.chdir(project)
+    before = tree_digest(project)
+    argv = ["announce", "add", "--title", "Plans", "--source", faults.URL, *options]
+    if "--date" not in options:
+        argv += ["--date", "2025-06-01"]
+    r = run(*argv)
+    assert (r.code, r.err) == (1, err + "\n")
+    assert tree_digest(project) == before
+
+
+def test_the_library_reports_non_finite_numbers_as_problems(project):
+    """The edit functions take floats: an infinite one is a located problem, never a raw
+    OverflowError."""
+    from cloudmap.edit import add_region
+    from cloudmap.errors import ValidationError
+
+    before = tree_digest(project)
+    with pytest.raises(ValidationError) as exc:
+        add_region(project, id="mx-central-2", name="M2", city="Monterrey", country="MX",
+                   lat=float("inf"), lon=-100.3185, launched="2025-06-01", zones=["a"],
+                   source=faults.URL)  # fmt: skip
+    assert [str(p) for p in exc.value.problems] == [
+        f"{faults.F}:86: mx-central-2: lat: expected a finite number, got float inf"
+    ]
+    assert tree_digest(project) == before
+
+
+def test_a_write_that_happened_is_reported_as_done_when_the_output_is_closed(project):
+    """`region add | head -0`: the region is written; the closed output is a note, exit 0."""
+    args = " ".join(f"'{a}'" for a in _region_args(1))
+    cmd = f"{sys.executable} -m cloudmap {args} 2>err.txt | head -c 0; echo ${{PIPESTATUS[0]}}"
+    for _ in range(3):  # head may close before or after the report is printed
+        proc = subprocess.run(["bash", "-c", cmd], cwd=project, capture_output=True, text=True)
+        assert proc.stdout.strip() == "0", (project / "err.txt").read_text()
+        err = (project / "err.txt").read_text()
+        assert err in ("", "Note: the output was closed before the report was shown; what was "
+                           f"written stays written ({faults.F})\n"), err  # fmt: skip
+        assert "- id: mx-central-11\n" in (project / faults.F).read_text(encoding="utf-8")
+        faults.copy_project(FIXTURES / "mini", project.with_name("fresh"), REPO / "geo")
+        shutil.rmtree(project)
+        shutil.move(project.with_name("fresh"), project)

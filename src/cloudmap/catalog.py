@@ -6,8 +6,9 @@ records live in cloudmap.validate, which ``load_catalog`` runs.
 
 from __future__ import annotations
 
-__all__ = ["MARKETS_FILE", "load_catalog", "project_files", "read_catalog"]
+__all__ = ["MARKETS_FILE", "load_catalog", "misnamed", "project_files", "read_catalog"]
 
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -244,7 +245,8 @@ def _read_provider_file(
     if top is None:
         return None, [], [], rd.problems
     provider = _provider(top["provider"], display)
-    pid = provider.id if provider else "?"
+    declared = top["provider"]["id"] if top["provider"] is not None else None
+    pid = provider.id if provider else (declared or "?")  # its id, even if another key is bad
     regions = [r for c in top.get("regions", []) if (r := _region(rd, c, pid, display))]
     sites = [s for c in top.get("sites", []) if (s := _site(rd, c, pid, display))]
     return provider, regions, sites, rd.problems
@@ -330,6 +332,7 @@ def read_markets(root: Path) -> tuple[dict[str, Market], list[Problem], dict[str
             c["notes"],
             c.line,
             tuple(c.get("aliases", [])),
+            c.key_lines,
         )
         out[m.name] = m
         lines[m.name] = c.line_of("countries")
@@ -353,6 +356,32 @@ def project_files(root: Path) -> tuple[list[Path], list[Path]]:
     return data, seeds
 
 
+def misnamed(root: Path) -> list[Path]:
+    """YAML files in data/ or seeds/ that are not read because of their name (``.yml``,
+    ``.YAML``, ...): read_catalog reports each, since ignoring one would drop its records."""
+    out = []
+    for part in ("data", "seeds"):
+        try:
+            names = sorted(os.listdir(root / part))
+        except OSError:
+            continue  # project_files reports an unreadable folder
+        for name in names:
+            _, dot, ext = name.rpartition(".")
+            if dot and ext != "yaml" and ext.lower() in ("yaml", "yml"):
+                out.append(root / part / name)
+    return out
+
+
+def _misnamed(root: Path) -> list[Problem]:
+    out = []
+    for path in misnamed(root):
+        part, stem = path.parent.name, path.name.rpartition(".")[0]
+        to = f"{stem}.yaml" if stem else f"<{'provider' if part == 'data' else 'id'}>.yaml"
+        out.append(Problem(f"{part}/{path.name}", 1, "-", "file",
+            f"not read: catalog files end in .yaml; rename it to {to}"))  # fmt: skip
+    return out
+
+
 def read_catalog(root: Path) -> tuple[Catalog, list[Problem]]:
     """Every provider file, seed and market under ``root`` as records, and the problems found
     reading them (records with problems are left out). Read under the project's shared lock,
@@ -369,6 +398,7 @@ def _read_catalog(root: Path) -> tuple[Catalog, list[Problem]]:
     sites: list[Site] = []
     announcements: dict[str, Announcement] = {}
     data_files, seed_files = project_files(root)
+    problems += _misnamed(root)
     declared: set[tuple[str, str]] = set()
     declared_providers: set[str] = set()
     for path in seed_files:

@@ -20,6 +20,7 @@ __all__ = [
 
 import errno
 import os
+import re
 import stat
 from pathlib import Path
 from typing import Any
@@ -71,7 +72,54 @@ def _construct_mapping(loader: Any, node: yaml.MappingNode) -> LineMap:
     return out
 
 
+_PLAIN_INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
+_PLAIN_FLOAT = re.compile(
+    r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$|^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$"
+)
+
+
+class _Refused(yaml.constructor.ConstructorError):
+    """Valid YAML that catalog files refuse (reported as it is, not as a syntax error)."""
+
+
+def _plain_number(loader: Any, node: yaml.ScalarNode, plain: re.Pattern[str], read: Any) -> Any:
+    """A number YAML 1.1 reads the way it is written; a number in a form it reads otherwise
+    (a leading 0 is octal: ``010`` is 8; ``0x``, ``0b``, ``1_000``, base-60 ``1:30``) is refused
+    with its line, so a count is never silently something else."""
+    text = str(node.value)
+    value = read(loader, node)
+    if not plain.match(text):
+        digits = text.lstrip("+-").lower()
+        why = (
+            "0x means hexadecimal" if digits.startswith("0x")
+            else "0b means binary" if digits.startswith("0b")
+            else "a colon counts in sixties" if ":" in digits
+            else "underscores are dropped" if "_" in digits
+            else "a leading 0 means octal"
+        )  # fmt: skip
+        raise _Refused(
+            None,
+            None,
+            f"{text} is read by YAML as {value!r} ({why}); write the number in plain decimal "
+            "digits, or quote it if it is text",
+            node.start_mark,
+        )
+    return value
+
+
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor(
+    "tag:yaml.org,2002:int",
+    lambda loader, node: _plain_number(
+        loader, node, _PLAIN_INT, yaml.constructor.SafeConstructor.construct_yaml_int
+    ),
+)
+_LineLoader.add_constructor(
+    "tag:yaml.org,2002:float",
+    lambda loader, node: _plain_number(
+        loader, node, _PLAIN_FLOAT, yaml.constructor.SafeConstructor.construct_yaml_float
+    ),
+)
 # Dates stay text: cloudmap.dates.parse_date reads them (and reports impossible ones properly).
 _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: node.value)
 
@@ -232,6 +280,9 @@ def parse_yaml(text: str, display: str) -> tuple[Any, list[Problem]]:
         if refused is not None:
             return None, [Problem(display, refused[0], "-", "yaml", refused[1])]
         return yaml.load(text, Loader=_LineLoader), []
+    except _Refused as exc:
+        mark = exc.problem_mark
+        return None, [Problem(display, mark.line + 1 if mark else 1, "-", "yaml", str(exc.problem))]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1

@@ -17,7 +17,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError as RuamelYAMLError
 
-from cloudmap.catalog import project_files
+from cloudmap.catalog import misnamed, project_files
 from cloudmap.edit.yamlfiles import dump, make_yaml, merge, plain_load
 from cloudmap.errors import CloudmapError, Problem, ValidationError
 from cloudmap.fsutil import os_error
@@ -196,7 +196,7 @@ def validate_with(root: Path, changes: dict[str, bytes]) -> None:
         for part in ("data", "seeds", "geo"):
             (t / part).mkdir()
         data_files, seed_files = project_files(root)
-        extra = [root / "data" / "markets.yaml"]
+        extra = [root / "data" / "markets.yaml", *misnamed(root)]  # reported, as validate does
         for path in [*data_files, *seed_files, *extra]:
             if not path.exists() and not path.is_symlink():
                 continue
