@@ -577,3 +577,59 @@ def test_a_write_that_happened_is_reported_as_done_when_the_output_is_closed(pro
         faults.copy_project(FIXTURES / "mini", project.with_name("fresh"), REPO / "geo")
         shutil.rmtree(project)
         shutil.move(project.with_name("fresh"), project)
+
+
+# --------------------------------------------------------------------------- the journal
+
+
+def _killed_after_commit(project: Path) -> None:
+    """`announce add --site` killed just after writing its journal (its commit point)."""
+    r = _hooked(project, _SITE_EDIT, CM_AT="3", CM_SIGNAL="SIGKILL")
+    assert r.returncode == -9 and (project / ".cloudmap-journal.json").exists(), r.stderr
+
+
+def test_a_killed_edit_whose_staged_file_is_gone_is_undone(project):
+    before = tree_digest(project)
+    _killed_after_commit(project)
+    for staged in [*project.glob("data/.*.new"), *project.glob("seeds/.*.new")]:
+        staged.unlink()
+    r = _cli("validate", cwd=project)
+    assert r.returncode == 0, r.stderr
+    assert tree_digest(project) == before  # wholly as before: nothing half done, nothing left
+
+
+def test_a_killed_edit_then_changed_by_hand_is_a_message(project):
+    _killed_after_commit(project)
+    with (project / faults.F).open("a", encoding="utf-8") as fh:
+        fh.write("# changed by hand\n")
+    digest = tree_digest(project)
+    for argv in (["validate"], ["region", "update", "mx-central-1", "--name", "Mexico",
+                                "--source", faults.URL]):  # fmt: skip
+        r = _cli(*argv, cwd=project)
+        assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+        assert r.stderr == (
+            f"Error: an edit interrupted earlier (recorded in {project.resolve()}/.cloudmap-"
+            f"journal.json) cannot be finished: {faults.F} was changed by hand since; the edit's "
+            "new and old versions of its files are beside them (.<name>.<id>.new / .old): keep "
+            "what is right, then remove .cloudmap-journal.json and those copies\n"
+        ), r.stderr
+        assert tree_digest(project) == digest  # nothing touched until someone decides
+
+
+@pytest.mark.parametrize("target", [".git/hooks/pre-commit.yaml", "../outside.yaml",
+                                    "data/../../outside.yaml", "notes.txt"])  # fmt: skip
+def test_a_planted_journal_never_writes_outside_the_catalog(project, tmp_path, target):
+    """A journal committed to a cloned repository could otherwise make `cloudmap validate`
+    write into .git or out of the project."""
+    import json
+
+    (project / "data" / ".x.yaml.1-0000abcd.new").write_text("planted\n", encoding="utf-8")
+    (project / ".cloudmap-journal.json").write_text(json.dumps({
+        "format": 1, "state": "commit", "txid": "1-0000abcd", "files": [{
+            "rel": target, "staged": "data/.x.yaml.1-0000abcd.new", "backup": None,
+            "old": None, "new": "0" * 64}]}), encoding="utf-8")  # fmt: skip
+    before = {**tree_digest(project), **tree_digest(tmp_path)}
+    r = _cli("validate", cwd=project)
+    assert r.returncode == 1 and "it is not a journal cloudmap wrote" in r.stderr, r.stderr
+    assert {**tree_digest(project), **tree_digest(tmp_path)} == before
+    assert not (project / ".git").exists() and not (tmp_path / "outside.yaml").exists()

@@ -37,6 +37,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import stat
 import threading
 import time
@@ -185,7 +186,16 @@ class _Step:
         if _current(staged) != self.new:
             raise _Missing(self.rel)
         if self.old is None:
-            os.link(staged, target)  # never over a file that appeared meanwhile
+            try:
+                os.link(staged, target)  # never over a file that appeared meanwhile
+            except FileExistsError:
+                raise _Conflict(self.rel) from None
+            except OSError as exc:
+                if not _no_links(exc):
+                    raise
+                if os.path.lexists(target):  # no hard links here: check, then rename
+                    raise _Conflict(self.rel) from None
+                os.rename(staged, target)
         else:
             os.replace(staged, target)
 
@@ -201,6 +211,11 @@ class _Step:
             os.unlink(target)
         else:
             os.replace(root / self.backup, target)
+
+
+def _no_links(exc: OSError) -> bool:
+    """Whether ``exc`` says the file system has no hard links (FAT, some network mounts)."""
+    return exc.errno in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOSYS, errno.EXDEV, errno.EMLINK)
 
 
 class _Conflict(Exception):
@@ -261,10 +276,26 @@ def _read_journal(root: Path) -> tuple[str, str, list[_Step]]:
     except (KeyError, TypeError):
         raise bad("not shaped like a journal") from None
     for s in steps:
-        for rel in (s.rel, s.staged, s.backup):
-            if rel is not None and (Path(rel).is_absolute() or ".." in Path(rel).parts):
-                raise bad(f"names a file outside the project ({rel!r})")
+        if not _catalog_file(root, s.rel):
+            raise bad(f"names {s.rel!r}, not a catalog .yaml file of this project")
+        for rel in (s.staged, s.backup):
+            if rel is not None and (
+                Path(rel).parent != Path(s.rel).parent or not _STAGED.match(Path(rel).name)
+            ):
+                raise bad(f"names {rel!r}, not a staged copy beside {s.rel}")
     return str(doc["state"]), txid, steps
+
+
+def _catalog_file(root: Path, rel: str) -> bool:
+    """Whether ``rel`` is a file an edit may write: a ``.yaml`` file in the project, in no
+    hidden folder and not hidden (a journal planted in a cloned repository must not write
+    elsewhere: not outside the project, not into ``.git``)."""
+    path = Path(rel)
+    if path.is_absolute() or ".." in path.parts or path.suffix != ".yaml":
+        return False
+    if any(part.startswith(".") for part in path.parts):
+        return False
+    return (root / path).parent.resolve().is_relative_to(root.resolve())
 
 
 def _strays(root: Path) -> list[str]:
@@ -365,7 +396,12 @@ class Transaction:
             backup = None
             if original is not None:
                 backup = target.with_name(f".{target.name}.{txid}.old")
-                os.link(target, backup, follow_symlinks=False)
+                try:
+                    os.link(target, backup, follow_symlinks=False)
+                except OSError as exc:
+                    if not _no_links(exc):
+                        raise
+                    shutil.copy2(target, backup)  # no hard links here: a copy keeps it too
                 made.append(backup)
             steps.append(
                 _Step(
