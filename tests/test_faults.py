@@ -315,9 +315,14 @@ def _calls(r: subprocess.CompletedProcess) -> int:
     return int(r.stderr.rsplit("hooked calls: ", 1)[1].split()[0])
 
 
-@pytest.mark.parametrize("sig", ["SIGKILL", "SIGTERM"])
-@pytest.mark.parametrize("after", [("validate",), ("region", "update", "mx-central-1", "--name",
-                                   "Mexico", "--source", faults.URL)])  # fmt: skip
+_UPDATE = ("region", "update", "mx-central-1", "--name", "Mexico", "--source", faults.URL)
+
+
+@pytest.mark.parametrize(("sig", "after"), [
+    ("SIGKILL", ("validate",)),  # killed outright: the next reader finishes the edit
+    ("SIGKILL", _UPDATE),  # ... or the next edit does, then makes its own change
+    ("SIGTERM", ("validate",)),  # interrupted: the process puts the files back itself
+])  # fmt: skip
 def test_a_multi_file_edit_killed_at_any_step_is_all_or_nothing(tmp_path, sig, after):
     """`announce add --site` writes a new seed and changes the provider file. Killed before each
     of its renames, links and removals in turn, the next command (a read, or another edit)
@@ -328,7 +333,7 @@ def test_a_multi_file_edit_killed_at_any_step_is_all_or_nothing(tmp_path, sig, a
     assert full.returncode == 0, full.stderr
     new = tree_digest(src)
     steps = _calls(full)
-    assert steps >= 5 and new != old  # stage, journal, two renames, journal removed, clean-up
+    assert steps >= 2 and new != old  # two files change: at least two renames
     outcomes = []
     for at in range(1, steps + 1):
         project = faults.copy_project(FIXTURES / "mini", tmp_path / f"p{at}", REPO / "geo")
