@@ -31,7 +31,6 @@ __all__ = [
 
 import contextlib
 import errno
-import fcntl
 import hashlib
 import json
 import os
@@ -70,6 +69,8 @@ def _holds() -> dict[tuple[int, int], str]:
 
 def _flock(fd: int, mode: int, timeout: float) -> bool:
     """Take ``mode`` (LOCK_SH / LOCK_EX) on ``fd``, waiting up to ``timeout`` seconds."""
+    import fcntl
+
     deadline = time.monotonic() + timeout
     pause = 0.01
     while True:
@@ -90,7 +91,17 @@ def project_lock(
     """Hold the lock of the project folder ``root``: exclusive (an edit) or ``shared`` (reading
     the catalog). Nested holds in one thread are free (an edit may read its own project)."""
     try:
-        fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        import fcntl
+    except ImportError:  # no flock (Windows): reads go unlocked, edits are refused
+        if not shared:
+            raise CloudmapError(
+                "edits need the operating system's file locks (fcntl.flock), which this "
+                "platform lacks; edit the files by hand and run cloudmap validate"
+            ) from None
+        yield
+        return
+    try:
+        fd = os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | os.O_CLOEXEC)
     except OSError as exc:
         if shared:  # not a folder we can open: reading reports what is wrong with it
             yield
