@@ -416,6 +416,223 @@ CATALOG: list[tuple[str, str, str, str, list[str]]] = [
 ]
 
 
+DEEP = 30_000  # levels: building such a tree used to crash the process (SIGSEGV, no message)
+TOO_DEEP = "yaml: nested more than 64 levels deep (catalog files nest 6 at most); flatten it"
+CATALOG += [
+    (
+        "deep-flow-list-in-a-provider-file",
+        F,
+        "  name: Mexico (Queretaro)\n",
+        "  name: Mexico (Queretaro)\n  notes: " + "[" * DEEP + "]" * DEEP + "\n",
+        [f"{F}:13: -: {TOO_DEEP}"],
+    ),
+    (
+        "deep-block-lists-as-a-seed",
+        S,
+        None,
+        "- " * DEEP + "x\n",
+        [f"{S}:1: -: {TOO_DEEP}"],
+    ),
+    (
+        "deep-flow-maps-in-the-markets-file",
+        M,
+        "  countries: [AR, BR, CA, MX, US]\n",
+        "  countries: [AR, BR, CA, MX, US]\n  notes: " + "{a: " * DEEP + "1" + "}" * DEEP + "\n",
+        [f"{M}:10: -: {TOO_DEEP}"],
+    ),
+    (
+        "deep-block-maps-in-a-provider-file",
+        F,
+        "  name: Test Cloud\n",
+        "  name: Test Cloud\n  x:\n" + "".join(" " * (i + 3) + f"k{i}:\n" for i in range(200)),
+        # the file's mapping is level 1, provider's 2, x's 3 (line 6); level 65 starts on line 68
+        [f"{F}:68: -: {TOO_DEEP}"],
+    ),
+]
+
+
+NOT_A_DATE = "is not a date; write YYYY-MM-DD, YYYY-MM, YYYY or <=DATE"
+PLAIN_DIGITS = "write the number in plain decimal digits, or quote it if it is text"
+OTHER_PROVIDER = """provider:
+  id: othercloud
+  name: Other Cloud
+  reviewed: 2025-09-01
+  counting: {regions: [region], zones: [region], note: every region counts}
+regions: []
+"""
+CATALOG += [
+    (
+        "lat-infinite",
+        F,
+        "    lat: 20.5888\n",
+        "    lat: .inf\n",
+        [f"{F}:17: mx-central-1: lat: expected a finite number, got float inf"],
+    ),
+    (
+        "lon-overflowing",
+        F,
+        "    lon: -100.3899\n",
+        "    lon: -1.0e+400\n",
+        [f"{F}:18: mx-central-1: lon: expected a finite number, got float -inf"],
+    ),
+    (
+        "lon-exponent-without-point",  # YAML 1.1 reads 1e400 as text, not as a number
+        F,
+        "    lon: -100.3899\n",
+        "    lon: 1e400\n",
+        [f"{F}:18: mx-central-1: lon: expected a number, got str '1e400'"],
+    ),
+    (
+        "zone-count-octal",
+        F,
+        "  zones:\n  - id: mx-central-1a\n    opened: 2025-02-19\n    closed: null\n",
+        "  zone_count: 010\n",
+        [f"{F}:25: -: yaml: 010 is read by YAML as 8 (a leading 0 means octal); {PLAIN_DIGITS}"],
+    ),
+    (
+        "zone-count-base-sixty",
+        F,
+        "  zones:\n  - id: mx-central-1a\n    opened: 2025-02-19\n    closed: null\n",
+        "  zone_count: 1:30\n",
+        [
+            f"{F}:25: -: yaml: 1:30 is read by YAML as 90 (a colon counts in sixties); {PLAIN_DIGITS}"
+        ],
+    ),
+    (
+        "claimed-total-hexadecimal",
+        S,
+        "  totals: {regions: 2, zones: 3}\n",
+        "  totals: {regions: 0x2, zones: 3}\n",
+        [f"{S}:11: -: yaml: 0x2 is read by YAML as 2 (0x means hexadecimal); {PLAIN_DIGITS}"],
+    ),
+    (
+        "investment-infinite",
+        S,
+        "  markets: [Americas]\n",
+        "  markets: [Americas]\n  investment: [{amount: .inf, currency: USD}]\n",
+        [
+            f"{S}:14: 2025-02-19-mexico: claims.investment.amount: expected a finite number, got "
+            "float inf"
+        ],
+    ),
+    (
+        "investment-negative",
+        S,
+        "  markets: [Americas]\n",
+        "  markets: [Americas]\n  investment: [{amount: -5, currency: USD}]\n",
+        [
+            f"{S}:14: 2025-02-19-mexico: claims.investment.amount: expected an amount greater than "
+            "0, got int -5"
+        ],
+    ),
+    (
+        "investment-absurd",
+        S,
+        "  markets: [Americas]\n",
+        "  markets: [Americas]\n  investment: [{amount: 1.0e+300, currency: USD}]\n",
+        [
+            f"{S}:14: 2025-02-19-mexico: claims.investment.amount: float 1e+300 is larger than any "
+            "real figure (over 10^15); a typo?"
+        ],
+    ),
+    (
+        "date-in-full-width-digits",
+        F,
+        "  launched: 2025-02-19\n",
+        "  launched: ２０２５-02-19\n",
+        [f"{F}:22: mx-central-1: launched: '２０２５-02-19' {NOT_A_DATE}"],
+    ),
+    (
+        "date-in-arabic-indic-digits",
+        S,
+        "date: 2025-02-19\n",
+        "date: ٢٠٢٥-٠٢-١٩\n",
+        [f"{S}:2: 2025-02-19-mexico: date: '٢٠٢٥-٠٢-١٩' {NOT_A_DATE}"],
+    ),
+    (
+        "review-date-9999",
+        F,
+        "  name: Test Cloud\n",
+        "  name: Test Cloud\n  reviewed: 9999-12-31\n",
+        [
+            f"{F}:5: testcloud: reviewed: '9999-12-31': the year 9999 is outside 1900..2199 (a "
+            "typo?)"
+        ],
+    ),
+    (
+        "closure-in-year-0",
+        F,
+        "  closed: 2025-03-31\n",
+        "  closed: 0000-03-31\n",
+        [f"{F}:46: au-east-1: closed: '0000-03-31': the year 0 is outside 1900..2199 (a typo?)"],
+    ),
+    (
+        "market-without-countries",
+        M,
+        "  countries: [AR, BR, CA, MX, US]\n",
+        "  countries: []\n",
+        [
+            f"{M}:9: americas: countries: no countries: a market is the list of its ISO alpha-2 "
+            "codes; give at least one"
+        ],
+    ),
+    (
+        "market-alias-is-another-markets-name",
+        M,
+        "  countries: [AR, BR, CA, MX, US]\n",
+        "  countries: [AR, BR, CA, MX, US]\n- id: latam\n  name: Latin America\n"
+        "  definition: Test\n  aliases: [americas]\n  sources:\n"
+        "  - url: https://example.com/m\n    supports: membership\n  countries: [AR, BR, MX]\n",
+        [
+            f"{M}:13: latam: aliases: 'americas' is the name of another market, Americas "
+            f"({M}:3); an alias must name this market only"
+        ],
+    ),
+    (
+        "provider-file-named-yml",
+        "data/othercloud.yml",
+        None,
+        OTHER_PROVIDER,
+        [
+            "data/othercloud.yml:1: -: file: not read: catalog files end in .yaml; rename it to "
+            "othercloud.yaml"
+        ],
+    ),
+    (
+        "provider-file-named-only-yml",
+        "data/.yml",
+        None,
+        OTHER_PROVIDER,
+        [
+            "data/.yml:1: -: file: not read: catalog files end in .yaml; rename it to "
+            "<provider>.yaml"
+        ],
+    ),
+    (
+        "seed-named-upper-case-yaml",
+        "seeds/2025-06-01-plans.YAML",
+        None,
+        "id: 2025-06-01-plans\n",
+        [
+            "seeds/2025-06-01-plans.YAML:1: -: file: not read: catalog files end in .yaml; rename "
+            "it to 2025-06-01-plans.yaml"
+        ],
+    ),
+]
+
+
+FAR_SEED = """id: 2099-01-01-plans
+date: 2099-01-01
+provider: testcloud
+title: Plans for the next century
+sources:
+- url: https://example.com/plans
+  supports: the plan
+summary: >-
+  A plan dated far ahead.
+"""
+
+
 def _catalog_cases() -> list[Case]:
     out = []
     for cid, rel, old, new, lines in CATALOG:
@@ -425,6 +642,29 @@ def _catalog_cases() -> list[Case]:
             out.append(Case(f"{cid}/{cmd[0]}", prepare, cmd, err))
     return out
 
+
+CATALOG_CASES_MORE: list[Case] = [
+    Case(
+        # A seventh provider file with no review date of its own cannot bring a far-future date
+        # in (it used to move every command's default date to 2099): its dates are measured
+        # from the catalog's latest review date.
+        "unreviewed-provider-far-future-announcement/" + cmd[0],
+        both(
+            write("data/othercloud.yaml", OTHER_PROVIDER),
+            write("seeds/2099-01-01-plans.yaml", FAR_SEED),
+        ),
+        cmd,
+        (
+            "seeds/2099-01-01-plans.yaml:2: 2099-01-01-plans: date: 2099-01-01 is more than 92 "
+            "days after the catalog's latest review date (2025-09-01; data/testcloud.yaml has "
+            "no provider.reviewed of its own); a date that far ahead is a typo, or a plan: "
+            "record plans as announcements (announced:), and bump provider.reviewed when you "
+            "review the file",
+            NOTHING,
+        ),
+    )
+    for cmd in (("validate",), ("stats",), ("build", "--out", "out/site"))
+]
 
 # --------------------------------------------------------------------------- files and folders
 
@@ -562,10 +802,7 @@ OUTPUTS: list[Case] = [
         "export-out-under-a-file",
         _make_file("notes.txt"),
         ("export", "--out", "notes.txt/x"),
-        (
-            "Error: cannot complete the command; nothing was written: a path component is not a "
-            "folder (notes.txt/x)",
-        ),
+        ("Error: --out notes.txt/x: notes.txt is not a folder; choose another path",),
     ),
     Case(
         "build-out-data",
@@ -600,7 +837,7 @@ OUTPUTS: list[Case] = [
         ("build", "--out", "mine"),
         (
             "Error: --out mine: the folder exists and was not written by `cloudmap build` (no "
-            ".cloudmap-site in it), so it is not replaced; choose another --out or empty it first",
+            ".cloudmap-site in it), so it is not replaced; choose another folder or empty it first",
         ),
     ),
     Case(
@@ -629,6 +866,127 @@ OUTPUTS: list[Case] = [
         noop,
         ("snapshot", "--out", "/"),
         ("Error: --out /: is a folder; give a file name such as map.png",),
+    ),
+]
+
+
+def _link(rel: str, to: str) -> Callable[[Path], None]:
+    def prepare(root: Path) -> None:
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.symlink_to(to)
+
+    return prepare
+
+
+CONTAINS = (
+    "contains the project folder, which an output there could replace or delete; choose a "
+    "folder that does not contain it, such as site/"
+)
+THROUGH_A_LINK = "an output never writes through a link: remove the link or give another name"
+NO_CONTROL = "choose a name without control characters (line breaks, escapes)"
+
+# Outputs go through one guard (cloudmap.fsutil), links resolved first; the library raises it in
+# its own words, the CLI puts its option in front.
+GUARD: list[Case] = [
+    Case(
+        "build-into-the-folder-holding-the-project",
+        write("../.cloudmap-site", "a site built here once\n"),  # a web root that holds it
+        ("build", "--out", ".."),
+        (f"Error: --out ..: {CONTAINS}",),
+    ),
+    Case(
+        "export-two-folders-up",
+        noop,
+        ("export", "--out", "../.."),
+        (f"Error: --out ../..: {CONTAINS}",),
+    ),
+    Case(
+        "build-through-a-link-to-the-project",
+        _link("web", "."),
+        ("build", "--out", "web"),
+        (
+            "Error: --out web: that is the project folder itself; choose a subfolder such as "
+            "site/ or exports/",
+        ),
+    ),
+    Case(
+        "export-through-a-link-into-data",
+        _link("exports", "data"),
+        ("export", "--out", "exports"),
+        (
+            "Error: --out exports: inside the project's data/ (its inputs) (a link to data/); "
+            "choose another folder",
+        ),
+    ),
+    Case(
+        "build-through-a-link-into-geo",
+        _link("pub/site", "../geo"),
+        ("build", "--out", "pub/site"),
+        (
+            "Error: --out pub/site: inside the project's geo/ (its inputs) (a link to geo/); "
+            "choose another folder",
+        ),
+    ),
+    Case(
+        "snapshot-onto-a-link-to-a-data-file",
+        _link("shots/map.png", "../data/testcloud.yaml"),
+        ("snapshot", "--out", "shots/map.png"),
+        (
+            "Error: --out shots/map.png: is a symbolic link (to ../data/testcloud.yaml); "
+            f"{THROUGH_A_LINK}",
+        ),
+    ),
+    Case(
+        "snapshot-onto-a-link-out-of-the-project",
+        both(
+            write("../home-file.txt", "someone's notes\n"),
+            _link("shots/map.png", "../../home-file.txt"),
+        ),
+        ("snapshot", "--out", "shots/map.png"),
+        (
+            "Error: --out shots/map.png: is a symbolic link (to ../../home-file.txt); "
+            f"{THROUGH_A_LINK}",
+        ),
+    ),
+    Case(
+        "snapshot-into-a-linked-seeds-folder",
+        _link("shots", "seeds"),
+        ("snapshot", "--out", "shots/map.png"),
+        (
+            "Error: --out shots/map.png: inside the project's seeds/ (its inputs) (a link to "
+            "seeds/); choose another folder",
+        ),
+    ),
+    Case(
+        "export-out-with-a-newline",
+        noop,
+        ("export", "--out", "out\nx"),
+        (f"Error: --out 'out\\nx': the name holds the control character U+000A; {NO_CONTROL}",),
+    ),
+    Case(
+        "build-out-with-an-escape",
+        noop,
+        ("build", "--out", "site\x1b[2J"),
+        (
+            f"Error: --out 'site\\x1b[2J': the name holds the control character U+001B; "
+            f"{NO_CONTROL}",
+        ),
+    ),
+    Case(
+        "snapshot-out-with-a-carriage-return",
+        noop,
+        ("snapshot", "--out", "map\r.png"),
+        (f"Error: --out 'map\\r.png': the name holds the control character U+000D; {NO_CONTROL}",),
+    ),
+    Case(
+        "export-over-a-folder-named-like-an-output",
+        both(write("out/regions.csv", "keep me\n"), write("out/regions.kml/x.txt", "keep me\n")),
+        ("export", "--out", "out"),
+        (
+            "Error: --out out: regions.kml in it is a folder where an output file goes; remove or "
+            "rename it (nothing was written)",
+        ),
     ),
 ]
 
@@ -822,7 +1180,7 @@ INTAKE: list[Case] = [
 
 
 def all_cases() -> list[Case]:
-    return [*_catalog_cases(), *FILES, *GEO, *OUTPUTS, *EDITS, *INTAKE]
+    return [*_catalog_cases(), *CATALOG_CASES_MORE, *FILES, *GEO, *OUTPUTS, *GUARD, *EDITS, *INTAKE]
 
 
 def copy_project(src: Path, dest: Path, geo: Path) -> Path:

@@ -264,3 +264,70 @@ def test_cached_value_keeps_only_what_store_accepts_and_load_can_rebuild(tmp_pat
     assert cache.cached_value("v", "c", compute("fresh"), **kw) == "fresh"  # load refused it
     assert cache.cached_value("v", "c", compute("never"), **kw) == "fresh"  # and rewrote it
     assert calls == ["good", "bad 1", "bad 2", "stale", "fresh"]
+
+
+def _npy(shape_text: str, payload: bytes, descr: str = "<f8") -> bytes:
+    """An .npy member whose header claims ``shape_text`` whatever ``payload`` holds."""
+    head = f"{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape_text}, }}"
+    head += " " * (63 - (10 + len(head)) % 64) + "\n"
+    return b"\x93NUMPY\x01\x00" + len(head).to_bytes(2, "little") + head.encode() + payload
+
+
+def test_a_planted_huge_array_header_is_a_miss_not_an_allocation(tmp_path, monkeypatch):
+    """An entry whose array header claims a terabyte (8 bytes stored) is a miss: the header is
+    checked against the stored size before anything is allocated (it used to make every command
+    fail with "out of memory")."""
+    import zipfile
+
+    monkeypatch.setenv(cache.ENV, str(tmp_path / "c"))
+    cache.cached("kind", "k", lambda: entry(1))
+    [path] = (tmp_path / "c").glob("kind-*.npz")
+    meta = json.dumps({"format": cache._FORMAT, "meta": {"value": 9}}).encode()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("__meta__.npy", _npy(f"({len(meta)},)", meta, "|u1"))
+        zf.writestr("xs.npy", _npy("(137438953472,)", b"\0" * 8))
+    path.write_bytes(buf.getvalue())
+    assert cache.cached("kind", "k", lambda: entry(2)).meta == {"value": 2}
+    path.write_bytes(b"\0" * 10)
+    with path.open("r+b") as fh:  # a sparse file far larger than any entry: not even read
+        fh.truncate(cache.MAX_ENTRY_BYTES + 1)
+    assert cache.cached("kind", "k", lambda: entry(3)).meta == {"value": 3}
+    assert path.stat().st_size < 1000  # rewritten
+
+
+def _tamper_every_entry(folder, how):
+    for path in folder.glob("*.npz"):
+        with np.load(path, allow_pickle=False) as npz:
+            arrays = {name: npz[name] for name in npz.files}
+        meta = arrays.pop("__meta__")
+        buf = io.BytesIO()
+        np.savez(buf, __meta__=meta, **{name: how(name, a) for name, a in arrays.items()})
+        path.write_bytes(buf.getvalue())
+
+
+@pytest.mark.parametrize("how", [
+    lambda name, a: a.astype(np.float64) if a.dtype.kind in "iub" else np.zeros(3),  # wrong types
+    lambda name, a: a[: len(a) // 2],  # cut short
+    lambda name, a: a[::-1].copy(),  # right type and size, wrong content
+])  # fmt: skip
+def test_every_wrong_shaped_entry_is_a_miss_in_a_real_build(tmp_path, mini, how):
+    """After a build, every stored array (countries, markets, gazetteer, the nearest-region
+    table, ...) is replaced by one of the wrong type, size or content: the next build reads
+    none of them, rebuilds them, and writes the same bytes (the countries and market entries
+    used to crash it)."""
+    env = {**os.environ, cache.ENV: str(tmp_path / "c")}
+
+    def build(name):
+        out = tmp_path / name
+        r = subprocess.run(
+            [sys.executable, "-m", "cloudmap", "build", "--root", str(mini), "--out", str(out),
+             "--as-of", "2025-11-26"], capture_output=True, text=True, env=env)  # fmt: skip
+        assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+        return tree_digest(out)
+
+    first = build("a")
+    kinds = {p.name.rsplit("-", 1)[0] for p in (tmp_path / "c").glob("*.npz")}
+    assert {"countries", "market", "gazetteer", "nearest", "on-grid"} <= kinds, kinds
+    _tamper_every_entry(tmp_path / "c", how)
+    assert build("b") == first

@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -350,3 +351,386 @@ def test_a_4_mb_article_is_read_in_linear_time(project, tmp_path):
     r = _cli("announce", "draft", str(big), "--json", cwd=project, timeout=300)
     assert time.monotonic() - start < 300
     assert r.returncode == 0, r.stderr
+
+
+# --------------------------------------------------------------------------- kills and locks
+
+# Runs the CLI with os.replace / os.link / os.unlink / os.rename wrapped: the Nth call that
+# touches the project's data/, seeds/ or its journal first sends the process $CM_SIGNAL (and,
+# with CM_PAUSE, waits until the file $CM_PAUSE exists, having created $CM_PAUSE.waiting).
+_HOOKED = r"""
+import os, signal, sys, time
+project = os.environ["CM_PROJECT"]
+at = int(os.environ.get("CM_AT", "0"))
+sig = getattr(signal, os.environ.get("CM_SIGNAL", "SIGKILL"))
+pause = os.environ.get("CM_PAUSE")
+seen = [0]
+
+def touches(args):
+    for a in args[:2]:
+        p = os.path.abspath(os.fsdecode(a)) if isinstance(a, (str, bytes, os.PathLike)) else ""
+        if p.startswith(project + os.sep) and (
+            "/data/" in p or "/seeds/" in p or ".cloudmap-journal" in p
+        ):
+            return True
+    return False
+
+def hook(real):
+    def call(*args, **kwargs):
+        if touches(args):
+            seen[0] += 1
+            if seen[0] == at:
+                if pause:
+                    open(pause + ".waiting", "w").close()
+                    while not os.path.exists(pause):
+                        time.sleep(0.02)
+                else:
+                    os.kill(os.getpid(), sig)
+        return real(*args, **kwargs)
+    return call
+
+for name in ("replace", "link", "unlink", "rename"):
+    setattr(os, name, hook(getattr(os, name)))
+from cloudmap.cli import main
+code = main(sys.argv[1:])
+print(f"hooked calls: {seen[0]}", file=sys.stderr)
+sys.exit(code)
+"""
+
+_SITE_EDIT = ("announce", "add", "--date", "2025-06-01", "--title", "Plans for New Zealand",
+              "--source", faults.URL, "--site", "NZ")  # fmt: skip
+
+
+def _hooked(project: Path, argv, **env: str) -> subprocess.CompletedProcess:
+    environ = {**os.environ, "CM_PROJECT": str(project.resolve()), **env}
+    return subprocess.run([sys.executable, "-c", _HOOKED, *argv], cwd=project, env=environ,
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+
+
+def _calls(r: subprocess.CompletedProcess) -> int:
+    return int(r.stderr.rsplit("hooked calls: ", 1)[1].split()[0])
+
+
+_UPDATE = ("region", "update", "mx-central-1", "--name", "Mexico", "--source", faults.URL)
+
+
+@pytest.mark.parametrize(("sig", "after"), [
+    ("SIGKILL", ("validate",)),  # killed outright: the next reader finishes the edit
+    ("SIGKILL", _UPDATE),  # ... or the next edit does, then makes its own change
+    ("SIGTERM", ("validate",)),  # interrupted: the process puts the files back itself
+])  # fmt: skip
+def test_a_multi_file_edit_killed_at_any_step_is_all_or_nothing(tmp_path, sig, after):
+    """`announce add --site` writes a new seed and changes the provider file. Killed before each
+    of its renames, links and removals in turn, the next command (a read, or another edit)
+    leaves the project exactly as before the edit or exactly as after it: never half."""
+    src = faults.copy_project(FIXTURES / "mini", tmp_path / "src", REPO / "geo")
+    old = tree_digest(src)
+    full = _hooked(src, _SITE_EDIT)  # CM_AT=0: never interrupted, counts its steps
+    assert full.returncode == 0, full.stderr
+    new = tree_digest(src)
+    steps = _calls(full)
+    assert steps >= 2 and new != old  # two files change: at least two renames
+    outcomes = []
+    for at in range(1, steps + 1):
+        project = faults.copy_project(FIXTURES / "mini", tmp_path / f"p{at}", REPO / "geo")
+        r = _hooked(project, _SITE_EDIT, CM_AT=str(at), CM_SIGNAL=sig)
+        if sig == "SIGKILL":
+            assert r.returncode == -9, (at, r.stderr)
+        else:  # an interruption: put back, or (past the commit point) said to be written
+            assert r.returncode == 1 and "Traceback" not in r.stderr, (at, r.stderr)
+            assert r.stderr.startswith("Error: interrupted; "), (at, r.stderr)
+        nxt = _cli(*after, cwd=project)
+        assert nxt.returncode == 0 and "Traceback" not in nxt.stderr, (at, nxt.stderr)
+        state = tree_digest(project)
+        if after[0] == "region":  # the later edit changed the provider file: compare the rest
+            state.pop(faults.F)
+            assert "  name: Mexico\n" in (project / faults.F).read_text(encoding="utf-8")
+            outcome = "old" if state == _without(old, faults.F) else "new"
+            assert state == (_without(old, faults.F) if outcome == "old" else
+                             _without(new, faults.F)), at  # fmt: skip
+        else:
+            assert state in (old, new), (at, sorted(set(state.items()) ^ set(old.items())))
+            outcome = "old" if state == old else "new"
+        if sig == "SIGTERM" and outcome == "new":
+            assert "what was written stays written" in r.stderr, (at, r.stderr)
+        if sig == "SIGTERM" and outcome == "old":
+            assert r.stderr == "Error: interrupted; nothing was written\nhooked calls: " \
+                f"{_calls(r)}\n", (at, r.stderr)  # fmt: skip
+        outcomes.append(outcome)
+    assert outcomes[0] == "old" and outcomes[-1] == "new", outcomes  # both ends are reached
+    assert _cli("validate", cwd=project).returncode == 0
+
+
+def _without(digest: dict[str, str], rel: str) -> dict[str, str]:
+    return {k: v for k, v in digest.items() if k != rel}
+
+
+def test_edits_share_one_lock_whatever_their_environment(project, tmp_path):
+    """Two edits with different $TMPDIR and $HOME: the first stalls after reading its files,
+    just before writing; the second waits for it (one lock per project folder), then reads what
+    the first wrote. Both regions land."""
+    (tmp_path / "t1").mkdir()
+    (tmp_path / "t2").mkdir()
+    gate = tmp_path / "go"
+    first = subprocess.Popen(
+        [sys.executable, "-c", _HOOKED, *_region_args(1)], cwd=project, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env={**os.environ, "CM_PROJECT": str(project.resolve()), "CM_AT": "1",
+             "CM_PAUSE": str(gate), "TMPDIR": str(tmp_path / "t1"), "HOME": str(tmp_path / "t1")},
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while not (tmp_path / "go.waiting").exists():
+        assert first.poll() is None and time.monotonic() < deadline, first.communicate()
+        time.sleep(0.05)
+    second = subprocess.Popen(
+        [sys.executable, "-m", "cloudmap", *_region_args(2)], cwd=project, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env={**os.environ, "TMPDIR": str(tmp_path / "t2"), "HOME": str(tmp_path / "t2")},
+    )  # fmt: skip
+    time.sleep(4)  # ample for the second to validate and write, were it not waiting
+    assert second.poll() is None, second.communicate()
+    text = (project / faults.F).read_text(encoding="utf-8")
+    assert "mx-central-11" not in text and "mx-central-12" not in text
+    gate.touch()
+    results = [(p.wait(timeout=300), p.communicate()) for p in (first, second)]
+    assert [code for code, _ in results] == [0, 0], results
+    text = (project / faults.F).read_text(encoding="utf-8")
+    assert "- id: mx-central-11\n" in text and "- id: mx-central-12\n" in text
+    assert _cli("validate", cwd=project).returncode == 0
+
+
+def test_a_reader_waits_for_an_edit_under_way(project, tmp_path):
+    """A command reading the catalog while a two-file edit is between its renames waits for the
+    edit, then sees all of it (never the seed without the site that names it, or the reverse)."""
+    gate = tmp_path / "go"
+    edit = subprocess.Popen(
+        [sys.executable, "-c", _HOOKED, *_SITE_EDIT], cwd=project, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env={**os.environ, "CM_PROJECT": str(project.resolve()), "CM_AT": "4",
+             "CM_PAUSE": str(gate)},
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while not (tmp_path / "go.waiting").exists():
+        assert edit.poll() is None and time.monotonic() < deadline, edit.communicate()
+        time.sleep(0.05)
+    reader = subprocess.Popen([sys.executable, "-m", "cloudmap", "validate"], cwd=project,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    time.sleep(3)
+    assert reader.poll() is None, reader.communicate()
+    gate.touch()
+    _, edit_err = edit.communicate(timeout=300)
+    assert edit.returncode == 0, edit_err
+    out, err = reader.communicate(timeout=300)
+    assert (reader.returncode, out) == (0, "OK: 3 regions, 4 zones, 2 announced sites, 2 "
+                                        "announcements; no problems found\n"), err  # fmt: skip
+
+
+# --------------------------------------------------------------------------- exports, all or nothing
+
+
+def test_an_export_failing_half_way_puts_every_file_back(project, run, monkeypatch):
+    """The third file's move fails: the two moved already are put back, and the message says
+    that every file is as it was (it used to say "nothing was written" with regions.csv new)."""
+    monkeypatch.chdir(project)
+    assert run("export", "--out", "out", "--as-of", "2025-11-26").code == 0
+    before = tree_digest(project)
+    real, moves = os.replace, []
+
+    def replace(src, dst, *args, **kwargs):
+        if os.sep + "out" + os.sep in str(dst) and ".export-" not in str(dst):
+            moves.append(dst)
+            if len(moves) == 3:
+                raise OSError(errno.EIO, "Input/output error", str(dst))
+        return real(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", replace)
+    r = run("export", "--out", "out", "--as-of", "2024-06-30")
+    assert r.code == 1 and r.err.startswith(
+        "Error: --out out: could not be written: Input/output error ("
+    ), r.err
+    assert r.err.endswith("); every file in it is as it was\n"), r.err
+    assert len(moves) > 3  # the two moved were put back by moves of their own
+    assert tree_digest(project) == before
+    assert [p.name for p in (project / "out").iterdir() if p.name.startswith(".")] == []
+
+
+def test_the_next_export_removes_what_interrupted_exports_left(project, run, monkeypatch):
+    out = project / "out"
+    dead = out / ".export-999999999-k2j3h4ab"  # no such process
+    legacy = out / ".export-k2j3h4ab"  # named by an earlier version, an hour old
+    alive = out / f".export-{os.getppid()}-x1y2z3ab"  # a running process's: left alone
+    for folder in (dead, legacy, alive):
+        (folder / ".previous").mkdir(parents=True)
+        (folder / "regions.csv").write_text("half\n", encoding="utf-8")
+    os.utime(legacy, (time.time() - 3600, time.time() - 3600))
+    monkeypatch.chdir(project)
+    assert run("export", "--out", "out", "--format", "csv").code == 0
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [alive.name, "regions.csv", "regions.csvt"])  # fmt: skip
+
+
+EVIL_MARKET = '=HYPERLINK("https://evil.example","x")'
+
+
+def test_every_csv_neutralises_formulas(project, run, monkeypatch):
+    """coverage --csv, coverage --compare --csv and compare --csv follow regions.csv's rule
+    (cloudmap.csvtext): a text cell that starts like a formula gets an apostrophe; numbers,
+    negative ones included, are left alone."""
+    with (project / faults.M).open("a", encoding="utf-8") as fh:
+        fh.write(f"- id: evil\n  name: '{EVIL_MARKET}'\n  definition: '@SUM(1+1)'\n  sources:\n"
+                 "  - url: https://example.com/m\n    supports: membership\n"
+                 "  countries: [MX]\n")  # fmt: skip
+    monkeypatch.chdir(project)
+    quoted = '"\'=HYPERLINK(""https://evil.example"",""x"")"'
+    r = run("coverage", "--market", EVIL_MARKET, "--csv")
+    assert r.code == 0 and r.out.splitlines()[1].startswith(quoted + ",1,1,"), r.out
+    r = run("coverage", "--market", EVIL_MARKET, "--compare", "2024-06-30", "2025-05-15", "--csv")
+    row = r.out.splitlines()[1].split(",")
+    assert r.code == 0 and r.out.splitlines()[1].startswith(quoted + ","), r.out
+    assert row[row.index("au-east-1") + 6].startswith("-")  # delta_ms: a number, untouched
+    import cloudmap.compare
+
+    monkeypatch.setattr(cloudmap.compare, "compare_csv",
+                        lambda result: "name,delta\n=1+1,-3.5\n@SUM(A1),+2\n-x,-1e3\n")  # fmt: skip
+    r = run("compare", "--csv")
+    assert r.out == "name,delta\n'=1+1,-3.5\n'@SUM(A1),+2\n'-x,-1e3\n"
+
+
+# --------------------------------------------------------------------------- numbers and dates typed
+
+
+@pytest.mark.parametrize(("argv", "last"), [
+    (("region", "update", "mx-central-1", "--lat", "inf", "--source", faults.URL),
+     "argument --lat: 'inf' is not a plain decimal number; write decimal degrees, e.g. -100.3185"),
+    (("region", "update", "mx-central-1", "--lon", "1e400", "--source", faults.URL),
+     "argument --lon: '1e400' is larger than any real figure (over 10^15); write decimal "
+     "degrees, e.g. -100.3185"),
+    (("region", "update", "mx-central-1", "--lat", "٢٠.٥", "--source", faults.URL),
+     "argument --lat: '٢٠.٥' is not a plain decimal number; write decimal degrees, e.g. "
+     "-100.3185"),
+    (("stats", "--as-of", "9999-12-31"),
+     "argument --as-of: '9999-12-31': the year 9999 is outside 1900..2199 (a typo?)"),
+    (("stats", "--as-of", "２０２５-05-15"),
+     "argument --as-of: '２０２５-05-15' is not a date; write YYYY-MM-DD"),
+])  # fmt: skip
+def test_numbers_and_dates_in_options_are_usage_errors(project, run, monkeypatch, argv, last):
+    monkeypatch.chdir(project)
+    before = tree_digest(project)
+    r = run(*argv)
+    assert (r.code, r.err.splitlines()[-1]) == (
+        2,
+        f"cloudmap {argv[0]}{' ' + argv[1] if argv[0] == 'region' else ''}: error: {last}",
+    )
+    assert tree_digest(project) == before
+
+
+@pytest.mark.parametrize(("options", "err"), [
+    (("--investment", "inf:USD"), "Error: investment 'inf:USD': 'inf' is not a plain decimal "
+     "number; write AMOUNT:CURRENCY, e.g. 380e9:CNY"),
+    (("--investment", "1e400:USD"), "Error: investment '1e400:USD': '1e400' is larger than any "
+     "real figure (over 10^15); write AMOUNT:CURRENCY, e.g. 380e9:CNY"),
+    (("--investment", "0:USD"), "Error: investment '0:USD': write AMOUNT:CURRENCY with an amount "
+     "above 0, e.g. 380e9:CNY"),
+    (("--claim", "regions=٣٠"), 'Error: claim \'regions=٣٠\': write regions=N, zones=N or '
+     'countries=N (N+ for "more than N")'),
+    (("--date", "9999-12-31"), "Error: date: '9999-12-31': the year 9999 is outside 1900..2199 "
+     "(a typo?)"),
+])  # fmt: skip
+def test_numbers_and_dates_in_announce_add_are_messages(project, run, monkeypatch, options, err):
+    monkeypatch.chdir(project)
+    before = tree_digest(project)
+    argv = ["announce", "add", "--title", "Plans", "--source", faults.URL, *options]
+    if "--date" not in options:
+        argv += ["--date", "2025-06-01"]
+    r = run(*argv)
+    assert (r.code, r.err) == (1, err + "\n")
+    assert tree_digest(project) == before
+
+
+def test_the_library_reports_non_finite_numbers_as_problems(project):
+    """The edit functions take floats: an infinite one is a located problem, never a raw
+    OverflowError."""
+    from cloudmap.edit import add_region
+    from cloudmap.errors import ValidationError
+
+    before = tree_digest(project)
+    with pytest.raises(ValidationError) as exc:
+        add_region(project, id="mx-central-2", name="M2", city="Monterrey", country="MX",
+                   lat=float("inf"), lon=-100.3185, launched="2025-06-01", zones=["a"],
+                   source=faults.URL)  # fmt: skip
+    assert [str(p) for p in exc.value.problems] == [
+        f"{faults.F}:86: mx-central-2: lat: expected a finite number, got float inf"
+    ]
+    assert tree_digest(project) == before
+
+
+def test_a_write_that_happened_is_reported_as_done_when_the_output_is_closed(project):
+    """`region add | head -0`: the region is written; the closed output is a note, exit 0."""
+    args = " ".join(f"'{a}'" for a in _region_args(1))
+    cmd = f"{sys.executable} -m cloudmap {args} 2>err.txt | head -c 0; echo ${{PIPESTATUS[0]}}"
+    for _ in range(3):  # head may close before or after the report is printed
+        proc = subprocess.run(["bash", "-c", cmd], cwd=project, capture_output=True, text=True)
+        assert proc.stdout.strip() == "0", (project / "err.txt").read_text()
+        err = (project / "err.txt").read_text()
+        assert err in ("", "Note: the output was closed before the report was shown; what was "
+                           f"written stays written ({faults.F})\n"), err  # fmt: skip
+        assert "- id: mx-central-11\n" in (project / faults.F).read_text(encoding="utf-8")
+        faults.copy_project(FIXTURES / "mini", project.with_name("fresh"), REPO / "geo")
+        shutil.rmtree(project)
+        shutil.move(project.with_name("fresh"), project)
+
+
+# --------------------------------------------------------------------------- the journal
+
+
+def _killed_after_commit(project: Path) -> None:
+    """`announce add --site` killed just after writing its journal (its commit point)."""
+    r = _hooked(project, _SITE_EDIT, CM_AT="3", CM_SIGNAL="SIGKILL")
+    assert r.returncode == -9 and (project / ".cloudmap-journal.json").exists(), r.stderr
+
+
+def test_a_killed_edit_whose_staged_file_is_gone_is_undone(project):
+    before = tree_digest(project)
+    _killed_after_commit(project)
+    for staged in [*project.glob("data/.*.new"), *project.glob("seeds/.*.new")]:
+        staged.unlink()
+    r = _cli("validate", cwd=project)
+    assert r.returncode == 0, r.stderr
+    assert tree_digest(project) == before  # wholly as before: nothing half done, nothing left
+
+
+def test_a_killed_edit_then_changed_by_hand_is_a_message(project):
+    _killed_after_commit(project)
+    with (project / faults.F).open("a", encoding="utf-8") as fh:
+        fh.write("# changed by hand\n")
+    digest = tree_digest(project)
+    for argv in (["validate"], ["region", "update", "mx-central-1", "--name", "Mexico",
+                                "--source", faults.URL]):  # fmt: skip
+        r = _cli(*argv, cwd=project)
+        assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+        assert r.stderr == (
+            f"Error: an edit interrupted earlier (recorded in {project.resolve()}/.cloudmap-"
+            f"journal.json) cannot be finished: {faults.F} was changed by hand since; the edit's "
+            "new and old versions of its files are beside them (.<name>.<id>.new / .old): keep "
+            "what is right, then remove .cloudmap-journal.json and those copies\n"
+        ), r.stderr
+        assert tree_digest(project) == digest  # nothing touched until someone decides
+
+
+@pytest.mark.parametrize("target", [".git/hooks/pre-commit.yaml", "../outside.yaml",
+                                    "data/../../outside.yaml", "notes.txt"])  # fmt: skip
+def test_a_planted_journal_never_writes_outside_the_catalog(project, tmp_path, target):
+    """A journal committed to a cloned repository could otherwise make `cloudmap validate`
+    write into .git or out of the project."""
+    import json
+
+    (project / "data" / ".x.yaml.1-0000abcd.new").write_text("planted\n", encoding="utf-8")
+    (project / ".cloudmap-journal.json").write_text(json.dumps({
+        "format": 1, "state": "commit", "txid": "1-0000abcd", "files": [{
+            "rel": target, "staged": "data/.x.yaml.1-0000abcd.new", "backup": None,
+            "old": None, "new": "0" * 64}]}), encoding="utf-8")  # fmt: skip
+    before = {**tree_digest(project), **tree_digest(tmp_path)}
+    r = _cli("validate", cwd=project)
+    assert r.returncode == 1 and "it is not a journal cloudmap wrote" in r.stderr, r.stderr
+    assert {**tree_digest(project), **tree_digest(tmp_path)} == before
+    assert not (project / ".git").exists() and not (tmp_path / "outside.yaml").exists()

@@ -15,7 +15,17 @@ truncated, malformed or wrong-shaped entry is a miss: the value is recomputed an
 
 from __future__ import annotations
 
-__all__ = ["ENV", "Entry", "cache_dir", "cached", "cached_value", "code_key", "file_key"]
+__all__ = [
+    "ENV",
+    "Entry",
+    "Malformed",
+    "cache_dir",
+    "cached",
+    "cached_built",
+    "cached_value",
+    "code_key",
+    "file_key",
+]
 
 import contextlib
 import hashlib
@@ -40,6 +50,7 @@ T = TypeVar("T")
 _KEEP = 8  # entries kept per kind (several projects may alternate); the oldest go first
 _OFF = ("", "0", "off", "none", "no")
 _FORMAT = 2  # bump when the entry layout changes
+MAX_ENTRY_BYTES = 1 << 30  # far above any entry (the 1:10m polygons: ~30 MB); larger is a miss
 
 _lock = threading.Lock()
 _file_keys: dict[tuple[str, int, int], str] = {}
@@ -52,6 +63,23 @@ class Entry:
 
     meta: Any = None
     arrays: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def array(
+        self, name: str, kind: str, *, ndim: int = 1, length: int | None = None
+    ) -> np.ndarray:
+        """The array ``name``, checked: its dtype kind (``"f"`` float, ``"i"`` integer, ``"b"``
+        bool, ``"u"`` unsigned, ``"U"`` text), dimensions and (first) length; ``Malformed``
+        otherwise (a stored entry read through it is then a miss)."""
+        arr = self.arrays.get(name)
+        if arr is None or arr.dtype.kind != kind or arr.ndim != ndim:
+            raise Malformed(f"{name}: expected a {ndim}-d {kind!r} array")
+        if length is not None and arr.shape[0] != length:
+            raise Malformed(f"{name}: expected {length} rows, got {arr.shape[0]}")
+        return arr
+
+
+class Malformed(ValueError):
+    """A cache entry that is well-formed data but not the shape its reader needs."""
 
 
 def cache_dir() -> Path | None:
@@ -108,23 +136,61 @@ def code_key(*modules: str) -> str:
 
 
 def _read(path: Path) -> Entry | None:
-    """The entry at ``path``, or None if it is missing or not a well-formed data-only entry."""
+    """The entry at ``path``, or None if it is missing or not a well-formed data-only entry.
+
+    Reading is bounded: the file is at most MAX_ENTRY_BYTES, every member is stored (not
+    compressed: nothing expands) and holds exactly the bytes its array header announces, so a
+    planted header claiming a huge array is a miss, never a huge allocation."""
     try:
         st = path.lstat()
         if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid():
             return None
-        raw = path.read_bytes()
+        if st.st_size > MAX_ENTRY_BYTES:
+            return None
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_ENTRY_BYTES + 1)
+        if len(raw) > MAX_ENTRY_BYTES or not _sound(raw):
+            return None
         with np.load(io.BytesIO(raw), allow_pickle=False) as npz:
             arrays = {name: npz[name] for name in npz.files}
         meta_bytes = arrays.pop("__meta__", None)
-        if meta_bytes is None or meta_bytes.dtype != np.uint8:
+        if meta_bytes is None or meta_bytes.dtype != np.uint8 or meta_bytes.ndim != 1:
             return None
         doc = json.loads(meta_bytes.tobytes().decode("utf-8"))
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError, UnicodeDecodeError):
+    except (
+        OSError,
+        ValueError,
+        KeyError,
+        TypeError,
+        zipfile.BadZipFile,
+        EOFError,
+        UnicodeDecodeError,
+        RecursionError,
+        MemoryError,
+    ):
         return None
     if not isinstance(doc, dict) or doc.get("format") != _FORMAT or "meta" not in doc:
         return None
     return Entry(doc["meta"], arrays)
+
+
+def _sound(raw: bytes) -> bool:
+    """Whether every member of the .npz bytes is a stored .npy whose header matches its size."""
+    fmt = np.lib.format
+    with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+        for info in zf.infolist():
+            if info.compress_type != zipfile.ZIP_STORED or info.file_size > len(raw):
+                return False
+            with zf.open(info) as fh:
+                major, _ = fmt.read_magic(fh)
+                read_header = fmt.read_array_header_1_0 if major == 1 else fmt.read_array_header_2_0
+                shape, _, dtype = read_header(fh)
+                if dtype.hasobject or any(n < 0 for n in shape):
+                    return False
+                need = dtype.itemsize * int(np.prod(shape, dtype=object))
+                if fh.tell() + need != info.file_size:
+                    return False
+    return True
 
 
 def _write(folder: Path, path: Path, kind: str, entry: Entry) -> None:
@@ -167,6 +233,21 @@ def cached(
         _write(folder, path, kind, entry)
         _prune(folder, kind)
     return entry
+
+
+def cached_built(kind: str, key: str, make: Callable[[], Entry], build: Callable[[Entry], T]) -> T:
+    """``build(make())``, or ``build`` of the entry stored before for the same ``kind`` and
+    ``key``. A stored entry counts only if ``build`` turns it into a value (reading its arrays
+    through ``Entry.array`` and checking its ``meta``): any exception there makes it a miss,
+    recomputed and rewritten, so a wrong-shaped entry can never reach the code that uses it."""
+    built: list[T] = []
+
+    def valid(entry: Entry) -> bool:
+        built.append(build(entry))
+        return True
+
+    entry = cached(kind, key, make, valid=valid)
+    return built[-1] if built else build(entry)
 
 
 class _NotStored(Exception):

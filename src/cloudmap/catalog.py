@@ -6,13 +6,15 @@ records live in cloudmap.validate (whose ``load_catalog`` reads and validates in
 
 from __future__ import annotations
 
-__all__ = ["MARKETS_FILE", "project_files", "read_catalog"]
+__all__ = ["MARKETS_FILE", "misnamed", "project_files", "read_catalog"]
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from cloudmap.errors import CloudmapError, Problem
+from cloudmap.journal import reading
 from cloudmap.model import (
     Announcement,
     Catalog,
@@ -334,6 +336,7 @@ def read_markets(root: Path) -> tuple[dict[str, Market], list[Problem], dict[str
             c["notes"],
             c.line,
             tuple(c.get("aliases", [])),
+            c.key_lines,
         )
         out[m.name] = m
         lines[m.name] = c.line_of("countries")
@@ -357,16 +360,49 @@ def project_files(root: Path) -> tuple[list[Path], list[Path]]:
     return data, seeds
 
 
+def misnamed(root: Path) -> list[Path]:
+    """YAML files in data/ or seeds/ that are not read because of their name (``.yml``,
+    ``.YAML``, ...): read_catalog reports each, since ignoring one would drop its records."""
+    out = []
+    for part in ("data", "seeds"):
+        try:
+            names = sorted(os.listdir(root / part))
+        except OSError:
+            continue  # project_files reports an unreadable folder
+        for name in names:
+            _, dot, ext = name.rpartition(".")
+            if dot and ext != "yaml" and ext.lower() in ("yaml", "yml"):
+                out.append(root / part / name)
+    return out
+
+
+def _misnamed(root: Path) -> list[Problem]:
+    out = []
+    for path in misnamed(root):
+        part, stem = path.parent.name, path.name.rpartition(".")[0]
+        to = f"{stem}.yaml" if stem else f"<{'provider' if part == 'data' else 'id'}>.yaml"
+        out.append(Problem(f"{part}/{path.name}", 1, "-", "file",
+            f"not read: catalog files end in .yaml; rename it to {to}"))  # fmt: skip
+    return out
+
+
 def read_catalog(root: Path) -> tuple[Catalog, list[Problem]]:
     """Every provider file, seed and market under ``root`` as records, and the problems found
-    reading them (records with problems are left out)."""
+    reading them (records with problems are left out). Read under the project's shared lock,
+    after completing any edit a killed process left half done (cloudmap.journal)."""
     root = Path(root)
+    with reading(root):  # no edit half done, none under way
+        return _read_catalog(root)
+
+
+def _read_catalog(root: Path) -> tuple[Catalog, list[Problem]]:
     problems: list[Problem] = []
     providers: dict[str, Provider] = {}
     regions: list[Region] = []
     sites: list[Site] = []
     announcements: dict[str, Announcement] = {}
     data_files, seed_files = project_files(root)
+    problems += _misnamed(root)
     declared: set[tuple[str, str]] = set()
     declared_providers: set[str] = set()
     for path in seed_files:

@@ -127,7 +127,7 @@ def _nearest_cached(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.nd
     reuses it."""
     import hashlib
 
-    from cloudmap.cache import Entry, cached, code_key
+    from cloudmap.cache import Entry, cached_built, code_key
 
     gaz = cities()
     h = hashlib.sha256()
@@ -139,13 +139,13 @@ def _nearest_cached(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.nd
         idx, km = nearest_regions(gaz.lat, gaz.lon, lat, lon)
         return Entry({}, {"idx": np.asarray(idx, dtype=np.int64), "km": np.asarray(km, np.float64)})
 
-    entry = cached(
-        "nearest",
-        f"{h.hexdigest()}|{code_key('cloudmap.nearest')}",
-        make,
-        valid=lambda e: e.arrays["idx"].shape == (n,) and e.arrays["km"].shape == (n,),
-    )
-    return entry.arrays["idx"], entry.arrays["km"]
+    def build(e: Entry) -> tuple[np.ndarray, np.ndarray]:
+        idx, km = e.array("idx", "i", length=n), e.array("km", "f", length=n)
+        if n and len(lat) and (idx.min() < 0 or idx.max() >= len(lat)):
+            raise ValueError("nearest entry: an index out of range")
+        return idx, km
+
+    return cached_built("nearest", f"{h.hexdigest()}|{code_key('cloudmap.nearest')}", make, build)
 
 
 def city_coverage(catalog: Catalog, on: dt.date, *, provider: str | None = None) -> pd.DataFrame:

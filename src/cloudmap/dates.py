@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["PartialDate", "Precision", "parse_date"]
+__all__ = ["MAX_YEAR", "MIN_YEAR", "PartialDate", "Precision", "parse_date", "parse_day"]
 
 import calendar
 import datetime as dt
@@ -14,7 +14,10 @@ Precision = Literal["day", "month", "year"]
 
 # English month abbreviations (strftime's %b follows the locale, and is slow)
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_DATE_RE = re.compile(r"^(<=)?(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_DATE_RE = re.compile(r"^(<=)?([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")  # ASCII digits only
+# The years a catalog date may name: cloud regions date from the 2000s; a year outside this is a
+# typo (9999-12-31 would also overflow every date computed from it).
+MIN_YEAR, MAX_YEAR = 1900, 2199
 
 
 @dataclass(frozen=True, order=True)
@@ -92,6 +95,11 @@ def parse_date(value: object) -> PartialDate:
     if isinstance(value, dt.datetime):
         raise ValueError(f"{value!r} has a time of day; write a date like 2025-02-19")
     if isinstance(value, dt.date):
+        if not MIN_YEAR <= value.year <= MAX_YEAR:
+            raise ValueError(
+                f"{value.isoformat()!r}: the year {value.year} is outside {MIN_YEAR}..{MAX_YEAR} "
+                "(a typo?)"
+            )
         return PartialDate(value, value.isoformat(), "day")
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise ValueError(f"{value!r} is not a date; write YYYY-MM-DD, YYYY-MM, YYYY or <=DATE")
@@ -100,6 +108,8 @@ def parse_date(value: object) -> PartialDate:
     if not m:
         raise ValueError(f"{text!r} is not a date; write YYYY-MM-DD, YYYY-MM, YYYY or <=DATE")
     bound, y, mo, d = m.group(1) is not None, int(m.group(2)), m.group(3), m.group(4)
+    if not MIN_YEAR <= y <= MAX_YEAR:
+        raise ValueError(f"{text!r}: the year {y} is outside {MIN_YEAR}..{MAX_YEAR} (a typo?)")
     try:
         if d is not None:
             day = dt.date(y, int(mo), int(d))
@@ -112,3 +122,17 @@ def parse_date(value: object) -> PartialDate:
         return PartialDate(dt.date(y, 12, 31) if bound else dt.date(y, 1, 1), text, "year", bound)
     except ValueError as exc:
         raise ValueError(f"{text!r} is not a real date ({exc})") from None
+
+
+def parse_day(text: str) -> dt.date:
+    """A day written ``YYYY-MM-DD`` (ASCII digits, a year in MIN_YEAR..MAX_YEAR), as command
+    options take it; ``ValueError`` saying what is accepted."""
+    try:
+        d = parse_date(text.strip())
+    except ValueError as exc:
+        if "outside" in str(exc):
+            raise
+        raise ValueError(f"{text!r} is not a date; write YYYY-MM-DD") from None
+    if d.precision != "day" or d.no_later_than:
+        raise ValueError(f"{text!r} is not a day; write YYYY-MM-DD")
+    return d.effective

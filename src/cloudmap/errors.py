@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["CloudmapError", "NotFound", "Problem", "ValidationError"]
+__all__ = ["CloudmapError", "NotFound", "OutputError", "Problem", "ValidationError"]
 
 from dataclasses import dataclass
 
@@ -13,6 +13,26 @@ class CloudmapError(Exception):
 
 class NotFound(CloudmapError, LookupError):
     """Something asked for by name (a region, a market, a country code) is not there."""
+
+
+class OutputError(CloudmapError):
+    """An output path refused, or an output that could not be written: ``path`` as the caller
+    gave it (shown safely) and the ``reason``, in the library's words (the CLI names its option,
+    ``--out``, in front)."""
+
+    def __init__(self, path: object, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{shown(path)}: {reason}")
+
+
+def shown(path: object) -> str:
+    """A path as messages show it: as written, unless it holds control characters (a line
+    break, an escape sequence), which are shown escaped so a message cannot rewrite a terminal."""
+    text = str(path)
+    if any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in text):
+        return repr(text)
+    return text
 
 
 @dataclass(frozen=True, order=True)

@@ -173,31 +173,39 @@ def _entry(parsed: tuple[tuple[np.ndarray, ...], list[str], list[int]]) -> Any:
     return Entry({"rows": len(columns[0])}, arrays)
 
 
+# The dtype kind of each column as stored: integer ids, text names and codes, float lat/lon.
+_KINDS = {"geonameid": "i", "name": "U", "country": "U", "lat": "f", "lon": "f", "population": "i"}
+
+
 def _from_entry(entry: Any) -> tuple[tuple[np.ndarray, ...], list[str], list[int]]:
-    a = entry.arrays
+    """The columns, keys and rows an entry holds, every array checked (anything amiss raises:
+    read from the cache, that makes the entry a miss)."""
+    n = entry.meta["rows"]
+    if type(n) is not int:
+        raise ValueError("gazetteer entry: no row count")
     cols = []
-    for n in _NAMES:
-        c = a[n]
+    for name in _NAMES:
+        c = entry.array(name, _KINDS[name], length=n)
         if c.dtype.kind == "U":
             obj = np.empty(len(c), dtype=object)
             obj[:] = c.tolist()
             c = obj
         cols.append(c)
-    return tuple(cols), a["keys"].tolist(), a["rows"].tolist()
-
-
-def _valid(entry: Any) -> bool:
-    n = entry.meta["rows"]
-    return all(len(entry.arrays[k]) == n for k in (*_NAMES, "keys", "rows"))
+    keys = entry.array("keys", "U")
+    rows = entry.array("rows", "i", length=len(keys))
+    if len(rows) and (rows.min() < 0 or rows.max() >= n):
+        raise ValueError("gazetteer entry: rows out of range")
+    return tuple(cols), keys.tolist(), rows.tolist()
 
 
 def _load() -> Cities:
-    from cloudmap.cache import cached, code_key, file_key
+    from cloudmap.cache import cached_built, code_key, file_key
 
     path = _data_file()
     key = f"{file_key(path)}|{code_key('cloudmap.gazetteer')}"
-    entry = cached("gazetteer", key, lambda: _entry(_parse(path.read_bytes())), valid=_valid)
-    columns, keys, rows = _from_entry(entry)
+    columns, keys, rows = cached_built(
+        "gazetteer", key, lambda: _entry(_parse(path.read_bytes())), _from_entry
+    )
     starts: dict[int, int] = {}
     text: list[str] = []
     data: dict[int, tuple[str, ...]] = {}

@@ -134,7 +134,7 @@ _OVER_SIX_DECIMALS = re.compile(r"\.\d{7}")
 def read_countries(root: Path, rel: str = JOIN_FILE) -> Countries:
     """The polygons of ``root/rel``; ``CloudmapError`` naming the file and the fix if it is
     missing or not a country layer."""
-    from cloudmap.cache import Entry, cached, code_key, file_key
+    from cloudmap.cache import Entry, cached_built, code_key, file_key
 
     path = Path(root) / rel
     fix = f"restore it (git checkout -- {rel}) or rebuild it: see geo/PROVENANCE.md"
@@ -155,8 +155,7 @@ def read_countries(root: Path, rel: str = JOIN_FILE) -> Countries:
         entry: Entry = _entry(_parse(text, rel, fix))
         return entry
 
-    entry = cached("countries", key, make, valid=_valid)
-    return _layer(rel, entry, key)
+    return cached_built("countries", key, make, lambda e: _layer(rel, e, key))
 
 
 def _entry(parsed: tuple[dict[str, list[str | None]], np.ndarray, list[str] | None]) -> Any:
@@ -173,30 +172,38 @@ def _entry(parsed: tuple[dict[str, list[str | None]], np.ndarray, list[str] | No
     return Entry({"columns": columns, "n": len(geoms), "coords": coords is not None}, arrays)
 
 
-def _valid(entry: Any) -> bool:
-    meta = entry.meta
-    return (
-        isinstance(meta, dict)
-        and isinstance(meta.get("columns"), dict)
-        and set(meta["columns"]) == set(COLUMNS)
-        and all(len(v) == meta["n"] for v in meta["columns"].values())
-        and "xy" in entry.arrays
-        and all(f"o{i}" in entry.arrays for i in range(3))
-    )
-
-
 def _layer(rel: str, entry: Any, digest: str) -> Countries:
-    meta, arrays = entry.meta, entry.arrays
-    offsets = tuple(arrays[f"o{i}"] for i in range(3))
-    if meta["n"]:
-        geoms = shapely.from_ragged_array(shapely.GeometryType.MULTIPOLYGON, arrays["xy"], offsets)
+    """The layer an entry holds (fresh, or read from the cache: then every part is checked, and
+    anything amiss raises, making the entry a miss)."""
+    meta = entry.meta
+    n = meta["n"]
+    columns = meta["columns"]
+    if type(n) is not int or not isinstance(columns, dict) or set(columns) != set(COLUMNS):
+        raise ValueError("countries entry: wrong meta")
+    if not all(isinstance(v, list) and len(v) == n for v in columns.values()):
+        raise ValueError("countries entry: columns of the wrong length")
+    if not all(x is None or isinstance(x, str) for v in columns.values() for x in v):
+        raise ValueError("countries entry: columns hold non-text")
+    xy = entry.array("xy", "f", ndim=2)
+    offsets = tuple(entry.array(f"o{i}", "i") for i in range(3))
+    counts = (len(xy), *(len(o) - 1 for o in offsets[:2]))
+    for off, count in zip(offsets, counts, strict=True):  # each level indexes the one below
+        if len(off) < 1 or off[0] != 0 or off[-1] != count or (np.diff(off) < 0).any():
+            raise ValueError("countries entry: offsets that do not fit together")
+    if n and len(offsets[2]) != n + 1:
+        raise ValueError("countries entry: wrong number of polygons")
+    if n:
+        geoms = shapely.from_ragged_array(shapely.GeometryType.MULTIPOLYGON, xy, offsets)
+        if len(geoms) != n:
+            raise ValueError("countries entry: wrong number of polygons")
     else:
         geoms = np.empty(0, dtype=object)
-    columns = {c: tuple(meta["columns"][c]) for c in COLUMNS}
     coords = None
     if meta.get("coords"):
-        coords = tuple(arrays["coords"].tobytes().decode("utf-8").split("\n"))
-    return Countries(rel, columns, geoms, coords, digest)
+        coords = tuple(entry.array("coords", "u").tobytes().decode("utf-8").split("\n"))
+        if len(coords) != n:
+            raise ValueError("countries entry: wrong number of coordinate texts")
+    return Countries(rel, {c: tuple(columns[c]) for c in COLUMNS}, geoms, coords, digest)
 
 
 def _parse(text: str, rel: str, fix: str) -> tuple[dict[str, list[str | None]], np.ndarray, Any]:

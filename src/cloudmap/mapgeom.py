@@ -85,7 +85,7 @@ def country_shapes(layer: Countries) -> Shapes:
     sites are drawn). Made once per layer object, and kept in the disk cache."""
     found = _shapes.get(layer)
     if found is None:
-        from cloudmap.cache import Entry, cached, code_key
+        from cloudmap.cache import Entry, cached_built, code_key
 
         def make() -> Entry:
             simple = shapely.coverage_simplify(
@@ -95,15 +95,27 @@ def country_shapes(layer: Countries) -> Shapes:
 
         wkb = shapely.to_wkb(layer.geoms)
         digest = hashlib.sha256(b"".join(wkb)).hexdigest()
-        entry = cached(
-            "map-countries",
-            f"{digest}|{code_key('cloudmap.mapgeom')}",
-            make,
-            valid=lambda e: len(e.meta["shapes"]) == len(layer),
-        )
-        points = {k: (float(v[0]), float(v[1])) for k, v in entry.meta["points"].items()}
-        found = _shapes[layer] = (entry.meta["shapes"], points)
+        found = _shapes[layer] = cached_built(
+            "map-countries", f"{digest}|{code_key('cloudmap.mapgeom')}", make,
+            lambda e: _from_entry(e, len(layer)),
+        )  # fmt: skip
     return found
+
+
+def _from_entry(entry: Any, n: int) -> Shapes:
+    """The shapes and label points an entry holds (anything amiss raises: a cache miss)."""
+    shapes, raw = entry.meta["shapes"], entry.meta["points"]
+    if not isinstance(shapes, list) or len(shapes) != n or not isinstance(raw, dict):
+        raise ValueError("map-countries entry: wrong shape")
+    for parts in shapes:
+        for part in parts:
+            for ring in part:
+                if not all(type(x) is int for x in ring):
+                    raise ValueError("map-countries entry: a ring of non-integers")
+    points = {str(k): (float(v[0]), float(v[1])) for k, v in raw.items() if len(v) == 2}
+    if len(points) != len(raw):
+        raise ValueError("map-countries entry: a point without two coordinates")
+    return shapes, points
 
 
 def _label_points(layer: Countries) -> dict[str, list[float]]:

@@ -277,6 +277,7 @@ class Market:
     notes: str | None = None
     line: int = 0
     aliases: tuple[str, ...] = ()
+    key_lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

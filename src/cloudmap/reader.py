@@ -6,9 +6,19 @@ values) with its file, line, record id and field; nothing is raised here.
 
 from __future__ import annotations
 
-__all__ = ["Clean", "Reader", "check_url", "describe", "has_control", "parse_total"]
+__all__ = [
+    "MAX_NUMBER",
+    "Clean",
+    "Reader",
+    "check_url",
+    "describe",
+    "has_control",
+    "parse_number",
+    "parse_total",
+]
 
 import difflib
+import math
 import re
 import unicodedata
 import urllib.parse
@@ -121,6 +131,22 @@ def check_url(url: str) -> str | None:
     return None
 
 
+_DECIMAL = re.compile(r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$")
+
+
+def parse_number(text: str) -> float:
+    """A number typed by a person (a command option): ASCII decimal digits, optionally a sign,
+    a point and an exponent, finite and at most MAX_NUMBER in size; ``ValueError`` otherwise
+    (``inf``, ``nan``, ``1e400``, ``1_000``, other scripts' digits)."""
+    s = text.strip()
+    if not _DECIMAL.match(s):
+        raise ValueError(f"{text!r} is not a plain decimal number")
+    value = float(s)
+    if not math.isfinite(value) or abs(value) > MAX_NUMBER:
+        raise ValueError(f"{text!r} is larger than any real figure (over 10^15)")
+    return value
+
+
 def parse_total(value: object) -> tuple[int, bool] | None:
     """A claimed total: ``(n, False)`` for an exact whole number, ``(n, True)`` for ``"N+"``
     (more than N, as "over N" is written), None if it is neither."""
@@ -128,7 +154,7 @@ def parse_total(value: object) -> tuple[int, bool] | None:
         return None
     if isinstance(value, int):
         return (value, False) if value >= 0 else None
-    if isinstance(value, str) and re.fullmatch(r"\d+\+", value.strip()):
+    if isinstance(value, str) and re.fullmatch(r"[0-9]+\+", value.strip()):
         return int(value.strip()[:-1]), True
     return None
 
@@ -144,6 +170,9 @@ def _country_hint(code: str) -> str:
 # Codes in common use that ISO 3166-1 leaves to users: Kosovo's XK (EU, IMF, Unicode CLDR).
 USER_ASSIGNED = frozenset({"XK"})
 
+# Larger than any figure a catalog holds (investments run to 10**11): beyond it, a typo, and
+# floats lose whole units (int(1e300) is exact nowhere else in the code).
+MAX_NUMBER = 1e15
 _YAML_BOOL_HINT = " (quote it: YAML reads NO, no, yes, on, off as true/false)"
 
 
@@ -267,9 +296,19 @@ class Reader:
                 add(line, id_, fld, f"expected {what}, got {describe(raw)}")
                 return None
             return raw
-        if t in ("number", "lat", "lon"):
+        if t in ("number", "amount", "lat", "lon"):
             if isinstance(raw, bool) or not isinstance(raw, int | float) or raw != raw:
                 add(line, id_, fld, f"expected a number, got {describe(raw)}")
+                return None
+            if not math.isfinite(raw):
+                add(line, id_, fld, f"expected a finite number, got {describe(raw)}")
+                return None
+            if abs(raw) > MAX_NUMBER:
+                add(line, id_, fld, f"{describe(raw)} is larger than any real figure (over 10^15); "
+                    "a typo?")  # fmt: skip
+                return None
+            if t == "amount" and raw <= 0:
+                add(line, id_, fld, f"expected an amount greater than 0, got {describe(raw)}")
                 return None
             return float(raw)
         if t == "bool":

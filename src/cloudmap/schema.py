@@ -77,7 +77,7 @@ class Key:
 
     ``type`` is a value type (``line``: one line of text; ``text``: free text, newlines allowed;
     ``id``; ``url``; ``date``; ``country``: ISO 3166-1 alpha-2; ``currency``: ISO 4217; ``int``;
-    ``count``: a whole number >= 0; ``number``; ``bool``; ``total``: a whole number or ``"N+"``;
+    ``count``: a whole number >= 0; ``number`` (finite); ``amount``: a number > 0; ``bool``; ``total``: a whole number or ``"N+"``;
     ``lat``; ``lon``; ``enum``), the name of another Record, or ``list of <type>``.
     """
 
@@ -283,10 +283,10 @@ INVESTMENT = Record(
     "investment",
     "An investment figure.",
     (
-        Key("amount", "number", "the amount, in units of `currency`", True),
+        Key("amount", "amount", "the amount, in units of `currency`", True),
         Key("currency", "currency", "ISO 4217 code, e.g. CNY", True),
         Key("years", "count", "over how many years"),
-        Key("usd", "number", "the US dollar value the source gives, if any"),
+        Key("usd", "amount", "the US dollar value the source gives, if any"),
         Key("note", "text", "what the figure covers"),
     ),
     "claims.investment.",
@@ -297,7 +297,7 @@ REVENUE = Record(
     (
         Key("segment", "line", "business segment", True),
         Key("period_end", "date", "last day of the period", True),
-        Key("amount", "number", "the amount", True),
+        Key("amount", "amount", "the amount", True),
         Key("currency", "currency", "ISO 4217 code", True),
         Key("yoy_growth", "number", "year-on-year growth as a fraction (0.18 = 18%)"),
     ),
@@ -416,6 +416,7 @@ def _type_name(t: str) -> str:
         "count": "whole number ≥ 0",
         "int": "whole number",
         "number": "number",
+        "amount": "number > 0",
         "bool": "true/false",
         "total": 'whole number or "N+"',
         "zonecount": "whole number ≥ 0 or `unknown`",

@@ -9,15 +9,14 @@ import ctypes
 import datetime as dt
 import os
 import shutil
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from cloudmap import changelog, export, render
 from cloudmap.assets import find_node_modules
-from cloudmap.errors import CloudmapError
-from cloudmap.fsutil import check_output_dir, os_error
+from cloudmap.errors import CloudmapError, OutputError, shown
+from cloudmap.fsutil import check_output_dir, note_written, os_error, staging_dir
 from cloudmap.view import AsOf
 
 # Written into every built site: only a folder holding it is ever replaced by a build.
@@ -48,31 +47,14 @@ class BuildResult:
 # --------------------------------------------------------------------------- atomic folder swap
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _clean_stale(out: Path) -> None:
-    """Remove temporary folders that builds killed midway left beside ``out``."""
-    for tmp in out.parent.glob(f".{out.name}.build-*"):
-        pid = tmp.name.removeprefix(f".{out.name}.build-").split("-", 1)[0]
-        if pid.isdigit() and not _pid_alive(int(pid)) and tmp.is_dir():
-            shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _check_replaceable(out: Path) -> None:
+def _check_replaceable(out: Path, shown_as: Path) -> None:
     if out.is_symlink() or (out.exists() and not out.is_dir()):
-        raise CloudmapError(f"--out {out}: exists and is not a folder; choose another --out")
+        raise OutputError(shown_as, "exists and is not a folder; choose another folder")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file():
-        raise CloudmapError(
-            f"--out {out}: the folder exists and was not written by `cloudmap build` (no {MARKER} "
-            "in it), so it is not replaced; choose another --out or empty it first"
+        raise OutputError(
+            shown_as,
+            f"the folder exists and was not written by `cloudmap build` (no {MARKER} in it), so "
+            "it is not replaced; choose another folder or empty it first",
         )
 
 
@@ -88,16 +70,17 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 @contextlib.contextmanager
-def staging(out: Path) -> Iterator[Path]:
-    """A fresh folder beside ``out``; on success it replaces ``out`` in one step, on any failure
-    (or interruption) it is removed and ``out`` is left exactly as it was."""
+def staging(out: Path, shown_as: Path | None = None) -> Iterator[Path]:
+    """A fresh folder beside ``out`` (a path checked by check_output_dir); on success it
+    replaces ``out`` in one step, on any failure (or interruption) it is removed and ``out`` is
+    left exactly as it was. Folders that killed builds left beside ``out`` are removed first.
+    Messages name the folder as ``shown_as`` (default: ``out``)."""
+    shown_as = out if shown_as is None else shown_as
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        _clean_stale(out)
-        _check_replaceable(out)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-{os.getpid()}-", dir=out.parent))
+        _check_replaceable(out, shown_as)
+        tmp = staging_dir(out.parent, f".{out.name}.build-")
     except OSError as exc:
-        raise os_error(exc, f"--out {out}: cannot prepare the folder") from None
+        raise OutputError(shown_as, str(os_error(exc, "cannot prepare the folder"))) from None
     try:
         yield tmp
         tmp.chmod(0o755)
@@ -110,8 +93,9 @@ def staging(out: Path) -> Iterator[Path]:
         else:
             os.rename(tmp, out)
     except OSError as exc:
-        raise os_error(
-            exc, f"--out {out}: the build could not be written; {out} is unchanged"
+        raise OutputError(
+            shown_as,
+            str(os_error(exc, f"the build could not be written; {shown(shown_as)} is unchanged")),
         ) from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -130,15 +114,24 @@ def build_site(
     """Write ``out``/index.html (the map, opening on the view's date and providers),
     ``out``/data/ (the GIS downloads of every provider as of the view's date) and the changelog.
 
-    The folder is assembled beside ``out`` and swapped in whole, so a failing or killed build
-    leaves the previous site untouched. ``self_contained`` inlines every asset (from
+    ``out`` passes the output guard (cloudmap.fsutil.check_output_dir: never the project's
+    inputs, the project folder or a folder containing it, ...; ``OutputError`` otherwise) and
+    is replaced only if an earlier build wrote it (it holds the marker file). The folder is
+    assembled beside ``out`` and swapped in whole, so a failing or killed build leaves the
+    previous site untouched. ``self_contained`` inlines every asset (from
     ``node_modules``, default: found via find_node_modules) and uses no tiles or CDN.
     """
     out = Path(out)
-    check_output_dir(out, view.catalog.root)
+    target = check_output_dir(out, view.catalog.root)
+    if out.is_symlink():
+        raise OutputError(
+            out,
+            f"is a symbolic link (to {os.readlink(out)}); a build replaces its folder whole, so "
+            "give the real folder (or remove the link)",
+        )
     if self_contained and node_modules is None:
         node_modules = find_node_modules(view.catalog.root)
-    with staging(out) as tmp:
+    with staging(target, out) as tmp:
         data = tmp / "data"
         data.mkdir()
         downloads = [
@@ -152,6 +145,7 @@ def build_site(
             raise CloudmapError(f"the downloads written ({made}) are not the ones listed")
         written = sorted(p.relative_to(tmp) for p in tmp.rglob("*") if p.is_file())
         size = (tmp / "index.html").stat().st_size
+    note_written(out)
     return BuildResult(
         out / "index.html", view.on, size, tuple(out / p for p in written), self_contained
     )

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from cloudmap.assets import find_node_modules, local_path
-from cloudmap.errors import CloudmapError
-from cloudmap.fsutil import check_output_file
+from cloudmap.errors import CloudmapError, OutputError
+from cloudmap.fsutil import check_output_file, note_written, os_error
 from cloudmap.view import AsOf
 
 _BLANK_PNG = bytes.fromhex(  # 1x1 transparent PNG: offline stand-in for map tiles
@@ -81,7 +81,10 @@ def snapshot(
 ) -> Path:
     """A PNG of the self-contained map rendered by headless Chromium, with no network at all.
     ``phone`` renders at a phone's size and pixel ratio with touch (``size`` is then CSS px);
-    ``compare`` opens the comparison panel on that market (a name in data/markets.yaml)."""
+    ``compare`` opens the comparison panel on that market (a name in data/markets.yaml).
+    ``out`` passes the output guard (cloudmap.fsutil.check_output_file: not a folder, not a
+    link, never among the project's inputs; ``OutputError`` otherwise); the PNG replaces it in
+    one rename. Returns ``out`` as given."""
     try:
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
@@ -93,7 +96,8 @@ def snapshot(
     from cloudmap.render import footprint_map
 
     root = view.catalog.root
-    out = check_output_file(Path(out), root)
+    given = Path(out)
+    out = check_output_file(given, root)
     market = view.market(compare).name if compare is not None else None
     node_modules = node_modules or find_node_modules(root)
     if node_modules is None:
@@ -105,7 +109,10 @@ def snapshot(
     page_html = (
         footprint_map(view, self_contained=True, node_modules=node_modules).get_root().render()
     )
-    out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(given, str(os_error(exc, "cannot prepare its folder"))) from None
     with tempfile.TemporaryDirectory(dir=out.parent, prefix=f".{out.name}.") as d:
         index = Path(d) / "index.html"
         index.write_text(page_html, encoding="utf-8")
@@ -131,5 +138,12 @@ def snapshot(
                     browser.close()
         except PlaywrightError as exc:
             raise CloudmapError(f"snapshot: Chromium failed: {exc}") from None
-        os.replace(png, out)
-    return out
+        if out.is_symlink():  # appeared meanwhile: never replaced (see check_output_file)
+            raise OutputError(given, "became a symbolic link while the map was drawn; nothing "
+                              "was written")  # fmt: skip
+        try:
+            os.replace(png, out)
+        except OSError as exc:
+            raise OutputError(given, f"{os_error(exc, 'could not be written')}") from None
+    note_written(given)
+    return given

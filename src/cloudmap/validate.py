@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from cloudmap.catalog import MARKETS_FILE, read_catalog, read_markets
 from cloudmap.dates import PartialDate
 from cloudmap.errors import Problem, ValidationError
-from cloudmap.model import Catalog, Region, Site
+from cloudmap.model import Catalog, Market, Region, Site
 
 if TYPE_CHECKING:
     from cloudmap.geo import Countries
@@ -165,11 +165,21 @@ def _check_dates(r: Region, add: Add) -> None:
 # --------------------------------------------------------------------------- future dates
 
 
-def _limit(catalog: Catalog, provider: str) -> dt.date | None:
+def _limit(catalog: Catalog, provider: str) -> tuple[dt.date, str] | None:
+    """The latest date a record of ``provider`` may carry, and what it is measured from: its
+    file's review date, or (a file not reviewed yet) the catalog's latest review date, so a
+    file without one cannot bring far-future dates in. None when no file has a review date."""
     p = catalog.providers.get(provider)
-    if p is None or p.reviewed is None:
+    if p is not None and p.reviewed is not None:
+        day = p.reviewed.effective
+        return day + FUTURE_MARGIN, f"the provider's review date ({day.isoformat()})"
+    days = [q.reviewed.effective for q in catalog.providers.values() if q.reviewed is not None]
+    if p is None or not days:
         return None
-    return p.reviewed.effective + FUTURE_MARGIN
+    return max(days) + FUTURE_MARGIN, (
+        f"the catalog's latest review date ({max(days).isoformat()}; {p.file} has no "
+        "provider.reviewed of its own)"
+    )
 
 
 def _check_future(catalog: Catalog, problems: list[Problem]) -> None:
@@ -177,9 +187,10 @@ def _check_future(catalog: Catalog, problems: list[Problem]) -> None:
         return d is not None and d.first_day > limit
 
     for r in catalog.regions:
-        limit = _limit(catalog, r.provider)
-        if limit is None:
+        found = _limit(catalog, r.provider)
+        if found is None:
             continue
+        limit, basis = found
         fields: list[tuple[str, PartialDate | None, int | None]] = [
             ("announced", r.announced, None),
             ("closure_announced", r.closure_announced, None),
@@ -193,25 +204,24 @@ def _check_future(catalog: Catalog, problems: list[Problem]) -> None:
         for name, d, line in fields:
             if late(d, limit):
                 problems.append(Problem(r.file, line or r.line_of(name), r.id, name,
-                    _future_message(d, limit)))  # fmt: skip
+                    _future_message(d, basis)))  # fmt: skip
     for s in catalog.sites:
-        limit = _limit(catalog, s.provider)
-        if limit is not None and late(s.announced, limit):
+        found = _limit(catalog, s.provider)
+        if found is not None and late(s.announced, found[0]):
             problems.append(Problem(s.file, s.line_of("announced"), s.id, "announced",
-                _future_message(s.announced, limit)))  # fmt: skip
+                _future_message(s.announced, found[1])))  # fmt: skip
     for a in catalog.announcements.values():
-        limit = _limit(catalog, a.provider)
-        if limit is not None and late(a.date, limit):
+        found = _limit(catalog, a.provider)
+        if found is not None and late(a.date, found[0]):
             problems.append(Problem(a.file, a.line_of("date"), a.id, "date",
-                _future_message(a.date, limit)))  # fmt: skip
+                _future_message(a.date, found[1])))  # fmt: skip
 
 
-def _future_message(d: PartialDate | None, limit: dt.date) -> str:
-    reviewed = limit - FUTURE_MARGIN
+def _future_message(d: PartialDate | None, basis: str) -> str:
     return (
-        f"{d} is more than {FUTURE_MARGIN.days} days after the provider's review date "
-        f"({reviewed.isoformat()}); a date that far ahead is a typo, or a plan: record plans as "
-        "announcements (announced:), and bump provider.reviewed when you review the file"
+        f"{d} is more than {FUTURE_MARGIN.days} days after {basis}; a date that far ahead is a "
+        "typo, or a plan: record plans as announcements (announced:), and bump provider.reviewed "
+        "when you review the file"
     )
 
 
@@ -266,12 +276,16 @@ def _link_markets(catalog: Catalog, problems: list[Problem]) -> Catalog:
                     f"duplicate {fld} (also at {MARKETS_FILE}:{seen[fld, _norm(value)]})"))  # fmt: skip
             seen.setdefault((fld, _norm(value)), m.line)
         dupes = sorted({c for c in m.countries if m.countries.count(c) > 1})
-        if dupes:
+        if not m.countries:
+            problems.append(Problem(MARKETS_FILE, line, m.id, "countries",
+                "no countries: a market is the list of its ISO alpha-2 codes; give at least one"))  # fmt: skip
+        elif dupes:
             problems.append(Problem(MARKETS_FILE, line, m.id, "countries",
                 f"listed twice: {', '.join(dupes)} (keep one)"))  # fmt: skip
         elif list(m.countries) != sorted(m.countries):
             problems.append(Problem(MARKETS_FILE, line, m.id, "countries",
                 "not sorted; write them in alphabetical order"))  # fmt: skip
+    _check_aliases(markets, problems)
     if "*" in catalog.declared_markets:
         return catalog  # data/markets.yaml is unreadable (reported): no name can be checked
     known = {_norm(name): name for name in markets}
@@ -297,6 +311,23 @@ def _link_markets(catalog: Catalog, problems: list[Problem]) -> Catalog:
         n: dataclasses.replace(m, announcements=tuple(sorted(links[n]))) for n, m in markets.items()
     }
     return dataclasses.replace(catalog, markets=linked)
+
+
+def _check_aliases(markets: dict[str, Market], problems: list[Problem]) -> None:
+    """An alias names one market only: never another market's name, id or alias (a seed naming
+    it would otherwise land in whichever market was read first)."""
+    owner: dict[str, tuple[Market, str]] = {}
+    for m in markets.values():
+        for word, what in ((m.name, "name"), (m.id, "id")):
+            owner.setdefault(_norm(word), (m, what))
+    for m in markets.values():
+        line = m.key_lines.get("aliases", m.line)
+        for alias in m.aliases:
+            other, what = owner.setdefault(_norm(alias), (m, "alias"))
+            if other is not m:
+                problems.append(Problem(MARKETS_FILE, line, m.id, "aliases",
+                    f"{alias!r} is the {what} of another market, {other.name} "
+                    f"({MARKETS_FILE}:{other.line}); an alias must name this market only"))  # fmt: skip
 
 
 # --------------------------------------------------------------------------- notes

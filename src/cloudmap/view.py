@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from cloudmap.dates import parse_day
 from cloudmap.errors import CloudmapError, NotFound
 from cloudmap.footprint import (
     CountryCount,
@@ -225,9 +226,9 @@ def check_date(on: object) -> dt.date | None:
     """``on`` as a day (a datetime is read as its day), or None; ``CloudmapError`` otherwise."""
     if isinstance(on, dt.datetime):
         return on.date()
-    if on is None or isinstance(on, dt.date):
-        return on
+    if on is None:
+        return None
     try:
-        return dt.date.fromisoformat(str(on).strip())
-    except ValueError:
-        raise CloudmapError(f"{on!r} is not a date; write YYYY-MM-DD") from None
+        return parse_day(on.isoformat() if isinstance(on, dt.date) else str(on))
+    except ValueError as exc:
+        raise CloudmapError(str(exc)) from None

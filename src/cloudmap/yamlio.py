@@ -1,16 +1,26 @@
 """Safe, fast YAML reading that remembers the line of every mapping and key (for file:line messages).
 
 Catalog files are untrusted text: only plain data is built (PyYAML's safe loader), anchors and
-aliases are refused (an alias chain can expand to gigabytes: "billion laughs"), files are capped
-in size, and dates stay text for cloudmap.dates to read.
+aliases are refused (an alias chain can expand to gigabytes: "billion laughs"), nesting is
+bounded before a tree is built (a document 30,000 levels deep would crash the process), files
+are capped in size, and dates stay text for cloudmap.dates to read.
 """
 
 from __future__ import annotations
 
-__all__ = ["MAX_BYTES", "LineMap", "load_yaml", "parse_yaml", "read_regular", "read_text"]
+__all__ = [
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "LineMap",
+    "load_yaml",
+    "parse_yaml",
+    "read_regular",
+    "read_text",
+]
 
 import errno
 import os
+import re
 import stat
 from pathlib import Path
 from typing import Any
@@ -21,6 +31,7 @@ from cloudmap.errors import Problem
 
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_BYTES = 64 * 1024 * 1024  # far above any real catalog file (10,000 synthetic sites: ~6 MB)
+MAX_DEPTH = 64  # nesting levels; real catalog files have at most 6
 
 
 class LineMap(dict):  # type: ignore[type-arg]
@@ -61,7 +72,54 @@ def _construct_mapping(loader: Any, node: yaml.MappingNode) -> LineMap:
     return out
 
 
+_PLAIN_INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
+_PLAIN_FLOAT = re.compile(
+    r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$|^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$"
+)
+
+
+class _Refused(yaml.constructor.ConstructorError):
+    """Valid YAML that catalog files refuse (reported as it is, not as a syntax error)."""
+
+
+def _plain_number(loader: Any, node: yaml.ScalarNode, plain: re.Pattern[str], read: Any) -> Any:
+    """A number YAML 1.1 reads the way it is written; a number in a form it reads otherwise
+    (a leading 0 is octal: ``010`` is 8; ``0x``, ``0b``, ``1_000``, base-60 ``1:30``) is refused
+    with its line, so a count is never silently something else."""
+    text = str(node.value)
+    value = read(loader, node)
+    if not plain.match(text):
+        digits = text.lstrip("+-").lower()
+        why = (
+            "0x means hexadecimal" if digits.startswith("0x")
+            else "0b means binary" if digits.startswith("0b")
+            else "a colon counts in sixties" if ":" in digits
+            else "underscores are dropped" if "_" in digits
+            else "a leading 0 means octal"
+        )  # fmt: skip
+        raise _Refused(
+            None,
+            None,
+            f"{text} is read by YAML as {value!r} ({why}); write the number in plain decimal "
+            "digits, or quote it if it is text",
+            node.start_mark,
+        )
+    return value
+
+
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor(
+    "tag:yaml.org,2002:int",
+    lambda loader, node: _plain_number(
+        loader, node, _PLAIN_INT, yaml.constructor.SafeConstructor.construct_yaml_int
+    ),
+)
+_LineLoader.add_constructor(
+    "tag:yaml.org,2002:float",
+    lambda loader, node: _plain_number(
+        loader, node, _PLAIN_FLOAT, yaml.constructor.SafeConstructor.construct_yaml_float
+    ),
+)
 # Dates stay text: cloudmap.dates.parse_date reads them (and reports impossible ones properly).
 _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: node.value)
 
@@ -183,33 +241,48 @@ def load_yaml(path: Path, display: str) -> tuple[Any, list[Problem]]:
     return cached_value("yaml", key, lambda: parse_yaml(text, display), store=store, load=load)
 
 
-def _alias_line(text: str) -> int | None:
-    """The line of the first anchor or alias in ``text``, if any (a cheap event scan)."""
-    if "&" not in text and "*" not in text:
-        return None
+def _refused(text: str) -> tuple[int, str] | None:
+    """The line and reason of the first construct catalog files refuse, found in one pass over
+    the parser's events (libyaml's parser keeps its own stack, so any depth is safe to scan):
+    an anchor or alias, or nesting deeper than MAX_DEPTH (building such a tree recurses once per
+    level and crashes the process, SIGSEGV, before any Python error can be raised)."""
+    depth = 0
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            mark = event.start_mark
-            return int(mark.line) + 1 if mark is not None else 1
+            return _line(event), _ALIASES
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return _line(event), (
+                    f"nested more than {MAX_DEPTH} levels deep (catalog files nest 6 at most); "
+                    "flatten it"
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
     return None
+
+
+def _line(event: yaml.Event) -> int:
+    mark = event.start_mark
+    return int(mark.line) + 1 if mark is not None else 1
+
+
+_ALIASES = (
+    "YAML anchors and aliases (&name, *name) are not allowed in catalog files; write the value "
+    "out in full"
+)
 
 
 def parse_yaml(text: str, display: str) -> tuple[Any, list[Problem]]:
     """Parse YAML text as a catalog file: plain data, no anchors or aliases."""
     try:
-        line = _alias_line(text)
-        if line is not None:
-            return None, [
-                Problem(
-                    display,
-                    line,
-                    "-",
-                    "yaml",
-                    "YAML anchors and aliases (&name, *name) are not allowed in catalog files; "
-                    "write the value out in full",
-                )
-            ]
+        refused = _refused(text)
+        if refused is not None:
+            return None, [Problem(display, refused[0], "-", "yaml", refused[1])]
         return yaml.load(text, Loader=_LineLoader), []
+    except _Refused as exc:
+        mark = exc.problem_mark
+        return None, [Problem(display, mark.line + 1 if mark else 1, "-", "yaml", str(exc.problem))]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1

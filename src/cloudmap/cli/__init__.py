@@ -8,11 +8,12 @@ from __future__ import annotations
 __all__ = ["main"]
 
 import os
+import signal
 import sys
 from collections.abc import Sequence
 
 from cloudmap.cli.commands import EXIT_ERROR, EXIT_OK, EXIT_USAGE
-from cloudmap.errors import CloudmapError, ValidationError
+from cloudmap.errors import CloudmapError, OutputError, ValidationError
 
 __all__ += ["EXIT_ERROR", "EXIT_OK", "EXIT_USAGE"]
 
@@ -26,12 +27,36 @@ def _quiet_stdout() -> None:
         pass
 
 
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM is an interruption like Ctrl-C: what is being written is put back (or completed,
+    for an edit past its commit point) before the process ends."""
+    del signum, frame
+    raise KeyboardInterrupt
+
+
+def _written_note() -> str:
+    from cloudmap.errors import shown
+    from cloudmap.fsutil import written
+
+    done = written()
+    if not done:
+        return ""
+    names = ", ".join(shown(p) for p in done[:6]) + (", ..." if len(done) > 6 else "")
+    return f"what was written stays written ({names})"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from cloudmap.cli.parser import build_parser
+    from cloudmap.fsutil import forget_written
 
     parser = build_parser()
     args = parser.parse_args(argv)
     err = sys.stderr
+    forget_written()
+    try:
+        previous = signal.signal(signal.SIGTERM, _terminate)
+    except ValueError:  # not the main thread: leave signals alone
+        previous = None
     try:
         code = int(args.func(args))
         sys.stdout.flush()
@@ -42,15 +67,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         n = len(exc.problems)
         print(f"Error: {n} problem{'s' if n != 1 else ''} found; nothing was written", file=err)
         return EXIT_ERROR
+    except OutputError as exc:  # the library names the path; the option is the CLI's
+        print(f"Error: --out {exc}", file=err)
+        return EXIT_ERROR
     except CloudmapError as exc:
         print(f"Error: {exc}", file=err)
         return EXIT_ERROR
     except BrokenPipeError:
         _quiet_stdout()
+        note = _written_note()
+        if note:  # the command did its work; only its report could not be shown
+            print(f"Note: the output was closed before the report was shown; {note}", file=err)
+            return EXIT_OK
         print("Error: the output was closed before it was all written (broken pipe)", file=err)
         return EXIT_ERROR
     except KeyboardInterrupt:
-        print("Error: interrupted; nothing was written", file=err)
+        note = _written_note()
+        print(f"Error: interrupted; {note or 'nothing was written'}", file=err)
         return EXIT_ERROR
     except MemoryError:
         print("Error: out of memory; nothing was written", file=err)
@@ -61,3 +94,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Error: {os_error(exc, 'cannot complete the command; nothing was written')}",
               file=err)  # fmt: skip
         return EXIT_ERROR
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)

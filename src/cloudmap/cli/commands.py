@@ -122,7 +122,9 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     if args.json:
         _json({**df.attrs, "rtt": coverage.RTT_NOTE, "rows": coverage.records(df)})
     elif args.csv:
-        print(coverage.csv_text(df), end="")
+        from cloudmap.csvtext import safe_frame
+
+        print(safe_frame(df).to_csv(index=False, lineterminator="\n"), end="")
     else:
         print(coverage_text(df), end="")
     return EXIT_OK
@@ -135,7 +137,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if args.json:
         _json(result)
     elif args.csv:
-        print(compare_csv(result), end="")
+        from cloudmap.csvtext import safe_csv
+
+        print(safe_csv(compare_csv(result)), end="")  # compare_csv's cells, under the one rule
     else:
         print(compare_text(result), end="")
     return EXIT_OK

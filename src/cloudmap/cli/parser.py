@@ -19,10 +19,21 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
 
 
 def _date(text: str) -> dt.date:
+    from cloudmap.dates import parse_day
+
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date; write YYYY-MM-DD") from None
+        return parse_day(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _number(text: str) -> float:
+    from cloudmap.reader import parse_number
+
+    try:
+        return parse_number(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{exc}; write decimal degrees, e.g. -100.3185") from None
 
 
 def _formats(text: str) -> tuple[str, ...]:
@@ -232,8 +243,8 @@ def _edit_commands(sub: Any) -> None:
     p.add_argument("--name", required=True, metavar="TEXT", help="official English name")
     p.add_argument("--city", required=True, metavar="TEXT", help="city (GeoNames spelling)")
     p.add_argument("--country", required=True, metavar="CC", help="ISO 3166-1 alpha-2 code")
-    p.add_argument("--lat", required=True, type=float, metavar="LAT", help="WGS84 latitude")
-    p.add_argument("--lon", required=True, type=float, metavar="LON", help="WGS84 longitude")
+    p.add_argument("--lat", required=True, type=_number, metavar="LAT", help="WGS84 latitude")
+    p.add_argument("--lon", required=True, type=_number, metavar="LON", help="WGS84 longitude")
     p.add_argument("--launched", metavar="DATE", help="launch date")
     p.add_argument("--announced", metavar="DATE", help="announcement date")
     p.add_argument("--zones", action="append", default=[], metavar="LIST", help="zone ids or "
@@ -254,8 +265,8 @@ def _edit_commands(sub: Any) -> None:
     for opt in ("name", "city", "country", "notes"):
         p.add_argument(f"--{opt}", metavar="TEXT")
     p.add_argument("--kind", choices=KINDS)
-    p.add_argument("--lat", type=float, metavar="LAT")
-    p.add_argument("--lon", type=float, metavar="LON")
+    p.add_argument("--lat", type=_number, metavar="LAT")
+    p.add_argument("--lon", type=_number, metavar="LON")
     p.add_argument("--precision", choices=PRECISIONS)
     p.add_argument("--location-source", metavar="TEXT", help="source of the coordinates "
                    "(default with --lat/--lon: the --source URL)")  # fmt: skip

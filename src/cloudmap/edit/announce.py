@@ -37,7 +37,7 @@ def _claims(items: Sequence[str]) -> dict[str, int | str]:
         key, value = key.strip(), value.strip()
         more = value.endswith("+")
         number = value[:-1] if more else value
-        if key not in _CLAIM_KEYS or not number.isdigit():
+        if key not in _CLAIM_KEYS or not (number.isascii() and number.isdigit()):
             raise CloudmapError(
                 f'claim {item!r}: write regions=N, zones=N or countries=N (N+ for "more than N")'
             )
@@ -73,13 +73,19 @@ def check_markets(root: Path, names: Sequence[str]) -> list[str]:
 
 def _investment(item: str) -> dict[str, Any]:
     """``380e9:CNY`` -> ``{amount: 380000000000, currency: CNY}``."""
+    from cloudmap.reader import parse_number
+
     amount_text, _, currency = item.partition(":")
     try:
-        amount = float(amount_text.strip().replace("_", ""))
-    except ValueError:
-        raise CloudmapError(f"investment {item!r}: write AMOUNT:CURRENCY, e.g. 380e9:CNY") from None
-    if amount != amount or amount <= 0 or not currency.strip():
-        raise CloudmapError(f"investment {item!r}: write AMOUNT:CURRENCY, e.g. 380e9:CNY")
+        amount = parse_number(amount_text)
+    except ValueError as exc:
+        raise CloudmapError(
+            f"investment {item!r}: {exc}; write AMOUNT:CURRENCY, e.g. 380e9:CNY"
+        ) from None
+    if amount <= 0 or not currency.strip():
+        raise CloudmapError(
+            f"investment {item!r}: write AMOUNT:CURRENCY with an amount above 0, e.g. 380e9:CNY"
+        )
     value: int | float = int(amount) if amount == int(amount) else amount
     return {"amount": value, "currency": currency.strip().upper()}
 

@@ -17,10 +17,11 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError as RuamelYAMLError
 
-from cloudmap.catalog import project_files
+from cloudmap.catalog import misnamed, project_files
 from cloudmap.edit.yamlfiles import dump, make_yaml, merge, plain_load
 from cloudmap.errors import CloudmapError, Problem, ValidationError
-from cloudmap.fsutil import Transaction, edit_lock, os_error
+from cloudmap.fsutil import os_error
+from cloudmap.journal import Transaction, edit_lock
 from cloudmap.yamlio import load_yaml, read_regular
 
 
@@ -165,7 +166,7 @@ class Session:
             txn.add(_rel_of(self.root, f.path), data, f.original)
         try:
             txn.commit()
-        except OSError as exc:
+        except OSError as exc:  # every file was put back
             raise os_error(exc, "the edit could not be written; nothing was changed") from None
 
 
@@ -195,7 +196,7 @@ def validate_with(root: Path, changes: dict[str, bytes]) -> None:
         for part in ("data", "seeds", "geo"):
             (t / part).mkdir()
         data_files, seed_files = project_files(root)
-        extra = [root / "data" / "markets.yaml"]
+        extra = [root / "data" / "markets.yaml", *misnamed(root)]  # reported, as validate does
         for path in [*data_files, *seed_files, *extra]:
             if not path.exists() and not path.is_symlink():
                 continue
@@ -229,8 +230,9 @@ def _relocate(p: Problem, prefixes: Iterable[str]) -> Problem:
 
 @contextlib.contextmanager
 def edit_session(root: Path) -> Iterator[Session]:
-    """A Session under the project's edit lock: concurrent edits run one after the other, each
-    reading the files after the previous one wrote them."""
+    """A Session under the project's edit lock (cloudmap.journal): concurrent edits run one
+    after the other, each reading the files after the previous one wrote them, and an edit a
+    killed process left half done is completed first."""
     root = Path(root)
     with edit_lock(root):
         yield Session(root)

@@ -45,7 +45,8 @@ __all__ = [
     "write_exports",
 ]
 
-from cloudmap.export.csvkml import KML_COLORS, csv_text, csvt_text, kml_text, safe_cell
+from cloudmap.csvtext import safe_cell
+from cloudmap.export.csvkml import KML_COLORS, csv_text, csvt_text, kml_text
 from cloudmap.export.docs import DOC_BEGIN, DOC_END, schema_markdown, update_doc
 from cloudmap.export.geojson import geojson_text
 from cloudmap.export.geometry import geojson_geometry

@@ -9,6 +9,7 @@ import io
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
+from cloudmap.csvtext import safe_cell
 from cloudmap.export.geometry import round_coord
 from cloudmap.export.schema import Layer, Value, cell_text, flat_value
 from cloudmap.schema import STATUS_LABELS, STATUSES
@@ -24,17 +25,6 @@ _CSVT = {
     "date": "String",
     "string list": "String",
 }
-
-
-# OWASP's rule against CSV ("formula") injection: a text cell starting with one of these is
-# read as a formula by spreadsheets; it is written with a leading apostrophe, which they show as
-# text. Numbers (lon, lat, counts) are never touched.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(text: str) -> str:
-    """A text cell a spreadsheet will not run: ``'`` + text when it starts like a formula."""
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def csv_text(layer: Layer) -> str:

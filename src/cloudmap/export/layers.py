@@ -164,7 +164,7 @@ class _Shapes:
     def _on_grid(self) -> np.ndarray:
         """geometry.on_grid of the layer's polygons, kept in the disk cache (validity checks of
         every 1:10m polygon are the slow part; they depend on geo/ only)."""
-        from cloudmap.cache import Entry, cached, code_key
+        from cloudmap.cache import Entry, cached_built, code_key
 
         layer = self.layer
 
@@ -172,14 +172,13 @@ class _Shapes:
             return Entry({}, {"ok": on_grid(layer.geoms).astype(np.bool_)})
 
         key = f"{layer.digest}|{code_key('cloudmap.export.geometry')}"
-        entry = cached("on-grid", key, make, valid=lambda e: e.arrays["ok"].shape == (len(layer),))
-        return np.asarray(entry.arrays["ok"], dtype=bool)
+        return cached_built("on-grid", key, make, lambda e: e.array("ok", "b", length=len(layer)))
 
     def market(self, codes: tuple[str, ...]) -> tuple[BaseGeometry, str]:
         """The dissolved polygons of these countries and their GeoJSON text: made once per
         layer object, and kept in the disk cache (they depend on geo/ and the codes only)."""
         if codes not in self._markets:
-            from cloudmap.cache import Entry, cached, code_key
+            from cloudmap.cache import Entry, cached_built, code_key
 
             layer = self.layer
 
@@ -191,12 +190,20 @@ class _Shapes:
                              {"wkb": wkb})  # fmt: skip
 
             key = f"{layer.digest}|{','.join(codes)}|{code_key('cloudmap.export.geometry')}"
-            entry = cached("market", key, make, valid=lambda e: isinstance(e.meta["json"], str))
-            geom = shapely.from_wkb(entry.arrays["wkb"].tobytes())
-            self._markets[codes] = (geom, entry.meta["json"])
+            self._markets[codes] = cached_built("market", key, make, _market_value)
         return self._markets[codes]
 
 
+def _market_value(entry: Any) -> tuple[BaseGeometry, str]:
+    """A market's polygons and GeoJSON text from its cache entry (anything amiss raises)."""
+    text = entry.meta["json"]
+    geom = shapely.from_wkb(entry.array("wkb", "u").tobytes())
+    if not isinstance(text, str) or geom is None or geom.geom_type not in _AREAS:
+        raise ValueError("market entry: not a polygon and its GeoJSON text")
+    return geom, text
+
+
+_AREAS = frozenset({"Polygon", "MultiPolygon", "GeometryCollection"})
 _shapes: weakref.WeakKeyDictionary[Countries, _Shapes] = weakref.WeakKeyDictionary()
 
 

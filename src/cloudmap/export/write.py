@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from cloudmap.errors import CloudmapError
+from cloudmap.errors import CloudmapError, OutputError
 from cloudmap.export.csvkml import write_csv, write_kml
 from cloudmap.export.geojson import write_geojson
 from cloudmap.export.gpkg import GPKG_FILE, write_gpkg
 from cloudmap.export.layers import build_layers
 from cloudmap.export.schema import LAYERS, Layer
-from cloudmap.fsutil import check_output_dir
+from cloudmap.fsutil import check_output_dir, move_into, note_written, os_error, staging_dir
 from cloudmap.view import AsOf
 
 FORMATS = ("geojson", "gpkg", "csv", "kml")
+STAGING = ".export-"  # staging folders inside the output folder: .export-<pid>-<random>
 ALL = FORMATS
 # The files each format writes (a test checks every writer against it).
 _FILES = {
@@ -59,27 +58,41 @@ def file_names(formats: Sequence[str] = ALL) -> tuple[str, ...]:
 def write_exports(view: AsOf, out: Path, formats: Sequence[str] = ALL) -> list[Path]:
     """Write the view's export files into ``out`` and return their paths.
 
-    Every file is first written to a temporary folder inside ``out``, then moved into place with
-    ``os.replace``, so a reader never sees a half-written file and a failure leaves ``out`` as it
-    was. Identical input gives byte-identical files (no clock, fixed order, rounded numbers).
+    ``out`` passes the output guard first (cloudmap.fsutil.check_output_dir: never the
+    project's inputs, the project folder or a folder containing it, a system folder...;
+    ``OutputError`` otherwise). Every file is written into a staging folder inside ``out``, then
+    all are moved into place together: a reader never sees a half-written file, and a failure
+    at any step leaves every file in ``out`` as it was (an OSError while writing the files, or
+    ``OutputError`` if moving them in fails and they are put back). Staging folders
+    of exports killed midway are removed. Identical input gives byte-identical files (no clock,
+    fixed order, rounded numbers).
     """
-    check_output_dir(Path(out), view.catalog.root)
+    given = Path(out)
+    target = check_output_dir(given, view.catalog.root)
+    fmts = check_formats(formats)
+    try:
+        tmp = staging_dir(target, STAGING)
+    except OSError as exc:
+        raise OutputError(given, str(os_error(exc, "cannot prepare the folder"))) from None
+    try:
+        written = _write_files(view, folder=tmp, formats=fmts)
+        keep = tmp / ".previous"
+        keep.mkdir()
+        moved = move_into(target, given, written, keep)
+        note_written(*moved)
+        return [given / p.name for p in moved]
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _write_files(view: AsOf, *, folder: Path, formats: Sequence[str] = ALL) -> list[Path]:
+    """Write the view's export files into the fresh, private staging ``folder`` and return their
+    paths (an OSError is raised as it is: nothing outside ``folder`` has changed)."""
     fmts = check_formats(formats)
     names = [n for n in LAYERS if any(n in _WRITERS[f][0] for f in fmts)]
     layers = build_layers(view, names)
-    on = view.on
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".export-", dir=out))
-    try:
-        written: list[Path] = []
-        for fmt in fmts:
-            needed, writer = _WRITERS[fmt]
-            written += writer({n: layers[n] for n in needed}, tmp, on)
-        final = []
-        for path in written:
-            os.replace(path, out / path.name)
-            final.append(out / path.name)
-        return final
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    written: list[Path] = []
+    for fmt in fmts:
+        needed, writer = _WRITERS[fmt]
+        written += writer({n: layers[n] for n in needed}, folder, view.on)
+    return written
