@@ -71,10 +71,15 @@ def test_figures_read_by_hand(zone, dataset, year, value, gas, method):
 
 
 def test_every_catalog_country_has_a_figure():
-    from cloudmap.catalog import load_catalog
+    import yaml
 
     zones = {r["zone"] for r in rows()}
-    countries = {r.country for r in load_catalog(REPO).regions}
+    countries = set()
+    for path in sorted((REPO / "data").glob("*.yaml")):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if isinstance(doc, dict) and "provider" in doc:  # a provider's catalog file
+            countries |= {region["country"] for region in doc["regions"]}
+    assert len(countries) > 40
     assert countries - zones == set()
 
 
