@@ -6,7 +6,7 @@ records live in cloudmap.validate (whose ``load_catalog`` reads and validates in
 
 from __future__ import annotations
 
-__all__ = ["MARKETS_FILE", "misnamed", "project_files", "read_catalog"]
+__all__ = ["MARKETS_FILE", "NOT_PROVIDERS", "misnamed", "project_files", "read_catalog"]
 
 import os
 from collections.abc import Callable
@@ -350,10 +350,16 @@ def _display(root: Path, path: Path) -> str:
         return str(path)
 
 
+# data/ files that are not provider files: the markets, and the grid and jurisdiction tables
+# (read by cloudmap.grid)
+NOT_PROVIDERS = frozenset({"markets.yaml", "grid.yaml", "jurisdiction.yaml", "provider-energy.yaml"})
+
+
 def project_files(root: Path) -> tuple[list[Path], list[Path]]:
-    """The provider files (``data/*.yaml`` but markets) and seed files under ``root``, sorted."""
+    """The provider files (``data/*.yaml`` but NOT_PROVIDERS) and seed files under ``root``,
+    sorted."""
     try:
-        data = sorted(p for p in (root / "data").glob("*.yaml") if p.name != "markets.yaml")
+        data = sorted(p for p in (root / "data").glob("*.yaml") if p.name not in NOT_PROVIDERS)
         seeds = sorted((root / "seeds").glob("*.yaml"))
     except OSError as exc:
         raise CloudmapError(f"{root}: cannot list data/ or seeds/ ({exc.strerror})") from None
