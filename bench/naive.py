@@ -35,10 +35,10 @@ def _popup(region, on: dt.date) -> str:
     )
 
 
-def naive_build(project: Any, on: dt.date, out: Path) -> Path:
-    """Write the naive page to ``out`` (an .html path) and return it."""
-    catalog = project.catalog
-    countries = gpd.read_file(project.root / MAP_FILE)
+def naive_build(view: Any, out: Path) -> Path:
+    """Write the naive page of a view (cloudmap.project.View) to ``out`` (an .html path)."""
+    catalog, on = view.catalog, view.on
+    countries = gpd.read_file(catalog.root / MAP_FILE)
     m = folium.Map(location=[20, 0], zoom_start=2)
     folium.GeoJson(countries, name="countries").add_to(m)
     for r in catalog.regions:

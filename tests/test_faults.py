@@ -5,6 +5,7 @@ pipes, concurrent edits) and injected OS errors (disk full, read-only folders)."
 from __future__ import annotations
 
 import errno
+import json
 import os
 import shutil
 import subprocess
@@ -338,19 +339,18 @@ def test_a_trickling_server_meets_one_deadline_for_the_whole_read(project):
                                            "save it to a file and pass the file instead\n")  # fmt: skip
 
 
-def test_a_4_mb_article_is_read_in_linear_time(project, tmp_path):
-    """Issue 20: a 4 MB local text file once took more than 300 s."""
-    import time
-
+def test_a_long_article_is_read_whole(project, tmp_path):
+    """Issue 20: a 4 MB local text file once took more than 300 s. How the time grows with the
+    size is measured in bench/run.py ("Intake on long articles"); here a long article (1/16 of
+    that) is simply read and drafted."""
     para = REPO / "tests" / "fixtures" / "intake" / "corpus" / "en" / "01-mexico-region-opens.txt"
     text = para.read_text(encoding="utf-8").replace("Alibaba Cloud", "Test Cloud") + "\n\n"
     big = tmp_path / "big.txt"
-    big.write_text(text * (4 * 2**20 // len(text.encode("utf-8"))), encoding="utf-8")
-    assert big.stat().st_size > 4_000_000
-    start = time.monotonic()
+    big.write_text(text * (2**18 // len(text.encode("utf-8"))), encoding="utf-8")
+    assert big.stat().st_size > 250_000
     r = _cli("announce", "draft", str(big), "--json", cwd=project, timeout=300)
-    assert time.monotonic() - start < 300
     assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["language"] == "en"
 
 
 # --------------------------------------------------------------------------- kills and locks
