@@ -456,6 +456,7 @@ PLAIN_DIGITS = "write the number in plain decimal digits, or quote it if it is t
 OTHER_PROVIDER = """provider:
   id: othercloud
   name: Other Cloud
+  style: {short: Other, shape: square, color: "#123456"}
   reviewed: 2025-09-01
   counting: {regions: [region], zones: [region], note: every region counts}
 regions: []
