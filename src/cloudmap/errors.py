@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-__all__ = ["CloudmapError", "NotFound", "OutputError", "Problem", "ValidationError"]
+__all__ = [
+    "CloudmapError",
+    "NotAProject",
+    "NotFound",
+    "OutputError",
+    "Problem",
+    "ValidationError",
+]
 
 from dataclasses import dataclass
 
@@ -24,6 +31,15 @@ class OutputError(CloudmapError):
         self.path = path
         self.reason = reason
         super().__init__(f"{shown(path)}: {reason}")
+
+
+class NotAProject(CloudmapError):
+    """A folder given as the project lacks data/, seeds/ or geo/ (the CLI names its option,
+    ``--root``, in front)."""
+
+    def __init__(self, path: object, missing: str) -> None:
+        self.path = path
+        super().__init__(f"{shown(path)}: not a cloudmap project folder (missing {missing})")
 
 
 def shown(path: object) -> str:

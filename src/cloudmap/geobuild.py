@@ -353,7 +353,7 @@ def source_scale(source: Path, *, scale: str | None = None) -> tuple[Scale, byte
         pins = " or ".join(f"{s.source_file} ({s.source_sha256})" for s in wanted)
         files = " or ".join(f"package/{s.source_file}" for s in wanted)
         raise CloudmapError(
-            f"--source {source}: sha256 {digest} is not world-atlas@{WORLD_ATLAS_VERSION}'s "
+            f"{source}: sha256 {digest} is not world-atlas@{WORLD_ATLAS_VERSION}'s "
             f"{pins}; fetch it with `npm pack world-atlas@{WORLD_ATLAS_VERSION}` and pass {files}"
         )
     return found, raw
@@ -385,7 +385,7 @@ def rebuild(
         topology = json.loads(raw)
         records = decode_topojson(topology)
     except (ValueError, KeyError, TypeError) as exc:
-        raise CloudmapError(f"--source {source}: not a world-atlas TopoJSON file ({exc})") from None
+        raise CloudmapError(f"{source}: not a world-atlas TopoJSON file ({exc})") from None
     features = _features(records, pinned.name)
     for f in features:
         f["geometry"] = _finish(f.pop("polygons"))

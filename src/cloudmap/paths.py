@@ -7,7 +7,7 @@ __all__ = ["resolve_root", "snapshot_root"]
 import importlib.resources
 from pathlib import Path
 
-from cloudmap.errors import CloudmapError
+from cloudmap.errors import CloudmapError, NotAProject
 
 _PARTS = ("data", "seeds", "geo")
 
@@ -28,7 +28,7 @@ def resolve_root(root: str | Path | None = None) -> Path:
         path = Path(root)
         if not _is_root(path):
             missing = ", ".join(p + "/" for p in _PARTS if not (path / p).is_dir())
-            raise CloudmapError(f"--root {path}: not a cloudmap project folder (missing {missing})")
+            raise NotAProject(path, missing)
         return path
     here = Path.cwd()
     if _is_root(here):
@@ -37,5 +37,5 @@ def resolve_root(root: str | Path | None = None) -> Path:
     if _is_root(snap):
         return snap
     raise CloudmapError(
-        "no data: run inside a cloudmap project folder (with data/, seeds/, geo/) or pass --root DIR"
+        "no data: run inside a cloudmap project folder (with data/, seeds/, geo/) or name one"
     )

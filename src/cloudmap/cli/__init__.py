@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from cloudmap.cli.commands import EXIT_ERROR, EXIT_OK, EXIT_USAGE
-from cloudmap.errors import CloudmapError, OutputError, ValidationError
+from cloudmap.errors import CloudmapError, NotAProject, OutputError, ValidationError
 
 __all__ += ["EXIT_ERROR", "EXIT_OK", "EXIT_USAGE"]
 
@@ -70,8 +70,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OutputError as exc:  # the library names the path; the option is the CLI's
         print(f"Error: --out {exc}", file=err)
         return EXIT_ERROR
+    except NotAProject as exc:
+        print(f"Error: --root {exc}", file=err)
+        return EXIT_ERROR
     except CloudmapError as exc:
-        print(f"Error: {exc}", file=err)
+        text = str(exc)
+        if text.endswith("or name one"):  # no project here: the CLI names its option
+            text = text.removesuffix("name one") + "pass --root DIR"
+        print(f"Error: {text}", file=err)
         return EXIT_ERROR
     except BrokenPipeError:
         _quiet_stdout()

@@ -196,8 +196,13 @@ def cmd_geo_rebuild(args: argparse.Namespace) -> int:
     from cloudmap.paths import resolve_root
 
     root = resolve_root(args.root)
-    name = f"geo/{source_scale(Path(args.source))[0].output_name}"
-    info = rebuild(Path(args.source), root / name)
+    try:
+        name = f"geo/{source_scale(Path(args.source))[0].output_name}"
+        info = rebuild(Path(args.source), root / name)
+    except CloudmapError as exc:  # the library names the file; the option is the CLI's
+        if type(exc) is CloudmapError and str(exc).startswith(f"{args.source}:"):
+            raise CloudmapError(f"--source {exc}") from None
+        raise
     print(f"Wrote {name}: {info['features']} features, sha256 {info['sha256']}")
     return EXIT_OK
 
