@@ -1174,9 +1174,9 @@ INTAKE: list[Case] = [
          ("Error: huge.html: larger than 16 MiB; not a plausible page (nothing was read past the "
           "limit)",)),
     Case("geo-rebuild-source-fifo", fifo("atlas.json"), ("geo", "rebuild", "--source", "atlas.json"),
-         (_not_regular("atlas.json", "world-atlas file"),)),
+         (_not_regular("--source atlas.json", "world-atlas file"),)),
     Case("geo-rebuild-source-device", noop, ("geo", "rebuild", "--source", "/dev/zero"),
-         (_not_regular("/dev/zero", "world-atlas file"),)),
+         (_not_regular("--source /dev/zero", "world-atlas file"),)),
 ]  # fmt: skip
 
 
