@@ -26,7 +26,7 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import pycountry
 import shapely
@@ -359,9 +359,19 @@ def source_scale(source: Path, *, scale: str | None = None) -> tuple[Scale, byte
     return found, raw
 
 
+class Rebuilt(TypedDict):
+    """What a rebuild wrote, for geo/PROVENANCE.md."""
+
+    path: str
+    sha256: str
+    features: int
+    source_sha256: str
+    scale: str
+
+
 def rebuild(
     source: Path, out: Path, *, scale: str | None = None, check_source: bool = True
-) -> dict[str, Any]:
+) -> Rebuilt:
     """Regenerate ``out`` (geo/countries-50m.geojson or geo/countries-10m.geojson) from
     world-atlas's ``countries-50m.json`` or ``countries-10m.json``.
 
@@ -369,8 +379,7 @@ def rebuild(
     has, or ``scale`` ("50m", "10m"); ``check_source=False`` skips the sha256 check (then
     ``scale`` is required). The output is byte-identical on every run: ISO codes from pycountry,
     antimeridian-split rings, coordinates snapped to 1e-5 degrees, features sorted by ``key``,
-    canonical JSON (one feature a line). Returns ``{"path", "sha256", "features",
-    "source_sha256", "scale"}`` for geo/PROVENANCE.md.
+    canonical JSON (one feature a line). Returns what it wrote (``Rebuilt``).
     """
     source, out = Path(source), Path(out)
     if check_source:
