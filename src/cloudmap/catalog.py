@@ -351,8 +351,10 @@ def _display(root: Path, path: Path) -> str:
 
 
 # data/ files that are not provider files: the markets, and the grid and jurisdiction tables
-# (read by cloudmap.grid)
-NOT_PROVIDERS = frozenset({"markets.yaml", "grid.yaml", "jurisdiction.yaml", "provider-energy.yaml"})
+# (read by cloudmap.gridread)
+NOT_PROVIDERS = frozenset(
+    {"markets.yaml", "grid.yaml", "jurisdiction.yaml", "provider-energy.yaml"}
+)
 
 
 def project_files(root: Path) -> tuple[list[Path], list[Path]]:

@@ -32,23 +32,14 @@ import pycountry
 
 from cloudmap.errors import CloudmapError
 from cloudmap.fsutil import atomic_write, os_error
+from cloudmap.gridschema import CSV_COLUMNS
 
 CODECARBON_VERSION = "3.3.2"
 OUTPUT_NAME = "grid-carbon.csv"
 LB_PER_MWH_TO_G_PER_KWH = 0.45359237  # 1 lb = 0.45359237 kg (exact); 1 kg/MWh = 1 g/kWh
 DECIMALS = 1  # figures are written in g/kWh with one decimal (no source is finer than that)
 
-COLUMNS = (
-    "zone",
-    "dataset",
-    "year",
-    "g_per_kwh",
-    "gas",
-    "method",
-    "basis",
-    "source_file",
-    "source_key",
-)
+COLUMNS = CSV_COLUMNS
 
 
 @dataclass(frozen=True)

@@ -26,10 +26,14 @@ from cloudmap.catalog import read_catalog
 from cloudmap.errors import CloudmapError, ValidationError
 from cloudmap.footprint import ReconcileRow, reconcile
 from cloudmap.geo import JOIN_FILE, MAP_FILE, Countries, read_countries
+from cloudmap.grid import EMPTY, GridData
+from cloudmap.gridcheck import check_grid
+from cloudmap.gridfacts import NO_FILTER
+from cloudmap.gridread import read_grid
 from cloudmap.model import Catalog
 from cloudmap.paths import resolve_root
 from cloudmap.validate import validate
-from cloudmap.view import AsOf, ProviderSelection, check_date, select_providers
+from cloudmap.view import AsOf, ProviderSelection, ViewKey, check_date, select_providers
 
 if TYPE_CHECKING:
     import folium
@@ -202,6 +206,7 @@ class Project:
     root: Path
     catalog: Catalog
     countries_layer: Countries = field(repr=False)
+    grid: GridData = field(default=EMPTY, repr=False)  # grid zones, operators, providers' figures
 
     @property
     def providers(self) -> tuple[str, ...]:
@@ -214,7 +219,7 @@ class Project:
         return self.catalog.default_as_of
 
     @cached_property
-    def _views(self) -> dict[tuple[dt.date, tuple[str, ...]], AsOf]:
+    def _views(self) -> dict[ViewKey, AsOf]:
         return {}
 
     @cached_property
@@ -230,7 +235,7 @@ class Project:
         same view, with what it has computed."""
         day = check_date(on) or self.catalog.default_as_of
         selection = select_providers(self.catalog, providers)
-        key = (day, selection)
+        key = (day, selection, NO_FILTER)
         found = self._views.get(key)
         if found is None:
             found = self._views[key] = View(
@@ -240,6 +245,7 @@ class Project:
                 selection,
                 lambda: self.map_countries,
                 self._views,
+                self.grid,
             )
         assert isinstance(found, View)
         return found
@@ -259,6 +265,8 @@ def load_project(
     layer = countries if countries is not None else read_countries(path, JOIN_FILE)
     catalog, more = validate(catalog, countries=layer, full=full)
     problems += more
+    grid, more = read_grid(path)
+    problems += more + check_grid(catalog, grid, full=full)
     if problems:
         raise ValidationError(problems)
-    return Project(path, catalog, layer)
+    return Project(path, catalog, layer, grid)

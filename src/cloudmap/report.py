@@ -50,6 +50,7 @@ def stats_text(data: Stats) -> str:
     ]
     if data.get("uncounted"):
         out += ["", "Live but outside the headline totals: " + ", ".join(data["uncounted"])]
+    out += _carbon_lines(data)
     if data.get("markets"):
         out += ["", "By market:"]
         out += [
@@ -59,6 +60,29 @@ def stats_text(data: Stats) -> str:
             for m in data["markets"]
         ]
     return "\n".join(out) + "\n"
+
+
+def _carbon_lines(data: Stats) -> list[str]:
+    """The zone-weighted grid carbon of each provider, with what it leaves out."""
+    carbon = data.get("carbon") or {}
+    known = [c for c in carbon.values() if c["dataset"]]
+    if not known:
+        return []
+    c0 = known[0]
+    out = ["", f"Grid carbon, zone-weighted ({c0['dataset']}: {c0['method']} {c0['gas']} of each "
+           "region's country, g/kWh):"]  # fmt: skip
+    width = max(len(p) for p in carbon)
+    for pid, c in carbon.items():
+        figure = f"{c['g_per_kwh']:.1f}" if c["g_per_kwh"] is not None else "-"
+        line = f"  {pid:{width}s}  {figure:>6s} over {c['zones']} zones"
+        notes = []
+        if c["zones_without_figure"]:
+            notes.append(f"{c['zones_without_figure']} zones without a figure")
+        if c["weighted_as_one"]:
+            n = len(c["weighted_as_one"])
+            notes.append(f"{n} region{'s' if n != 1 else ''} of unknown zone count weighed as one")
+        out.append(line + (f" ({'; '.join(notes)})" if notes else ""))
+    return out
 
 
 ROUGH_NOTE = (

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 __all__ = ["AsOf", "ProviderSelection", "default_selection", "select_providers"]
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -26,6 +27,8 @@ from cloudmap.footprint import (
     market_stats,
     target_markets,
 )
+from cloudmap.grid import EMPTY, GridData
+from cloudmap.gridfacts import NO_FILTER, RegionFilter, RegionGrid, make_filter, place_grid
 from cloudmap.model import Catalog, Market, Provider, Region, Site
 from cloudmap.nearest import ALL_PROVIDERS, COVERAGE_KINDS
 
@@ -35,6 +38,7 @@ if TYPE_CHECKING:
     from cloudmap.geo import Countries
 
 ProviderSelection = str | Sequence[str] | None
+ViewKey = tuple[dt.date, tuple[str, ...], RegionFilter]
 
 
 def default_selection(catalog: Catalog) -> tuple[str, ...]:
@@ -73,21 +77,49 @@ class AsOf:
     on: dt.date
     providers: tuple[str, ...]
     map_countries_loader: Callable[[], Countries] = field(repr=False)  # 1:50m, for the web map
-    views: dict[tuple[dt.date, tuple[str, ...]], AsOf] = field(
-        default_factory=dict, repr=False, compare=False
-    )
+    views: dict[ViewKey, AsOf] = field(default_factory=dict, repr=False, compare=False)
+    grid: GridData = field(default=EMPTY, repr=False)  # grid, jurisdiction, provider energy
+    filters: RegionFilter = NO_FILTER  # the selection keeps only regions passing these
 
     # ------------------------------------------------------------------ siblings
 
     def sibling(
-        self, *, on: dt.date | None = None, providers: tuple[str, ...] | None = None
+        self,
+        *,
+        on: dt.date | None = None,
+        providers: tuple[str, ...] | None = None,
+        filters: RegionFilter | None = None,
     ) -> AsOf:
-        """The view of another date and/or selection of the same project (shared, made once)."""
-        key = (on or self.on, providers if providers is not None else self.providers)
+        """The view of another date, selection and/or filters of the same project (shared,
+        made once)."""
+        key = (
+            on or self.on,
+            providers if providers is not None else self.providers,
+            filters if filters is not None else self.filters,
+        )
         found = self.views.get(key)
         if found is None:
-            found = self.views[key] = replace(self, on=key[0], providers=key[1])
+            found = self.views[key] = replace(self, on=key[0], providers=key[1], filters=key[2])
         return found
+
+    def where(
+        self,
+        *,
+        max_carbon: float | None = None,
+        exclude_jurisdictions: str | Sequence[str] | None = None,
+        partitions: str | Sequence[str] | None = None,
+    ) -> AsOf:
+        """The same view keeping only the regions (and announced sites) whose comparable grid
+        carbon is at most ``max_carbon`` g/kWh, none of whose jurisdictions is in
+        ``exclude_jurisdictions`` (all of them known), and whose partition is one of
+        ``partitions``. A value unknown never passes. Replaces the view's filters."""
+        wanted = make_filter(
+            self.grid,
+            max_carbon=max_carbon,
+            exclude_jurisdictions=exclude_jurisdictions,
+            partitions=partitions,
+        )
+        return self.sibling(filters=wanted)
 
     def only(self, provider: str) -> AsOf:
         """The view of one of the selected providers (same date)."""
@@ -102,10 +134,39 @@ class AsOf:
 
     @cached_property
     def selected(self) -> Catalog:
-        """The catalog of the selected providers (markets and all)."""
-        if set(self.providers) == set(self.catalog.providers):
-            return self.catalog
-        return self.catalog.select(self.providers)
+        """The catalog of the selected providers (markets and all), holding only the regions
+        and announced sites that pass the view's filters."""
+        chosen = self.catalog
+        if set(self.providers) != set(self.catalog.providers):
+            chosen = self.catalog.select(self.providers)
+        if not self.filters.active:
+            return chosen
+        keep = self.filters.passes
+        return dataclasses.replace(
+            chosen,
+            regions=tuple(r for r in chosen.regions if keep(self.grid_of(r))),
+            sites=tuple(s for s in chosen.sites if keep(self.site_grid(s))),
+        )
+
+    # ------------------------------------------------------------------ grid and jurisdiction
+
+    @cached_property
+    def grid_facts(self) -> Mapping[str, RegionGrid]:
+        """Every region's grid and jurisdiction facts on the date (every provider), by key."""
+        return {
+            r.key: place_grid(self.grid, r.provider, r.key, r.country, self.on)
+            for r in self.catalog.regions
+        }
+
+    def grid_of(self, region: Region) -> RegionGrid:
+        """The region's grid zone, carbon figures, the provider's own figures, operator,
+        partition and jurisdictions on the view's date."""
+        return self.grid_facts[region.key]
+
+    def site_grid(self, site: Site) -> RegionGrid:
+        """An announced site's facts: its country's zone and figure, its provider's default
+        operator (a site has no assignment or override of its own)."""
+        return place_grid(self.grid, site.provider, site.key, site.country, self.on, site=True)
 
     @property
     def provider_records(self) -> tuple[Provider, ...]:
