@@ -126,6 +126,10 @@ def _hand_figures(rd: Reader, c: Clean, datasets: dict[str, GridDataset]) -> lis
     out: list[GridFigure] = []
     for f in c.get("figures", []):
         ds = datasets.get(f["dataset"])
+        if f["year"].precision != "year":
+            rd.add(f.line_of("year"), c["id"], "figures.year",
+                   f"{f['year'].text}: write the year the figure describes (YYYY or <=YYYY)")  # fmt: skip
+            continue
         if f["g_per_kwh"] < 0:
             rd.add(f.line_of("g_per_kwh"), c["id"], "figures.g_per_kwh",
                    f"{f['g_per_kwh']:g} is below 0; write grams per kWh")  # fmt: skip
