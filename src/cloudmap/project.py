@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
     import pandas as pd
 
+    from cloudmap.cleanest import Cleanest
     from cloudmap.compare import Comparison
     from cloudmap.diff import Diff
     from cloudmap.export import Layer
@@ -135,6 +136,34 @@ class View(AsOf):
             countries=countries,
             changed_only=changed_only,
         )
+
+    def where(
+        self,
+        *,
+        max_carbon: float | None = None,
+        exclude_jurisdictions: str | Sequence[str] | None = None,
+        partitions: str | Sequence[str] | None = None,
+    ) -> View:
+        """The same view keeping only the regions (and announced sites) whose comparable grid
+        carbon (``grid_of(region).carbon``) is at most ``max_carbon`` g/kWh, none of whose
+        jurisdictions is in ``exclude_jurisdictions`` (all of them known), and whose partition
+        is one of ``partitions``; a value unknown never passes. Every stage of the result
+        (coverage, compare, cleanest, stats, regions, export) sees only those regions."""
+        found = super().where(
+            max_carbon=max_carbon,
+            exclude_jurisdictions=exclude_jurisdictions,
+            partitions=partitions,
+        )
+        assert isinstance(found, View)
+        return found
+
+    def cleanest(self, near: str | tuple[float, float], *, within_ms: float) -> Cleanest:
+        """Per provider (as ``compare`` chooses them), the live public regions within an
+        estimated ``within_ms`` round trip of ``near`` (``"Mexico City, MX"``, or a
+        ``(lat, lon)``) and the cleanest by the comparison rule (``cloudmap cleanest``)."""
+        from cloudmap.cleanest import cleanest
+
+        return cleanest(self, near, within_ms=within_ms)
 
     def compare(self, *, market: str | None = None, country: str | None = None) -> Comparison:
         """Providers side by side in a market, a country or the world (``cloudmap compare``):

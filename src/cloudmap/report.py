@@ -85,6 +85,10 @@ def _carbon_lines(data: Stats) -> list[str]:
     return out
 
 
+CARBON_FOOTNOTE = (
+    "† grid carbon of the nearest region's country: one dataset and method for every region "
+    '(README, "Grid and jurisdiction")'
+)
 ROUGH_NOTE = (
     "~ placed only at its country (the provider publishes no site): distances to it are rough"
 )
@@ -129,6 +133,8 @@ _HEADERS = {
     "rtt_floor_ms": "floor ms*",
     "rtt_est_ms": "RTT ms*",
     "delta_ms": "Δ ms*",
+    "nearest_carbon_g_per_kwh": "g/kWh†",
+    "nearest_jurisdictions": "jurisdictions",
     **{f"share_{t}ms": f"≤{t} ms*" for t in THRESHOLDS_MS},
 }
 
@@ -148,6 +154,8 @@ def _cell(col: str, value: Any) -> str:
         return f"{value:.0%}"
     if base == "population":
         return f"{int(value):,}"
+    if base == "nearest_carbon_g_per_kwh":
+        return f"{value:.0f}"
     if base in ("rtt_est_ms", "rtt_floor_ms"):
         return f"{value:.1f}"
     if base == "delta_ms":
@@ -172,7 +180,9 @@ def coverage_text(
     if title is None:
         a = df.attrs
         if "as_of" in a:
-            title = f"Coverage by {_who(a)} as of {a['as_of']} ({a['live_regions']} live regions)"
+            only = f"; only {a['filters']}" if a.get("filters") else ""
+            title = (f"Coverage by {_who(a)} as of {a['as_of']} ({a['live_regions']} live "
+                     f"regions{only})")  # fmt: skip
         elif "from" in a:
             title = f"Coverage by {_who(a)}: {a['from']} -> {a['to']}"
     headers = [_header(c) for c in cols]
@@ -205,4 +215,6 @@ def coverage_text(
         )
     if any(cell.endswith(" ~") for r in body for cell in r):
         out.append(ROUGH_NOTE)
+    if any(h.endswith("†") for h in headers):
+        out.append(CARBON_FOOTNOTE)
     return "\n".join(out) + "\n"

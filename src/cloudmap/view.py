@@ -250,23 +250,61 @@ class AsOf:
 
     def country_coverage(self, countries: Sequence[str] | None = None) -> pd.DataFrame:
         """Per country, population-weighted distance and estimated RTT to the nearest live
-        region of the selected providers (``cloudmap.coverage.country_coverage``)."""
+        region of the selected providers that passes the view's filters
+        (``cloudmap.coverage.country_coverage``), with that region's grid carbon and
+        jurisdictions."""
         from cloudmap.coverage import country_coverage
 
-        return country_coverage(
-            self.selected, self.on, provider=self.measures_from, countries=countries
+        self._check_filtered()
+        return self._with_grid(
+            country_coverage(
+                self.selected, self.on, provider=self.measures_from, countries=countries
+            )
         )
 
     def market_coverage(self, markets: Sequence[Market]) -> pd.DataFrame:
         """Per market, the same figures over all its countries' cities."""
         from cloudmap.coverage import market_coverage
 
-        return market_coverage(
-            self.selected,
-            self.on,
-            {m.name: m.countries for m in markets},
-            provider=self.measures_from,
+        self._check_filtered()
+        return self._with_grid(
+            market_coverage(
+                self.selected,
+                self.on,
+                {m.name: m.countries for m in markets},
+                provider=self.measures_from,
+            )
         )
+
+    def _check_filtered(self) -> None:
+        """With filters, say so when no live region passes them (instead of "no live region")."""
+        if self.filters.active and not self.has_live_public_region:
+            raise CloudmapError(
+                f"no live region of {', '.join(self.providers)} passes the filters "
+                f"({self.filters.describe()}) on {self.on.isoformat()}"
+            )
+
+    def _with_grid(self, df: pd.DataFrame) -> pd.DataFrame:
+        """The coverage frame with its nearest region's comparable grid carbon (g/kWh) and
+        jurisdictions (``;``-joined), and the filters in ``attrs``."""
+        import pandas as pd
+
+        pid = self.measures_from
+        facts = [
+            self.grid_facts.get(x if pid == ALL_PROVIDERS else f"{pid}:{x}")
+            if isinstance(x, str)
+            else None
+            for x in df["nearest_region"]
+        ]
+        out = df.copy()
+        out["nearest_carbon_g_per_kwh"] = pd.array(
+            [f.carbon.g_per_kwh if f and f.carbon else None for f in facts], dtype="Float64"
+        )
+        out["nearest_jurisdictions"] = [
+            ";".join(f.jurisdiction.jurisdictions) if f else None for f in facts
+        ]
+        out.attrs = {**df.attrs, "filters": self.filters.describe() or None}
+        return out
 
     @cached_property
     def coverage_records(self) -> tuple[Mapping[str, Any], ...]:
