@@ -56,7 +56,8 @@ class Candidate(TypedDict):
     grid_method: str | None
     grid_gas: str | None
     grid_dataset: str | None
-    provider_cfe_share: float | None
+    provider_cfe_share: float | None  # the provider's own figure (not a grid figure)
+    provider_energy_year: int | None
     partition: str | None
     jurisdictions: list[str]
 
@@ -187,6 +188,7 @@ def _candidate(view: AsOf, r: Region, km: int, rtt: float) -> Candidate:
         "grid_gas": f.gas if f else None,
         "grid_dataset": f.dataset if f else None,
         "provider_cfe_share": e.cfe_share if e else None,
+        "provider_energy_year": e.year if e else None,
         "partition": j.partition,
         "jurisdictions": list(j.jurisdictions),
     }
@@ -205,12 +207,13 @@ def cleanest_text(result: Cleanest) -> str:
         f"(public regions: {', '.join(result['kinds'])}; ranked by grid carbon†{only})",
         "",
     ]
-    head = ["provider", "region", "city", "km", "RTT ms*", "g/kWh†", "zone figure‡", "of"]
+    head = ["provider", "region", "where", "km", "RTT ms*", "g/kWh†", "zone figure‡", "own CFE§",
+            "of"]  # fmt: skip
     body = []
     for row in result["providers"]:
         c = row["cleanest"]
         if c is None:
-            body.append([row["name"], "-", "-", "", "", "", "", "0"])
+            body.append([row["name"], "none within reach", "", "", "", "", "", "", "0"])
             continue
         zone = "-"
         if (
@@ -221,14 +224,19 @@ def cleanest_text(result: Cleanest) -> str:
             zone = (f"{c['grid_zone']} {c['grid_g_per_kwh']:.0f} {c['grid_method']} "
                     f"{c['grid_gas']}")  # fmt: skip
         carbon = "-" if c["carbon_g_per_kwh"] is None else f"{c['carbon_g_per_kwh']:.0f}"
+        cfe = "-"
+        if c["provider_cfe_share"] is not None:
+            cfe = f"{c['provider_cfe_share']:.0%} ({c['provider_energy_year']})"
         body.append([row["name"], c["region"].split(":", 1)[1], f"{c['city'] or '-'}, "
                      f"{c['country']}", f"{c['km']:,}", f"{c['rtt_est_ms']:.1f}", carbon, zone,
-                     str(row["candidates"])])  # fmt: skip
-    lines += _table(head, body, right={3, 4, 5, 7})
+                     cfe, str(row["candidates"])])  # fmt: skip
+    lines += _table(head, body, right={3, 4, 5, 7, 8})
     lines.append(f"* {RTT_NOTE} (see docs/latency-model.md); of: live regions within reach")
     if result["comparable"] is not None:
         lines.append("† " + CARBON_NOTE.split(", zone-weighted")[0].format(**result["comparable"])
                      + "; ties within a country broken by ‡")  # fmt: skip
     lines.append("‡ the region's own sub-national zone figure where known (its own method and "
                  "gas: compared only within its dataset)")  # fmt: skip
+    lines.append("§ the provider's own carbon-free energy share for the region (its counting, "
+                 "its purchases included): shown, never ranked")  # fmt: skip
     return "\n".join(lines) + "\n"

@@ -182,6 +182,10 @@ class GridData:
     energy_datasets: Mapping[str, EnergyDataset] = field(default_factory=dict)
     energy: Mapping[str, tuple[EnergyFigure, ...]] = field(default_factory=dict)  # by region
     files: frozenset[str] = frozenset()  # which of cloudmap.gridschema.FILES the project has
+    # every assignment key and default provider id the files declare, valid or not (and the
+    # name of a file that could not be read at all): checks against them keep one bad record
+    # from cascading into "missing" elsewhere
+    declared: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         for name in ("datasets", "zones", "assignments", "partitions", "defaults", "overrides",

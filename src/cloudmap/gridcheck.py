@@ -53,7 +53,7 @@ def _check_zones(catalog: Catalog, grid: GridData, full: bool) -> list[Problem]:
     for r in catalog.regions:
         found = grid.assignments.get(r.key)
         if found is None:
-            if r.country in grid.split_countries:
+            if r.country in grid.split_countries and r.key not in grid.declared:
                 out.append(Problem(r.file, r.line_of("country"), r.id, "country",
                     f"{r.country} has sub-national grid zones: add \"{r.key}\" under assignments "
                     f"in {GRID_FILE_NAME} (its zone and the evidence, or zone: null and the "
@@ -104,7 +104,7 @@ def _check_admin1(grid: GridData, placed: list[tuple[Region, str]]) -> list[Prob
 def _check_operators(catalog: Catalog, grid: GridData) -> list[Problem]:
     out = []
     for pid in sorted(catalog.providers):
-        if pid not in grid.defaults:
+        if pid not in grid.defaults and not {pid, JURISDICTION_FILE_NAME} & grid.declared:
             p = catalog.providers[pid]
             out.append(Problem(p.file, p.key_lines.get("id", p.line), pid, "id",
                 f"no default operator in {JURISDICTION_FILE_NAME}: add {pid} under defaults "

@@ -11,7 +11,9 @@ import csv
 import io
 import math
 import re
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cloudmap.dates import parse_date
 from cloudmap.errors import Problem
@@ -59,13 +61,25 @@ def _sources(items: list[Clean] | None) -> tuple[Source, ...]:
     return tuple(Source(c["url"], c["supports"]) for c in items or ())
 
 
-def _load(root: Path, rel: str, spec_name: str) -> tuple[Reader, Clean | None]:
+def _load(root: Path, rel: str, spec_name: str) -> tuple[Reader, Clean | None, Any]:
+    """The file checked against its spec, and its parsed document (None if unreadable)."""
     rd = Reader(rel, GRID_RECORDS)
     doc, problems = load_yaml(root / rel, rel)
     if problems:
         rd.problems += problems
-        return rd, None
-    return rd, rd.record(doc, GRID_RECORDS[spec_name], line=1, id_="-", where="file")
+        return rd, None, None
+    return rd, rd.record(doc, GRID_RECORDS[spec_name], line=1, id_="-", where="file"), doc
+
+
+def _declared(doc: Any, key: str, *, ids: bool = False) -> frozenset[str]:
+    """The names a file declares under ``key`` (valid or not): a mapping's keys, or the ids of
+    a list's records. Checks against them keep one bad record from cascading into "missing"."""
+    found = doc.get(key) if isinstance(doc, dict) else None
+    if ids and isinstance(found, list):
+        return frozenset(str(x["id"]).strip() for x in found if isinstance(x, dict) and "id" in x)
+    if not ids and isinstance(found, dict):
+        return frozenset(str(k).strip() for k in found)
+    return frozenset()
 
 
 # --------------------------------------------------------------------------- data/grid.yaml
@@ -152,7 +166,9 @@ def _hand_figures(rd: Reader, c: Clean, datasets: dict[str, GridDataset]) -> lis
     return out
 
 
-def _assignment(rd: Reader, key: str, c: Clean, zones: dict[str, GridZone]) -> Assignment | None:
+def _assignment(
+    rd: Reader, key: str, c: Clean, zones: dict[str, GridZone], declared: frozenset[str]
+) -> Assignment | None:
     before = len(rd.problems)
     if not KEY_RE.match(key):
         rd.add(c.line, key, "assignments", f"{key!r} is not a region key; {_KEY_HINT}")
@@ -170,10 +186,10 @@ def _assignment(rd: Reader, key: str, c: Clean, zones: dict[str, GridZone]) -> A
             rd.add(c.line_of("evidence"), key, "evidence",
                    "missing: cite what places the region in the zone")  # fmt: skip
         listed = zones.get(zone)
-        if listed is None:
-            known = ", ".join(sorted(zones)) or "none"
+        if listed is None and zone not in declared:  # (a zone with problems is reported)
+            known = ", ".join(sorted(declared)) or "none"
             rd.add(c.line_of("zone"), key, "zone", f"no zone {zone!r} in zones (known: {known})")
-        elif admin1 is not None and admin1 not in listed.admin1:
+        elif listed is not None and admin1 is not None and admin1 not in listed.admin1:
             rd.add(c.line_of("geonames_admin1"), key, "geonames_admin1",
                    f"{admin1} is not one of zone {zone}'s divisions "
                    f"({', '.join(listed.admin1) or 'none listed'})")  # fmt: skip
@@ -183,13 +199,21 @@ def _assignment(rd: Reader, key: str, c: Clean, zones: dict[str, GridZone]) -> A
                       c.line, dict(c.key_lines))  # fmt: skip
 
 
-def _read_grid_yaml(
-    root: Path,
-) -> tuple[str | None, dict[str, GridDataset], dict[str, GridZone], list[GridFigure],
-           dict[str, Assignment], list[Problem]]:  # fmt: skip
-    rd, top = _load(root, GRID_FILE_NAME, GRID_FILE.name)
-    if top is None:
-        return None, {}, {}, [], {}, rd.problems
+@dataclass
+class _GridYaml:
+    comparable: str | None
+    datasets: dict[str, GridDataset]
+    zones: dict[str, GridZone]
+    figures: list[GridFigure]
+    assignments: dict[str, Assignment]
+    declared: frozenset[str]  # every assignment key, valid or not
+    problems: list[Problem]
+
+
+def _read_grid_yaml(root: Path) -> _GridYaml:
+    rd, top, doc = _load(root, GRID_FILE_NAME, GRID_FILE.name)
+    if top is None:  # unreadable: no region is reported as lacking an assignment
+        return _GridYaml(None, {}, {}, [], {}, frozenset({GRID_FILE_NAME}), rd.problems)
     datasets = _datasets(rd, top)
     zones: dict[str, GridZone] = {}
     figures: list[GridFigure] = []
@@ -205,12 +229,14 @@ def _read_grid_yaml(
         if z.parent is not None and z.parent in zones and zones[z.parent].unit != "country":
             rd.add(z.line, z.id, "parent", f"{z.parent} is not a country zone")
     assignments = {}
+    declared = _declared(doc, "zones", ids=True)
     for key, c in (top.get("assignments") or {}).items():
-        found = _assignment(rd, key, c, zones)
+        found = _assignment(rd, key, c, zones, declared)
         if found is not None:
             assignments[key] = found
     comparable = top["comparable"] if top["comparable"] in datasets else None
-    return comparable, datasets, zones, figures, assignments, rd.problems
+    return _GridYaml(comparable, datasets, zones, figures, assignments,
+                     _declared(doc, "assignments"), rd.problems)  # fmt: skip
 
 
 # --------------------------------------------------------------------------- the CSV
@@ -312,11 +338,11 @@ def _rule(rd: Reader, key: str, c: Clean, closed: set[str], partitions: set[str]
 
 def _read_jurisdiction(root: Path) -> tuple[
     dict[str, Partition], tuple[str, ...], dict[str, OperatorRule], dict[str, OperatorRule],
-    list[Problem],
+    frozenset[str], list[Problem],
 ]:  # fmt: skip
-    rd, top = _load(root, JURISDICTION_FILE_NAME, JURISDICTION_FILE.name)
-    if top is None:
-        return {}, (), {}, {}, rd.problems
+    rd, top, doc = _load(root, JURISDICTION_FILE_NAME, JURISDICTION_FILE.name)
+    if top is None:  # unreadable: no provider is reported as lacking an operator
+        return {}, (), {}, {}, frozenset({JURISDICTION_FILE_NAME}), rd.problems
     partitions: dict[str, Partition] = {}
     for c in top.get("partitions", []):
         if c["id"] in partitions:
@@ -331,7 +357,7 @@ def _read_jurisdiction(root: Path) -> tuple[
             rule = _rule(rd, key, c, set(closed), set(partitions), default=name == "defaults")
             if rule is not None:
                 rules[n][key] = rule
-    return partitions, tuple(closed), rules[0], rules[1], rd.problems
+    return partitions, tuple(closed), rules[0], rules[1], _declared(doc, "defaults"), rd.problems
 
 
 # --------------------------------------------------------------------------- provider energy
@@ -340,7 +366,7 @@ def _read_jurisdiction(root: Path) -> tuple[
 def _read_energy(root: Path) -> tuple[
     dict[str, EnergyDataset], dict[str, tuple[EnergyFigure, ...]], list[Problem]
 ]:  # fmt: skip
-    rd, top = _load(root, ENERGY_FILE_NAME, ENERGY_FILE.name)
+    rd, top, _ = _load(root, ENERGY_FILE_NAME, ENERGY_FILE.name)
     if top is None:
         return {}, {}, rd.problems
     datasets: dict[str, EnergyDataset] = {}
@@ -400,9 +426,13 @@ def read_grid(root: Path) -> tuple[GridData, list[Problem]]:
     zones: dict[str, GridZone] = {}
     figures: list[GridFigure] = []
     assignments: dict[str, Assignment] = {}
+    declared: frozenset[str] = frozenset()
     if GRID_FILE_NAME in present:
-        comparable, datasets, zones, figures, assignments, found = _read_grid_yaml(root)
-        problems += found
+        g = _read_grid_yaml(root)
+        comparable, datasets, zones, figures, assignments = (
+            g.comparable, g.datasets, g.zones, g.figures, g.assignments)  # fmt: skip
+        declared |= g.declared
+        problems += g.problems
         if any(d.file == GRID_CSV for d in datasets.values()):
             if GRID_CSV in present:
                 rows, found = _read_csv(root, datasets)
@@ -419,7 +449,8 @@ def read_grid(root: Path) -> tuple[GridData, list[Problem]]:
     defaults: dict[str, OperatorRule] = {}
     overrides: dict[str, OperatorRule] = {}
     if JURISDICTION_FILE_NAME in present:
-        partitions, closed, defaults, overrides, found = _read_jurisdiction(root)
+        partitions, closed, defaults, overrides, named, found = _read_jurisdiction(root)
+        declared |= named
         problems += found
     energy_datasets: dict[str, EnergyDataset] = {}
     energy: dict[str, tuple[EnergyFigure, ...]] = {}
@@ -429,5 +460,6 @@ def read_grid(root: Path) -> tuple[GridData, list[Problem]]:
     data = GridData(
         comparable, datasets, zones, {z: tuple(fs) for z, fs in sorted(by_zone.items())},
         assignments, partitions, closed, defaults, overrides, energy_datasets, energy, present,
+        declared,
     )  # fmt: skip
     return data, problems

@@ -97,6 +97,7 @@ GRID_FIGURE = Record(
         Key("g_per_kwh", "number", "grams per kWh, 0 or more (gas as the dataset says)", True),
         Key("source_row", "line", "the row or label of the source table it is read from"),
     ),
+    "figures.",
 )
 GRID_ZONE = Record(
     "grid zone",
@@ -215,6 +216,7 @@ METHOD_PERIOD = Record(
         Key("method", "enum", "life-cycle or direct", True, METHODS),
         Key("column", "line", "the column title the publisher uses", True),
     ),
+    "methods.",
 )
 ENERGY_DATASET = Record(
     "energy dataset",
