@@ -332,3 +332,35 @@ def test_bad_filter_values_are_usage_errors(run):
     assert r.code == 2 and r.err.splitlines()[-1].endswith(
         "'0': write a round-trip time from 1 to 1000 ms"
     )
+
+
+def test_what_the_map_shows_of_a_region(view):
+    from cloudmap.gridfacts import carbon_band
+
+    shown = view.grid_popups["azure:australiacentral"]
+    assert shown == {
+        "zone": "AU-NSW-ACT",
+        "zone_name": "New South Wales and Australian Capital Territory",
+        "zone_reason": None,
+        "carbon": ember("AU"),
+        "carbon_year": 2023,
+        "carbon_band": "400–550 g",
+        "figure": 660.0,  # NGA 2024, New South Wales and ACT: 0.66 kg CO2-e/kWh
+        "figure_level": "zone",
+        "figure_zone": "AU-NSW-ACT",
+        "figure_year": "≤2024",
+        "figure_method": "direct",
+        "figure_gas": "CO2e",
+        "figure_dataset": "nga-2024",
+        "cfe_share": None,
+        "cfe_year": None,
+        "operator": None,
+        "operator_unknown": None,
+        "partition": "commercial",
+        "jurisdictions": ["AU", "US"],
+        "jurisdictions_complete": True,
+    }
+    assert json.loads(json.dumps(dict(view.grid_popups))) == dict(view.grid_popups)
+    assert [carbon_band(x) for x in (None, 0, 100, 100.1, 550, 551)] == [
+        "no figure", "≤100 g", "≤100 g", "100–250 g", "400–550 g", ">550 g",
+    ]  # fmt: skip

@@ -14,17 +14,21 @@ only breaks ties between regions of one country whose zone figures come from the
 from __future__ import annotations
 
 __all__ = [
+    "CARBON_BANDS",
     "NO_FILTER",
     "CarbonFigure",
     "CarbonMean",
+    "GridPopup",
     "Jurisdiction",
     "ProviderEnergy",
     "RegionFilter",
     "RegionGrid",
+    "carbon_band",
     "carbon_mean",
     "country_carbon",
     "make_filter",
     "place_grid",
+    "popup",
     "rank_key",
     "zone_weight",
 ]
@@ -309,4 +313,79 @@ def carbon_mean(
         "zones": int(weight),
         "zones_without_figure": int(missing),
         "weighted_as_one": sorted(as_one),
+    }
+
+
+# --------------------------------------------------------------------------- for the map
+
+# Map shading of the comparable figure: (upper bound inclusive, label); the last is open-ended.
+CARBON_BANDS: tuple[tuple[float, str], ...] = (
+    (100.0, "≤100 g"),
+    (250.0, "100–250 g"),
+    (400.0, "250–400 g"),
+    (550.0, "400–550 g"),
+    (float("inf"), ">550 g"),
+)
+NO_FIGURE = "no figure"
+
+
+def carbon_band(g_per_kwh: float | None) -> str:
+    """The shading band of a comparable figure (g/kWh), or ``no figure``."""
+    if g_per_kwh is None:
+        return NO_FIGURE
+    return next(label for upper, label in CARBON_BANDS if g_per_kwh <= upper)
+
+
+class GridPopup(TypedDict):
+    """What a map shows of a region's grid and jurisdiction (plain values, JSON-ready)."""
+
+    zone: str | None
+    zone_name: str | None
+    zone_reason: str | None  # why there is no zone
+    carbon: float | None  # the comparable figure: shade and compare by this one
+    carbon_year: int | None
+    carbon_band: str  # CARBON_BANDS label, or "no figure"
+    figure: float | None  # the finest figure, with its own method: shown, never compared
+    figure_level: str | None  # "zone", or "country" (the country's figure stands in)
+    figure_zone: str | None
+    figure_year: str | None  # "2023", or "≤2024" for a bound
+    figure_method: str | None
+    figure_gas: str | None
+    figure_dataset: str | None
+    cfe_share: float | None  # the provider's own carbon-free energy share
+    cfe_year: int | None
+    operator: str | None  # None: the provider itself (unless operator_unknown)
+    operator_unknown: str | None
+    partition: str | None
+    jurisdictions: list[str]
+    jurisdictions_complete: bool
+
+
+def popup(g: RegionGrid) -> GridPopup:
+    """The region's facts as the map shows them (``View.grid_popups`` holds every region's)."""
+    c, f, e, j = g.carbon, g.figure, g.energy, g.jurisdiction
+    year = None
+    if f is not None:
+        year = f"≤{f.year}" if f.year_qualifier else str(f.year)
+    return {
+        "zone": g.zone,
+        "zone_name": g.zone_name,
+        "zone_reason": g.zone_reason,
+        "carbon": c.g_per_kwh if c else None,
+        "carbon_year": c.year if c else None,
+        "carbon_band": carbon_band(c.g_per_kwh if c else None),
+        "figure": f.g_per_kwh if f else None,
+        "figure_level": f.level if f else None,
+        "figure_zone": f.zone if f else None,
+        "figure_year": year,
+        "figure_method": f.method if f else None,
+        "figure_gas": f.gas if f else None,
+        "figure_dataset": f.dataset if f else None,
+        "cfe_share": e.cfe_share if e else None,
+        "cfe_year": e.year if e else None,
+        "operator": j.operator,
+        "operator_unknown": j.operator_unknown,
+        "partition": j.partition,
+        "jurisdictions": list(j.jurisdictions),
+        "jurisdictions_complete": j.complete,
     }

@@ -28,7 +28,15 @@ from cloudmap.footprint import (
     target_markets,
 )
 from cloudmap.grid import EMPTY, GridData
-from cloudmap.gridfacts import NO_FILTER, RegionFilter, RegionGrid, make_filter, place_grid
+from cloudmap.gridfacts import (
+    NO_FILTER,
+    GridPopup,
+    RegionFilter,
+    RegionGrid,
+    make_filter,
+    place_grid,
+    popup,
+)
 from cloudmap.model import Catalog, Market, Provider, Region, Site
 from cloudmap.nearest import ALL_PROVIDERS, COVERAGE_KINDS
 
@@ -157,6 +165,13 @@ class AsOf:
             r.key: place_grid(self.grid, r.provider, r.key, r.country, self.on)
             for r in self.catalog.regions
         }
+
+    @cached_property
+    def grid_popups(self) -> Mapping[str, GridPopup]:
+        """Every region's grid and jurisdiction facts as the map shows them (plain values, by
+        ``provider:id``): the comparable figure and its shading band, the finest figure with
+        its method, the provider's own CFE share, operator, partition and jurisdictions."""
+        return {key: popup(g) for key, g in sorted(self.grid_facts.items())}
 
     def grid_of(self, region: Region) -> RegionGrid:
         """The region's grid zone, carbon figures, the provider's own figures, operator,
