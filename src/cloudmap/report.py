@@ -205,6 +205,8 @@ def coverage_text(
 
     out = [title] if title else []
     out += [line(headers), line(["-" * w for w in widths]), *(line(r) for r in body)]
+    if any(h.endswith("†") for h in headers):
+        out.append(CARBON_FOOTNOTE)
     if any(h.endswith("*") or "* " in h for h in headers):
         m = model()
         out.append(
@@ -215,6 +217,4 @@ def coverage_text(
         )
     if any(cell.endswith(" ~") for r in body for cell in r):
         out.append(ROUGH_NOTE)
-    if any(h.endswith("†") for h in headers):
-        out.append(CARBON_FOOTNOTE)
     return "\n".join(out) + "\n"
