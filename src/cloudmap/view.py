@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from cloudmap.dates import parse_day
@@ -160,11 +161,17 @@ class AsOf:
 
     @cached_property
     def grid_facts(self) -> Mapping[str, RegionGrid]:
-        """Every region's grid and jurisdiction facts on the date (every provider), by key."""
-        return {
-            r.key: place_grid(self.grid, r.provider, r.key, r.country, self.on)
-            for r in self.catalog.regions
-        }
+        """Every region's grid and jurisdiction facts on the date (every provider), by key;
+        computed once per date for all the views of a project."""
+        key = ("grid.facts", self.on, id(self.grid))
+        found = self.catalog.derived.get(key)
+        if found is None or found[0] is not self.grid:
+            facts = {
+                r.key: place_grid(self.grid, r.provider, r.key, r.country, self.on)
+                for r in self.catalog.regions
+            }
+            found = self.catalog.derived[key] = (self.grid, MappingProxyType(facts))
+        return found[1]
 
     @cached_property
     def grid_popups(self) -> Mapping[str, GridPopup]:
