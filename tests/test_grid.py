@@ -291,20 +291,6 @@ def test_the_zone_weighted_figure_moves_as_regions_open(project):
 # --------------------------------------------------------------------------- the CLI
 
 
-def test_readme_example_is_the_commands_output(run):
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    command = "$ cloudmap cleanest --near 'Mexico City, MX' --within-ms 50"
-    block = readme.split("    " + command + "\n", 1)[1]
-    lines = []
-    for line in block.split("\n"):
-        if line and not line.startswith("    "):
-            break
-        lines.append(line[4:])
-    shown = "\n".join(lines).strip("\n") + "\n"
-    out = run("cleanest", "--root", str(REPO), "--near", "Mexico City, MX", "--within-ms", "50")
-    assert out.code == 0 and out.out == shown
-
-
 def test_cleanest_json_and_filters(run):
     r = run("cleanest", "--root", str(REPO), "--near", "19.4326,-99.1332", "--within-ms", "50",
             "--exclude-jurisdiction", "US", "--json")  # fmt: skip

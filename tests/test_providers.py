@@ -22,7 +22,7 @@ def add_operator(root, pid: str, name: str) -> None:
     path = root / "data" / "jurisdiction.yaml"
     text = path.read_text(encoding="utf-8")
     entry = (
-        f"  {pid}:\n    operator: \"{name}, Inc.\"\n    jurisdictions: [\"US\"]\n"
+        f'  {pid}:\n    operator: "{name}, Inc."\n    jurisdictions: ["US"]\n'
         '    partition: "commercial"\n    sources:\n    - url: "https://example.com/filings"\n'
         '      supports: "the made-up operator\'s incorporation"\n'
     )
