@@ -116,6 +116,12 @@ def test_rebuild_is_byte_identical(tmp_path):
     assert result["rows"] == int(provenance("Output rows"))
 
 
+def test_ci_installs_the_pinned_codecarbon_so_the_rebuild_runs_there():
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert f"'codecarbon=={gridbuild.CODECARBON_VERSION}'" in ci
+    assert "CLOUDMAP_REQUIRE_REGISTRY=1" in ci  # need_package fails instead of skipping
+
+
 def test_the_command_rebuilds_the_file_byte_for_byte(repo_copy, run):
     source = _source()
     target = repo_copy / "geo" / gridbuild.OUTPUT_NAME
