@@ -667,6 +667,400 @@ CATALOG_CASES_MORE: list[Case] = [
     for cmd in (("validate",), ("stats",), ("build", "--out", "out/site"))
 ]
 
+# --------------------------------------------------------------------------- grid, jurisdiction
+
+GY = "data/grid.yaml"
+JY = "data/jurisdiction.yaml"
+GC = "geo/grid-carbon.csv"
+# The mini project's grid: China and Australia split into zones, Mexico a country zone.
+GRID = """comparable: owid
+datasets:
+- id: owid
+  file: geo/grid-carbon.csv
+  name: Country figures (test)
+  gas: CO2e
+  method: life-cycle
+  basis: generation
+  licence: test
+  sources:
+  - url: https://example.com/owid
+    supports: the country figures
+- id: hand
+  file: null
+  name: Zone factors (test)
+  gas: CO2e
+  method: direct
+  basis: consumption
+  licence: test
+  sources:
+  - url: https://example.com/factors
+    supports: the zone factors
+zones:
+- id: AU-NSW-ACT
+  name: New South Wales and ACT
+  country: AU
+  unit: nga-state
+  parent: AU
+  subdivisions: [AU-NSW, AU-ACT]
+  geonames_admin1: [AU.02, AU.01]
+  figures:
+  - dataset: hand
+    year: <=2024
+    g_per_kwh: 660
+  sources:
+  - url: https://example.com/factors
+    supports: NSW factor
+- id: CN-ZJ
+  name: Zhejiang
+  country: CN
+  unit: province
+  parent: CN
+  subdivisions: [CN-ZJ]
+  geonames_admin1: [CN.02]
+  sources:
+  - url: https://example.com/zj
+    supports: the province
+- id: CN-SH
+  name: Shanghai
+  country: CN
+  unit: province
+  parent: CN
+  subdivisions: [CN-SH]
+  geonames_admin1: [CN.23]
+  sources:
+  - url: https://example.com/sh
+    supports: the province
+assignments:
+  "testcloud:au-east-1":
+    zone: AU-NSW-ACT
+    geonames_admin1: AU.02
+    evidence:
+    - url: https://example.com/sydney
+      supports: Sydney
+  "testcloud:cn-east-9":
+    zone: CN-ZJ
+    geonames_admin1: CN.02
+    evidence:
+    - url: https://example.com/hangzhou
+      supports: Hangzhou
+"""
+CSV = """zone,dataset,year,g_per_kwh,gas,method,basis,source_file,source_key
+AU,owid,2023,548.7,CO2e,life-cycle,generation,mix.json,AUS
+CN,owid,2023,582.3,CO2e,life-cycle,generation,mix.json,CHN
+MX,owid,2023,507.2,CO2e,life-cycle,generation,mix.json,MEX
+"""
+JURISDICTION = """partitions:
+- id: commercial
+  meaning: open to anyone
+jurisdictions: [US]
+defaults:
+  testcloud:
+    operator: Test Cloud, Inc.
+    jurisdictions: [US]
+    partition: commercial
+    sources:
+    - url: https://example.com/filing
+      supports: incorporation
+"""
+
+
+def gridded(*steps: Callable[[Path], None]) -> Callable[[Path], None]:
+    """The mini project with its grid and jurisdiction files, then ``steps``."""
+    return both(write(GY, GRID), write(GC, CSV), write(JY, JURISDICTION), *steps)
+
+
+# (id, file, old, new, expected problem lines); replayed through validate, compare and cleanest.
+GRID_FAULTS: list[tuple[str, str, str, str, list[str]]] = [
+    (
+        "grid-assignment-missing",
+        GY,
+        '  "testcloud:cn-east-9":\n    zone: CN-ZJ\n',
+        '  "testcloud:cn-east-10":\n    zone: CN-ZJ\n',
+        [
+            f"{GY}:66: testcloud:cn-east-10: assignments: no region 'cn-east-10' in "
+            "data/testcloud.yaml",
+            f"{F}:61: cn-east-9: country: CN has sub-national grid zones: add "
+            '"testcloud:cn-east-9" under assignments in data/grid.yaml (its zone and the '
+            "evidence, or zone: null and the reason)",
+        ],
+    ),
+    (
+        # the zone and its own admin1 code agree, but GeoNames puts Hangzhou elsewhere
+        "grid-city-outside-its-zone",
+        GY,
+        "    zone: CN-ZJ\n    geonames_admin1: CN.02\n",
+        "    zone: CN-SH\n    geonames_admin1: CN.23\n",
+        [
+            f"{GY}:66: testcloud:cn-east-9: zone: testcloud:cn-east-9's city Hangzhou (GeoNames "
+            "1808926) lies in CN.02, not in zone CN-SH (CN.23)"
+        ],
+    ),
+    (
+        "grid-zone-in-another-country",
+        GY,
+        "assignments:\n",
+        'assignments:\n  "testcloud:mx-central-1":\n    zone: AU-NSW-ACT\n    evidence:\n'
+        "    - url: https://example.com/x\n      supports: x\n",
+        [
+            f"{GY}:60: testcloud:mx-central-1: zone: AU-NSW-ACT is a zone of AU; "
+            "testcloud:mx-central-1 is in MX"
+        ],
+    ),
+    (
+        "grid-null-zone-without-reason",
+        GY,
+        "    zone: CN-ZJ\n    geonames_admin1: CN.02\n",
+        "    zone: null\n",
+        [f"{GY}:66: testcloud:cn-east-9: reason: missing: say why no zone is assigned"],
+    ),
+    (
+        "grid-zone-unknown",
+        GY,
+        "    zone: CN-ZJ\n",
+        "    zone: CN-HZ\n",
+        [
+            f"{GY}:66: testcloud:cn-east-9: zone: no zone 'CN-HZ' in zones (known: AU-NSW-ACT, "
+            "CN-SH, CN-ZJ)"
+        ],
+    ),
+    (
+        "grid-figure-without-year",
+        GY,
+        "    year: <=2024\n",
+        "",
+        [f"{GY}:32: AU-NSW-ACT: figures.year: missing (required; write YYYY-MM-DD)"],
+    ),
+    (
+        "grid-figure-of-an-unknown-dataset",
+        GY,
+        "  - dataset: hand\n",
+        "  - dataset: nga\n",
+        [f"{GY}:32: AU-NSW-ACT: figures.dataset: no dataset 'nga' in datasets"],
+    ),
+    (
+        "grid-figure-of-the-csv-dataset",
+        GY,
+        "  - dataset: hand\n",
+        "  - dataset: owid\n",
+        [
+            f"{GY}:32: AU-NSW-ACT: figures.dataset: owid's figures are the rows of "
+            "geo/grid-carbon.csv; a hand-written figure names a dataset with file: null"
+        ],
+    ),
+    (
+        "grid-misspelt-key",
+        GY,
+        "    evidence:\n    - url: https://example.com/hangzhou\n",
+        "    evidense:\n    - url: https://example.com/hangzhou\n",
+        [
+            f"{GY}:68: testcloud:cn-east-9: evidense: unknown key (did you mean 'evidence'?)",
+        ],
+    ),
+    (
+        "grid-comparable-unknown",
+        GY,
+        "comparable: owid\n",
+        "comparable: ember\n",
+        [f"{GY}:1: -: comparable: no dataset 'ember' (datasets: owid, hand)"],
+    ),
+    (
+        "grid-csv-method-differs",
+        GC,
+        "CN,owid,2023,582.3,CO2e,life-cycle,",
+        "CN,owid,2023,582.3,CO2e,direct,",
+        [
+            f"{GC}:3: CN: method: CO2e/direct/generation differs from owid's "
+            "CO2e/life-cycle/generation in data/grid.yaml"
+        ],
+    ),
+    (
+        "grid-csv-bad-figure",
+        GC,
+        "MX,owid,2023,507.2,",
+        "MX,owid,2023,-507.2,",
+        [f"{GC}:4: MX: g_per_kwh: '-507.2' is not a figure in g/kWh (0 or more)"],
+    ),
+    (
+        "jurisdiction-not-in-the-closed-list",
+        JY,
+        "    jurisdictions: [US]\n",
+        "    jurisdictions: [US, DE]\n",
+        [
+            f"{JY}:8: testcloud: jurisdictions: 'DE' is not in the closed list (US); add it to "
+            "jurisdictions first"
+        ],
+    ),
+    (
+        "jurisdiction-not-a-country-code",
+        JY,
+        "jurisdictions: [US]\n",
+        "jurisdictions: [US, EU]\n",
+        [
+            f"{JY}:4: -: jurisdictions: 'EU' is not an ISO 3166-1 alpha-2 code (use the two-letter "
+            "code, e.g. MX)"
+        ],
+    ),
+    (
+        "partition-not-in-the-closed-list",
+        JY,
+        "    partition: commercial\n",
+        "    partition: public\n",
+        [f"{JY}:9: testcloud: partition: 'public' is not a partition (commercial)"],
+    ),
+    (
+        "provider-without-operator",
+        JY,
+        "  testcloud:\n",
+        "  testclod:\n",
+        [
+            f"{JY}:7: testclod: defaults: no provider 'testclod' in the catalog",
+            f"{F}:3: testcloud: id: no default operator in data/jurisdiction.yaml: add "
+            "testcloud under defaults (operator, jurisdictions, partition, sources)",
+        ],
+    ),
+    (
+        "override-of-an-unknown-region",
+        JY,
+        "defaults:\n",
+        'overrides:\n  "testcloud:nowhere-1":\n    operator: null\n    reason: a partner\n'
+        "    jurisdictions: []\n    partition: commercial\n    sources:\n"
+        "    - url: https://example.com/p\n      supports: p\ndefaults:\n",
+        [f"{JY}:7: testcloud:nowhere-1: overrides: no region 'nowhere-1' in data/testcloud.yaml"],
+    ),
+    (
+        "jurisdiction-alias",
+        JY,
+        "    jurisdictions: [US]\n",
+        "    jurisdictions: &j [US]\n    notes: *j\n",
+        [
+            f"{JY}:8: -: yaml: YAML anchors and aliases (&name, *name) are not allowed in catalog "
+            "files; write the value out in full"
+        ],
+    ),
+]
+
+
+def _grid_cases() -> list[Case]:
+    out = []
+    for cid, rel, old, new, lines in GRID_FAULTS:
+        prepare = gridded(replace(rel, old, new))
+        err = (*lines, nothing(len(lines)))
+        for cmd in (
+            ("validate",),
+            ("compare", "--max-carbon", "600"),
+            ("cleanest", "--near", "Mexico City, MX", "--within-ms", "50"),
+        ):
+            out.append(Case(f"{cid}/{cmd[0]}", prepare, cmd, err))
+    return out
+
+
+def _grid_more() -> list[Case]:
+    return [
+        Case(
+            # the zone lists both divisions, but the assignment names the one Hangzhou is not in
+            "grid-admin1-not-as-geonames-says",
+            gridded(
+                replace(GY, "  geonames_admin1: [CN.02]\n", "  geonames_admin1: [CN.02, CN.99]\n"),
+                replace(GY, "    geonames_admin1: CN.02\n", "    geonames_admin1: CN.99\n"),
+            ),
+            ("validate",),
+            (
+                f"{GY}:67: testcloud:cn-east-9: geonames_admin1: CN.99, but GeoNames puts Hangzhou "
+                "(GeoNames 1808926) in CN.02",
+                NOTHING,
+            ),
+        ),
+        Case(
+            "grid-csv-missing",
+            both(write(GY, GRID), write(JY, JURISDICTION)),
+            ("validate",),
+            (
+                f"{GC}:0: -: file: missing; rebuild it: cloudmap grid rebuild (see "
+                "geo/GRID-PROVENANCE.md)",
+                NOTHING,
+            ),
+        ),
+        Case(
+            # a region added in a split country needs its zone first: nothing is written
+            "region-add-in-a-split-country",
+            gridded(),
+            (
+                "region",
+                "add",
+                "--id",
+                "cn-east-10",
+                "--name",
+                "China (Ningbo)",
+                "--city",
+                "Ningbo",
+                "--country",
+                "CN",
+                "--lat",
+                "29.8782",
+                "--lon",
+                "121.5495",
+                "--launched",
+                "2025-06-01",
+                "--zones",
+                "a",
+                "--source",
+                URL,
+            ),
+            (
+                f"{F}:83: cn-east-10: country: CN has sub-national grid zones: add "
+                '"testcloud:cn-east-10" under assignments in data/grid.yaml (its zone and the evidence, '
+                "or zone: null and the reason)",
+                NOTHING,
+            ),
+        ),
+        Case(
+            "filter-unknown-partition",
+            gridded(),
+            ("compare", "--partition", "sovereign"),
+            ("Error: unknown partition 'sovereign' (known: commercial)",),
+        ),
+        Case(
+            "filter-bad-jurisdiction",
+            gridded(),
+            ("coverage", "--exclude-jurisdiction", "USA"),
+            ("Error: 'USA' is not an ISO 3166-1 alpha-2 country code (e.g. CN)",),
+        ),
+        Case(
+            "filter-nothing-passes",
+            gridded(),
+            ("coverage", "--max-carbon", "100"),
+            (
+                "Error: no live region of testcloud passes the filters (grid carbon <= 100 g/kWh) on "
+                "2025-09-24",
+            ),
+        ),
+        Case(
+            "cleanest-unknown-place",
+            gridded(),
+            ("cleanest", "--near", "Atlantis, MX", "--within-ms", "50"),
+            (
+                "Error: no city 'Atlantis' in MX among GeoNames' cities of 15,000+ people; try NAME, "
+                "CC or LAT,LON",
+            ),
+        ),
+        Case(
+            "grid-rebuild-source-fifo",
+            fifo("codecarbon.whl"),
+            ("grid", "rebuild", "--source", "codecarbon.whl"),
+            (_not_regular("codecarbon.whl", "codecarbon 3.3.2 wheel"),),
+        ),
+        Case(
+            "grid-rebuild-source-not-a-wheel",
+            write("codecarbon.whl", "not a zip\n"),
+            ("grid", "rebuild", "--source", "codecarbon.whl"),
+            (
+                "Error: codecarbon.whl: not a wheel (zip) file; pass codecarbon-3.3.2-py3-none-any.whl "
+                "or a folder holding codecarbon/data/",
+            ),
+        ),
+    ]
+
+
 # --------------------------------------------------------------------------- files and folders
 
 FILES: list[Case] = [
@@ -1181,7 +1575,8 @@ INTAKE: list[Case] = [
 
 
 def all_cases() -> list[Case]:
-    return [*_catalog_cases(), *CATALOG_CASES_MORE, *FILES, *GEO, *OUTPUTS, *GUARD, *EDITS, *INTAKE]
+    return [*_catalog_cases(), *CATALOG_CASES_MORE, *_grid_cases(), *_grid_more(), *FILES, *GEO,
+            *OUTPUTS, *GUARD, *EDITS, *INTAKE]  # fmt: skip
 
 
 def copy_project(src: Path, dest: Path, geo: Path) -> Path:

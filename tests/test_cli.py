@@ -177,8 +177,9 @@ def test_compare_csv_says_which_zone_counts_and_points_are_rough(run):
     known = {r.split(",")[0]: r.split(",")[3] for r in rows[1:]}
     assert known["huawei-cloud"] == "false" and known["aws"] == "true"
     rows = run("compare", "--root", str(REPO), "--csv", "--market", "Middle East").out.splitlines()
-    assert rows[0].endswith(",rtt_est_ms,location_precision")
-    assert {r.rsplit(",", 1)[1] for r in rows[1:]} <= {"facility", "metro", "admin-area", "country"}
+    assert rows[0].split(",")[6:] == ["rtt_est_ms", "location_precision", "carbon_g_per_kwh",
+                                      "partition", "jurisdictions", "jurisdictions_complete"]  # fmt: skip
+    assert {r.split(",")[7] for r in rows[1:]} <= {"facility", "metro", "admin-area", "country"}
 
 
 @pytest.mark.parametrize(

@@ -114,3 +114,23 @@ def test_rebuild_is_byte_identical(tmp_path):
     result = gridbuild.rebuild(_source(), out)
     assert out.read_bytes() == OUTPUT.read_bytes()
     assert result["rows"] == int(provenance("Output rows"))
+
+
+def test_ci_installs_the_pinned_codecarbon_so_the_rebuild_runs_there():
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert f"'codecarbon=={gridbuild.CODECARBON_VERSION}'" in ci
+    assert "CLOUDMAP_REQUIRE_REGISTRY=1" in ci  # need_package fails instead of skipping
+
+
+def test_the_command_rebuilds_the_file_byte_for_byte(repo_copy, run):
+    source = _source()
+    target = repo_copy / "geo" / gridbuild.OUTPUT_NAME
+    target.write_text("zone\n", encoding="utf-8")  # something else, to be replaced whole
+    r = run("grid", "rebuild", "--root", str(repo_copy), "--source", str(source))
+    sha = provenance("Output sha256")
+    assert (r.code, r.out, r.err) == (
+        0,
+        f"Wrote geo/grid-carbon.csv: {provenance('Output rows')} rows, sha256 {sha}\n",
+        "",
+    )
+    assert target.read_bytes() == OUTPUT.read_bytes()

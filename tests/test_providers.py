@@ -17,12 +17,26 @@ from conftest import FIXTURES, REPO
 SEVENTH = FIXTURES / "seventh" / "examplecloud.yaml"
 
 
+def add_operator(root, pid: str, name: str) -> None:
+    """A provider's default operator in data/jurisdiction.yaml (every provider needs one)."""
+    path = root / "data" / "jurisdiction.yaml"
+    text = path.read_text(encoding="utf-8")
+    entry = (
+        f'  {pid}:\n    operator: "{name}, Inc."\n    jurisdictions: ["US"]\n'
+        '    partition: "commercial"\n    sources:\n    - url: "https://example.com/filings"\n'
+        '      supports: "the made-up operator\'s incorporation"\n'
+    )
+    assert "\ndefaults:\n" in text
+    path.write_text(text.replace("\ndefaults:\n", "\ndefaults:\n" + entry, 1), encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
 def root(tmp_path_factory):
     dest = tmp_path_factory.mktemp("seventh") / "repo"
     for part in ("data", "seeds", "geo"):
         shutil.copytree(REPO / part, dest / part)
     shutil.copy(SEVENTH, dest / "data" / SEVENTH.name)
+    add_operator(dest, "examplecloud", "Example Cloud")
     return dest
 
 
@@ -44,6 +58,30 @@ def test_a_seventh_provider_loads_counts_and_exports(project, tmp_path):
     features = json.loads((tmp_path / "out" / "regions.geojson").read_text())["features"]
     assert {f["properties"]["provider"] for f in features} == {"examplecloud"}
     assert len(paths) == 4
+    mexico = next(f["properties"] for f in features if f["id"] == "examplecloud:ex-mexico-1")
+    assert (mexico["grid_zone"], mexico["partition"], mexico["jurisdictions"]) == (
+        "MX",
+        "commercial",
+        ["MX", "US"],
+    )
+    assert mexico["carbon_g_per_kwh"] == 507.2  # geo/grid-carbon.csv: MX,ember-owid,2023,507.2
+
+
+def test_a_provider_without_a_default_operator_is_refused(root, tmp_path):
+    dest = tmp_path / "repo"
+    shutil.copytree(root, dest)
+    path = dest / "data" / "jurisdiction.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  examplecloud:\n", "  exampleclod:\n", 1), encoding="utf-8")
+    with pytest.raises(ValidationError) as err:
+        load_project(dest)
+    assert [str(p) for p in err.value.problems] == [
+        "data/examplecloud.yaml:4: examplecloud: id: no default operator in "
+        "data/jurisdiction.yaml: add examplecloud under defaults (operator, jurisdictions, "
+        "partition, sources)",
+        "data/jurisdiction.yaml:29: exampleclod: defaults: no provider 'exampleclod' in the "
+        "catalog",
+    ]
 
 
 def test_the_map_draws_it_with_the_shape_and_colour_of_its_file(project):
@@ -68,6 +106,7 @@ def test_an_eighth_provider_that_looks_like_the_seventh_is_refused(root, tmp_pat
     eighth = text.replace("examplecloud", "othercloud").replace("Example Cloud", "Other Cloud")
     eighth = eighth.replace("ex-mexico-1", "ot-mexico-1").replace("ex-kenya-1", "ot-kenya-1")
     (dest / "data" / "othercloud.yaml").write_text(eighth, encoding="utf-8")
+    add_operator(dest, "othercloud", "Other Cloud")
     with pytest.raises(ValidationError) as err:
         load_project(dest)
     assert [str(p) for p in err.value.problems] == [

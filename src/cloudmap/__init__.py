@@ -13,6 +13,8 @@ from importlib.metadata import PackageNotFoundError, version
 
 from cloudmap.dates import PartialDate, parse_date
 from cloudmap.errors import CloudmapError, Problem, ValidationError
+from cloudmap.grid import GridData
+from cloudmap.gridfacts import CarbonFigure, Jurisdiction, ProviderEnergy, RegionFilter, RegionGrid
 from cloudmap.model import Announcement, Catalog, Market, Provider, Region, Site, Zone
 from cloudmap.project import Project, View, load_project
 from cloudmap.validate import load_catalog
@@ -24,14 +26,20 @@ except PackageNotFoundError:  # running from a source tree without installing
 
 __all__ = [
     "Announcement",
+    "CarbonFigure",
     "Catalog",
     "CloudmapError",
+    "GridData",
+    "Jurisdiction",
     "Market",
     "PartialDate",
     "Problem",
     "Project",
     "Provider",
+    "ProviderEnergy",
     "Region",
+    "RegionFilter",
+    "RegionGrid",
     "Site",
     "ValidationError",
     "View",

@@ -351,7 +351,7 @@ def _display(root: Path, path: Path) -> str:
 
 
 # data/ files that are not provider files: the markets, and the grid and jurisdiction tables
-# (read by cloudmap.grid)
+# (read by cloudmap.gridread)
 NOT_PROVIDERS = frozenset(
     {"markets.yaml", "grid.yaml", "jurisdiction.yaml", "provider-energy.yaml"}
 )

@@ -20,10 +20,15 @@ from typing import NotRequired, TypedDict
 from cloudmap.countries import get_name
 from cloudmap.dates import PartialDate
 from cloudmap.errors import CloudmapError
+from cloudmap.gridfacts import CarbonMean, carbon_mean
 from cloudmap.nearest import COVERAGE_KINDS
 from cloudmap.view import AsOf
 
 RTT_NOTE = "estimated from distance"
+CARBON_NOTE = (
+    "grid carbon of each region's country, one dataset for all ({dataset}: {method} {gas}, "
+    "g/kWh), zone-weighted for providers"
+)
 
 
 class Scope(TypedDict):
@@ -46,6 +51,7 @@ class ProviderFigures(TypedDict):
     latest_launch: str | None
     latest_launch_qualifier: str | None
     announced: list[str]  # announced regions and sites in the scope
+    carbon: CarbonMean  # zone-weighted comparable grid carbon of the live regions counted here
 
 
 class NearestRegion(TypedDict):
@@ -55,6 +61,10 @@ class NearestRegion(TypedDict):
     median_km: int
     rtt_est_ms: float  # estimated from distance
     location_precision: str | None
+    carbon_g_per_kwh: float | None  # the region's comparable grid carbon figure
+    partition: str | None
+    jurisdictions: list[str]
+    jurisdictions_complete: bool  # False: the operator is unknown, others may apply
 
 
 class CountryNearest(TypedDict):
@@ -70,6 +80,7 @@ class Comparison(TypedDict):
     scope: Scope
     rtt: str
     kinds: list[str]
+    filters: str | None  # the filters regions had to pass (cloudmap.gridfacts.RegionFilter)
     providers: list[ProviderFigures]
     countries: list[CountryNearest]
     without_cities: NotRequired[list[str]]
@@ -114,6 +125,7 @@ def _provider_row(view: AsOf, countries: set[str] | None) -> ProviderFigures:
         "latest_launch": launches[-1].iso if launches else None,
         "latest_launch_qualifier": launches[-1].qualifier if launches else None,
         "announced": sorted(announced_regions + sites),
+        "carbon": carbon_mean(live, on, view.grid_facts, view.grid),
     }
 
 
@@ -152,6 +164,7 @@ def compare_providers(
         "scope": scope,
         "rtt": RTT_NOTE,
         "kinds": list(COVERAGE_KINDS),
+        "filters": view.filters.describe() or None,
         "providers": [_provider_row(view.only(pid), wanted) for pid in view.providers],
         "countries": [],
     }
@@ -169,6 +182,7 @@ def compare_providers(
             if rec is None:
                 continue
             region = view.catalog.get(f"{pid}:{rec['nearest_region']}")
+            facts = view.grid_of(region) if region is not None else None
             per[cc][pid] = {
                 "region": rec["nearest_region"],
                 "city": region.city if region is not None else None,
@@ -176,6 +190,10 @@ def compare_providers(
                 "median_km": int(rec["median_km"]),
                 "rtt_est_ms": float(rec["rtt_est_ms"]),
                 "location_precision": region.location.precision if region is not None else None,
+                "carbon_g_per_kwh": facts.carbon.g_per_kwh if facts and facts.carbon else None,
+                "partition": facts.jurisdiction.partition if facts else None,
+                "jurisdictions": list(facts.jurisdiction.jurisdictions) if facts else [],
+                "jurisdictions_complete": facts.jurisdiction.complete if facts else False,
             }
     out["countries"] = [
         {"iso_a2": cc, "name": get_name(cc, cc) or cc, "nearest": per[cc]} for cc in measured
@@ -189,22 +207,24 @@ def compare_text(result: Comparison) -> str:
     scope = result["scope"]
     where = scope["market"] or (get_name(scope["country"], scope["country"]) if scope["country"]
                                 else "the world")  # fmt: skip
+    filters = f"; only {result['filters']}" if result.get("filters") else ""
     lines = [f"Providers in {where} as of {result['as_of']} (public regions: "
-             f"{', '.join(result['kinds'])})", ""]  # fmt: skip
+             f"{', '.join(result['kinds'])}{filters})", ""]  # fmt: skip
     head = ["provider", "regions", "zones", "countries", "first launch", "latest launch",
-            "announced"]  # fmt: skip
+            "announced", "g/kWh†"]  # fmt: skip
     body = []
     for p in result["providers"]:
         first = _date(p["first_launch"], p["first_launch_qualifier"])
         latest = _date(p["latest_launch"], p["latest_launch_qualifier"])
         zones = f"{p['live_zones']}+" if p.get("zones_unknown") else str(p["live_zones"])
         body.append([p["name"], str(p["live_regions"]), zones,
-                     str(p["countries_covered"]), first, latest, str(len(p["announced"]))])  # fmt: skip
-    lines += _table(head, body, right={1, 2, 3, 6})
+                     str(p["countries_covered"]), first, latest, str(len(p["announced"])),
+                     _grams(p["carbon"]["g_per_kwh"])])  # fmt: skip
+    lines += _table(head, body, right={1, 2, 3, 6, 7})
     if result["countries"]:
         names = {p["provider"]: p["name"] for p in result["providers"]}
         pids = [p["provider"] for p in result["providers"]]
-        lines += ["", "Nearest live region from each country's cities (km, RTT ms*):"]
+        lines += ["", "Nearest live region from each country's cities (km, RTT ms*, g/kWh†):"]
         head = ["country", *(names[p] for p in pids)]
         body = []
         for c in result["countries"]:
@@ -212,8 +232,8 @@ def compare_text(result: Comparison) -> str:
             for pid in pids:
                 n = c["nearest"].get(pid)
                 rough = " ~" if n and n.get("location_precision") == "country" else ""
-                cells.append(f"{n['region']} {n['median_km']:,} km {n['rtt_est_ms']:.0f} ms{rough}"
-                             if n else "-")  # fmt: skip
+                cells.append(f"{n['region']} {n['median_km']:,} km {n['rtt_est_ms']:.0f} ms "
+                             f"{_grams(n['carbon_g_per_kwh'])} g{rough}" if n else "-")  # fmt: skip
             body.append(cells)
         lines += _table(head, body)
         lines.append(f"* {RTT_NOTE}: population-weighted over GeoNames cities of 15,000+ people; "
@@ -225,7 +245,14 @@ def compare_text(result: Comparison) -> str:
     if result.get("without_cities"):
         lines.append("No city of 15,000+ people to measure from in: "
                      + ", ".join(result["without_cities"]))  # fmt: skip
+    carbon = next((p["carbon"] for p in result["providers"] if p["carbon"]["dataset"]), None)
+    if carbon is not None:
+        lines.append("† " + CARBON_NOTE.format(**carbon) + ' (README, "Grid and jurisdiction")')
     return "\n".join(lines) + "\n"
+
+
+def _grams(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f}"
 
 
 def _date(iso: str | None, qualifier: str | None) -> str:
@@ -253,18 +280,24 @@ def compare_csv(result: Comparison) -> str:
     w = csv.writer(buf, lineterminator="\n")
     if not result["countries"]:
         w.writerow(["provider", "live_regions", "live_zones", "zones_known",
-                    "countries_covered", "first_launch", "latest_launch", "announced"])  # fmt: skip
+                    "countries_covered", "first_launch", "latest_launch", "announced",
+                    "carbon_g_per_kwh", "carbon_zones_without_figure"])  # fmt: skip
         for p in result["providers"]:
             w.writerow([p["provider"], p["live_regions"], p["live_zones"],
                         str(not p["zones_unknown"]).lower(),
                         p["countries_covered"], _date(p["first_launch"],
                         p["first_launch_qualifier"]), _date(p["latest_launch"],
-                        p["latest_launch_qualifier"]), len(p["announced"])])  # fmt: skip
+                        p["latest_launch_qualifier"]), len(p["announced"]),
+                        p["carbon"]["g_per_kwh"], p["carbon"]["zones_without_figure"]])  # fmt: skip
         return buf.getvalue()
     w.writerow(["iso_a2", "country", "provider", "nearest_region", "region_country",
-                "median_km", "rtt_est_ms", "location_precision"])  # fmt: skip
+                "median_km", "rtt_est_ms", "location_precision", "carbon_g_per_kwh",
+                "partition", "jurisdictions", "jurisdictions_complete"])  # fmt: skip
     for c in result["countries"]:
         for pid, n in sorted(c["nearest"].items()):
             w.writerow([c["iso_a2"], c["name"], pid, n["region"], n["region_country"],
-                        n["median_km"], n["rtt_est_ms"], n["location_precision"]])  # fmt: skip
+                        n["median_km"], n["rtt_est_ms"], n["location_precision"],
+                        n["carbon_g_per_kwh"], n["partition"],
+                        ";".join(n["jurisdictions"]),
+                        str(n["jurisdictions_complete"]).lower()])  # fmt: skip
     return buf.getvalue()

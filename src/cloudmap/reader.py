@@ -22,6 +22,7 @@ import math
 import re
 import unicodedata
 import urllib.parse
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -177,13 +178,16 @@ _YAML_BOOL_HINT = " (quote it: YAML reads NO, no, yes, on, off as true/false)"
 
 
 _COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+# An ISO 3166-1 alpha-2 code, or one extended by hyphenated upper-case parts (US-VA, AU-NSW-ACT).
+_CODE_RE = re.compile(r"^[A-Z]{2}(?:-[A-Z0-9]{1,3})*$")
 
 
 class Reader:
     """Checks records of one file against their specs, collecting problems."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, records: Mapping[str, Record] = RECORDS) -> None:
         self.file = file
+        self.records = records  # the specs nested record types are looked up in
         self.problems: list[Problem] = []
 
     def add(self, line: int, id_: str, fld: str, msg: str) -> None:
@@ -247,9 +251,33 @@ class Reader:
         t, fld = k.type, prefix + k.name
         if t.startswith("list of "):
             return self._list(raw, k, t.removeprefix("list of "), line=line, id_=id_, fld=fld)
-        if t in RECORDS:
-            return self.record(raw, RECORDS[t], line=line, id_=id_, where=fld)
+        if t.startswith("map of "):
+            return self._map(raw, k, t.removeprefix("map of "), line=line, fld=fld)
+        if t in self.records:
+            return self.record(raw, self.records[t], line=line, id_=id_, where=fld)
         return self.scalar(raw, t, k.choices, line=line, id_=id_, fld=fld)
+
+    def _map(self, raw: Any, k: Key, inner: str, *, line: int, fld: str) -> dict[str, Any]:
+        """A mapping from names (``provider:region``, a provider id, ...) to values of type
+        ``inner``; each entry's problems name its key as the record id. Entries with problems
+        are left out."""
+        if not isinstance(raw, LineMap):
+            self.add(line, "-", fld, f"expected a mapping, got {describe(raw)}")
+            return {}
+        for key, kline in raw.duplicates:
+            self.add(kline, str(key), fld, "key given twice (keep one)")
+        out: dict[str, Any] = {}
+        for key, item in raw.items():
+            name = key.strip() if isinstance(key, str) else ""
+            kline = raw.line_of(str(key))
+            if not name or has_control(name):
+                self.add(kline, "-", fld, f"{describe(key)} is not a usable key")
+                continue
+            before = len(self.problems)
+            value = self.value(item, Key(k.name, inner, k.doc), line=kline, id_=name)
+            if value is not None and len(self.problems) == before:
+                out[name] = value
+        return out
 
     def _list(self, raw: Any, k: Key, inner: str, *, line: int, id_: str, fld: str) -> list[Any]:
         if not isinstance(raw, list):
@@ -259,8 +287,8 @@ class Reader:
             self.add(line, id_, fld, "missing: cite at least one URL")
         out = []
         for item in raw:
-            if inner in RECORDS:
-                clean = self.record(item, RECORDS[inner], line=line, id_=id_, where=fld)
+            if inner in self.records:
+                clean = self.record(item, self.records[inner], line=line, id_=id_, where=fld)
                 if clean is not None and clean.ok:
                     out.append(clean)
             else:
@@ -273,7 +301,18 @@ class Reader:
         self, raw: Any, t: str, choices: tuple[str, ...], *, line: int, id_: str, fld: str
     ) -> Any:
         add = self.add
-        if t in ("line", "text", "id", "url", "country", "currency", "enum", "kind", "color"):
+        if t in (
+            "line",
+            "text",
+            "id",
+            "url",
+            "country",
+            "currency",
+            "enum",
+            "kind",
+            "color",
+            "code",
+        ):
             if not isinstance(raw, str) or not raw.strip():
                 hint = _YAML_BOOL_HINT if isinstance(raw, bool) else ""
                 add(line, id_, fld, f"expected non-empty text, got {describe(raw)}{hint}")
@@ -290,6 +329,17 @@ class Reader:
             except ValueError as exc:
                 add(line, id_, fld, str(exc))
                 return None
+        if t == "year":
+            if isinstance(raw, bool) or not isinstance(raw, int) or not 1900 <= raw <= 2199:
+                add(line, id_, fld, f"expected a year (1900..2199), got {describe(raw)}")
+                return None
+            return raw
+        if t == "share":
+            if isinstance(raw, bool) or not isinstance(raw, int | float) or not 0 <= raw <= 1:
+                add(line, id_, fld, f"expected a fraction from 0 to 1 (0.25 = 25%), got "
+                    f"{describe(raw)}")  # fmt: skip
+                return None
+            return float(raw)
         if t in ("int", "count"):
             if isinstance(raw, bool) or not isinstance(raw, int) or (t == "count" and raw < 0):
                 what = "a whole number (0 or more)" if t == "count" else "a whole number"
@@ -337,6 +387,14 @@ class Reader:
         add = self.add
         if t == "id" and not ID_RE.match(text):
             add(line, id_, fld, f"{text!r}: {ID_HINT}")
+            return None
+        if t == "code" and not _CODE_RE.match(text):
+            add(
+                line,
+                id_,
+                fld,
+                f"{text!r} is not a code (ISO 3166 letters, e.g. FR, US-VA, AU-NSW-ACT)",
+            )
             return None
         if t == "color" and not _COLOR_RE.match(text):
             add(line, id_, fld, f"{text!r} is not a colour; write #rrggbb (e.g. #ff6a00)")

@@ -50,6 +50,7 @@ def stats_text(data: Stats) -> str:
     ]
     if data.get("uncounted"):
         out += ["", "Live but outside the headline totals: " + ", ".join(data["uncounted"])]
+    out += _carbon_lines(data)
     if data.get("markets"):
         out += ["", "By market:"]
         out += [
@@ -61,6 +62,33 @@ def stats_text(data: Stats) -> str:
     return "\n".join(out) + "\n"
 
 
+def _carbon_lines(data: Stats) -> list[str]:
+    """The zone-weighted grid carbon of each provider, with what it leaves out."""
+    carbon = data.get("carbon") or {}
+    known = [c for c in carbon.values() if c["dataset"]]
+    if not known:
+        return []
+    c0 = known[0]
+    out = ["", f"Grid carbon, zone-weighted ({c0['dataset']}: {c0['method']} {c0['gas']} of each "
+           "region's country, g/kWh):"]  # fmt: skip
+    width = max(len(p) for p in carbon)
+    for pid, c in carbon.items():
+        figure = f"{c['g_per_kwh']:.1f}" if c["g_per_kwh"] is not None else "-"
+        line = f"  {pid:{width}s}  {figure:>6s} over {c['zones']} zones"
+        notes = []
+        if c["zones_without_figure"]:
+            notes.append(f"{c['zones_without_figure']} zones without a figure")
+        if c["weighted_as_one"]:
+            n = len(c["weighted_as_one"])
+            notes.append(f"{n} region{'s' if n != 1 else ''} of unknown zone count weighed as one")
+        out.append(line + (f" ({'; '.join(notes)})" if notes else ""))
+    return out
+
+
+CARBON_FOOTNOTE = (
+    "† grid carbon of the nearest region's country: one dataset and method for every region "
+    '(README, "Grid and jurisdiction")'
+)
 ROUGH_NOTE = (
     "~ placed only at its country (the provider publishes no site): distances to it are rough"
 )
@@ -105,6 +133,8 @@ _HEADERS = {
     "rtt_floor_ms": "floor ms*",
     "rtt_est_ms": "RTT ms*",
     "delta_ms": "Δ ms*",
+    "nearest_carbon_g_per_kwh": "g/kWh†",
+    "nearest_jurisdictions": "jurisdictions",
     **{f"share_{t}ms": f"≤{t} ms*" for t in THRESHOLDS_MS},
 }
 
@@ -124,6 +154,8 @@ def _cell(col: str, value: Any) -> str:
         return f"{value:.0%}"
     if base == "population":
         return f"{int(value):,}"
+    if base == "nearest_carbon_g_per_kwh":
+        return f"{value:.0f}"
     if base in ("rtt_est_ms", "rtt_floor_ms"):
         return f"{value:.1f}"
     if base == "delta_ms":
@@ -148,7 +180,9 @@ def coverage_text(
     if title is None:
         a = df.attrs
         if "as_of" in a:
-            title = f"Coverage by {_who(a)} as of {a['as_of']} ({a['live_regions']} live regions)"
+            only = f"; only {a['filters']}" if a.get("filters") else ""
+            title = (f"Coverage by {_who(a)} as of {a['as_of']} ({a['live_regions']} live "
+                     f"regions{only})")  # fmt: skip
         elif "from" in a:
             title = f"Coverage by {_who(a)}: {a['from']} -> {a['to']}"
     headers = [_header(c) for c in cols]
@@ -171,6 +205,8 @@ def coverage_text(
 
     out = [title] if title else []
     out += [line(headers), line(["-" * w for w in widths]), *(line(r) for r in body)]
+    if any(h.endswith("†") for h in headers):
+        out.append(CARBON_FOOTNOTE)
     if any(h.endswith("*") or "* " in h for h in headers):
         m = model()
         out.append(

@@ -27,6 +27,7 @@ __all__ = [
 
 import functools
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -386,14 +387,16 @@ ENUMS = {"kind": KINDS}
 # --------------------------------------------------------------------------- docs
 
 
-def _type_text(key: Key) -> str:
+def _type_text(key: Key, records: Mapping[str, Record]) -> str:
     t = key.type
+    if t.startswith("map of "):
+        inner = Key(key.name, t.removeprefix("map of "), key.doc, choices=key.choices)
+        return f"mapping of names to {_type_text(inner, records)}"
     if t.startswith("list of "):
-        inner = t.removeprefix("list of ")
-        return f"list of {_type_name(inner)}"
+        return f"list of {_type_name(t.removeprefix('list of '), records)}"
     if t == "enum":
         return " \\| ".join(f"`{c}`" for c in key.choices)
-    return _type_name(t)
+    return _type_name(t, records)
 
 
 def _required_text(k: Key) -> str:
@@ -402,8 +405,8 @@ def _required_text(k: Key) -> str:
     return "yes (may be null)" if k.nullable else "yes"
 
 
-def _type_name(t: str) -> str:
-    if t in RECORDS:
+def _type_name(t: str, records: Mapping[str, Record]) -> str:
+    if t in records:
         return f"[{t}](#{t.replace(' ', '-')})"
     return {
         "line": "text (one line)",
@@ -423,6 +426,9 @@ def _type_name(t: str) -> str:
         "lat": "number",
         "lon": "number",
         "kind": "kind",
+        "code": "code (`FR`, `US-VA`)",
+        "year": "year (1900..2199)",
+        "share": "fraction 0..1",
     }.get(t, t)
 
 
@@ -430,27 +436,36 @@ DOC_BEGIN = "<!-- fields: generated from cloudmap.schema; do not edit by hand --
 DOC_END = "<!-- end of generated fields -->"
 
 
-def markdown() -> str:
+def markdown(
+    records: Mapping[str, Record] = RECORDS, begin: str = DOC_BEGIN, end: str = DOC_END
+) -> str:
     """The field tables of every record, as Markdown (docs/catalog-format.md embeds them)."""
-    out = [DOC_BEGIN, ""]
-    for rec in RECORDS.values():
+    out = [begin, ""]
+    known = {**RECORDS, **records}  # record types link to their tables
+    for rec in records.values():
         out += [f"### {rec.name}", "", rec.doc, "", "| key | type | required | meaning |"]
         out.append("|---|---|---|---|")
         for k in rec.keys:
-            out.append(f"| `{k.name}` | {_type_text(k)} | {_required_text(k)} | {k.doc} |")
+            out.append(f"| `{k.name}` | {_type_text(k, known)} | {_required_text(k)} | {k.doc} |")
         out.append("")
-    out.append(DOC_END)
+    out.append(end)
     return "\n".join(out) + "\n"
 
 
-def update_doc(path: Path) -> bool:
-    """Rewrite the generated field tables in ``path`` (docs/catalog-format.md); True if changed."""
+def update_doc(
+    path: Path,
+    records: Mapping[str, Record] = RECORDS,
+    begin: str = DOC_BEGIN,
+    end: str = DOC_END,
+) -> bool:
+    """Rewrite the generated field tables in ``path`` (docs/catalog-format.md) between ``begin``
+    and ``end``; True if changed."""
     text = path.read_text(encoding="utf-8")
-    head, sep, rest = text.partition(DOC_BEGIN)
-    _, sep2, tail = rest.partition(DOC_END)
+    head, sep, rest = text.partition(begin)
+    _, sep2, tail = rest.partition(end)
     if not sep or not sep2:
-        raise ValueError(f"{path}: markers {DOC_BEGIN!r} ... {DOC_END!r} not found")
-    new = head + markdown().rstrip("\n") + tail
+        raise ValueError(f"{path}: markers {begin!r} ... {end!r} not found")
+    new = head + markdown(records, begin, end).rstrip("\n") + tail
     if new != text:
         path.write_text(new, encoding="utf-8", newline="\n")
     return new != text

@@ -9,6 +9,7 @@ from collections import Counter
 from typing import TypedDict
 
 from cloudmap.footprint import MarketStats
+from cloudmap.gridfacts import CarbonMean, carbon_mean
 from cloudmap.view import AsOf
 
 
@@ -46,6 +47,8 @@ class Stats(TypedDict):
     uncounted: list[str]  # live regions the counting rules leave out (provider:id)
     counting: dict[str, CountingRule]
     markets: list[MarketStats]
+    # per provider: the zone-weighted comparable grid carbon of its counted live zones
+    carbon: dict[str, CarbonMean]
 
 
 def stats(view: AsOf) -> Stats:
@@ -89,4 +92,23 @@ def stats(view: AsOf) -> Stats:
             for p in view.provider_records
         },
         "markets": list(view.market_stats),
+        "carbon": carbon_by_provider(view),
     }
+
+
+def carbon_by_provider(view: AsOf) -> dict[str, CarbonMean]:
+    """Per selected provider, the zone-weighted mean of the comparable grid carbon figure
+    (cloudmap.gridfacts) over the zones its headline totals count on the view's date: each
+    counted live region weighs as many as its live zones (one when its count is unknown). It
+    moves as regions and zones open and close; zones whose region has no figure are counted
+    apart."""
+    on = view.on
+    out = {}
+    for pid in view.providers:
+        counted = [
+            r
+            for r in view.regions_on
+            if r.provider == pid and r.is_live(on) and view.catalog.counted(r)[1]
+        ]
+        out[pid] = carbon_mean(counted, on, view.grid_facts, view.grid)
+    return out

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 __all__ = ["AsOf", "ProviderSelection", "default_selection", "select_providers"]
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from cloudmap.dates import parse_day
@@ -26,6 +28,16 @@ from cloudmap.footprint import (
     market_stats,
     target_markets,
 )
+from cloudmap.grid import EMPTY, GridData
+from cloudmap.gridfacts import (
+    NO_FILTER,
+    GridPopup,
+    RegionFilter,
+    RegionGrid,
+    make_filter,
+    place_grid,
+    popup,
+)
 from cloudmap.model import Catalog, Market, Provider, Region, Site
 from cloudmap.nearest import ALL_PROVIDERS, COVERAGE_KINDS
 
@@ -35,6 +47,7 @@ if TYPE_CHECKING:
     from cloudmap.geo import Countries
 
 ProviderSelection = str | Sequence[str] | None
+ViewKey = tuple[dt.date, tuple[str, ...], RegionFilter]
 
 
 def default_selection(catalog: Catalog) -> tuple[str, ...]:
@@ -73,21 +86,49 @@ class AsOf:
     on: dt.date
     providers: tuple[str, ...]
     map_countries_loader: Callable[[], Countries] = field(repr=False)  # 1:50m, for the web map
-    views: dict[tuple[dt.date, tuple[str, ...]], AsOf] = field(
-        default_factory=dict, repr=False, compare=False
-    )
+    views: dict[ViewKey, AsOf] = field(default_factory=dict, repr=False, compare=False)
+    grid: GridData = field(default=EMPTY, repr=False)  # grid, jurisdiction, provider energy
+    filters: RegionFilter = NO_FILTER  # the selection keeps only regions passing these
 
     # ------------------------------------------------------------------ siblings
 
     def sibling(
-        self, *, on: dt.date | None = None, providers: tuple[str, ...] | None = None
+        self,
+        *,
+        on: dt.date | None = None,
+        providers: tuple[str, ...] | None = None,
+        filters: RegionFilter | None = None,
     ) -> AsOf:
-        """The view of another date and/or selection of the same project (shared, made once)."""
-        key = (on or self.on, providers if providers is not None else self.providers)
+        """The view of another date, selection and/or filters of the same project (shared,
+        made once)."""
+        key = (
+            on or self.on,
+            providers if providers is not None else self.providers,
+            filters if filters is not None else self.filters,
+        )
         found = self.views.get(key)
         if found is None:
-            found = self.views[key] = replace(self, on=key[0], providers=key[1])
+            found = self.views[key] = replace(self, on=key[0], providers=key[1], filters=key[2])
         return found
+
+    def where(
+        self,
+        *,
+        max_carbon: float | None = None,
+        exclude_jurisdictions: str | Sequence[str] | None = None,
+        partitions: str | Sequence[str] | None = None,
+    ) -> AsOf:
+        """The same view keeping only the regions (and announced sites) whose comparable grid
+        carbon is at most ``max_carbon`` g/kWh, none of whose jurisdictions is in
+        ``exclude_jurisdictions`` (all of them known), and whose partition is one of
+        ``partitions``. A value unknown never passes. Replaces the view's filters."""
+        wanted = make_filter(
+            self.grid,
+            max_carbon=max_carbon,
+            exclude_jurisdictions=exclude_jurisdictions,
+            partitions=partitions,
+        )
+        return self.sibling(filters=wanted)
 
     def only(self, provider: str) -> AsOf:
         """The view of one of the selected providers (same date)."""
@@ -102,10 +143,52 @@ class AsOf:
 
     @cached_property
     def selected(self) -> Catalog:
-        """The catalog of the selected providers (markets and all)."""
-        if set(self.providers) == set(self.catalog.providers):
-            return self.catalog
-        return self.catalog.select(self.providers)
+        """The catalog of the selected providers (markets and all), holding only the regions
+        and announced sites that pass the view's filters."""
+        chosen = self.catalog
+        if set(self.providers) != set(self.catalog.providers):
+            chosen = self.catalog.select(self.providers)
+        if not self.filters.active:
+            return chosen
+        keep = self.filters.passes
+        return dataclasses.replace(
+            chosen,
+            regions=tuple(r for r in chosen.regions if keep(self.grid_of(r))),
+            sites=tuple(s for s in chosen.sites if keep(self.site_grid(s))),
+        )
+
+    # ------------------------------------------------------------------ grid and jurisdiction
+
+    @cached_property
+    def grid_facts(self) -> Mapping[str, RegionGrid]:
+        """Every region's grid and jurisdiction facts on the date (every provider), by key;
+        computed once per date for all the views of a project."""
+        key = ("grid.facts", self.on, id(self.grid))
+        found = self.catalog.derived.get(key)
+        if found is None or found[0] is not self.grid:
+            facts = {
+                r.key: place_grid(self.grid, r.provider, r.key, r.country, self.on)
+                for r in self.catalog.regions
+            }
+            found = self.catalog.derived[key] = (self.grid, MappingProxyType(facts))
+        return found[1]
+
+    @cached_property
+    def grid_popups(self) -> Mapping[str, GridPopup]:
+        """Every region's grid and jurisdiction facts as the map shows them (plain values, by
+        ``provider:id``): the comparable figure and its shading band, the finest figure with
+        its method, the provider's own CFE share, operator, partition and jurisdictions."""
+        return {key: popup(g) for key, g in sorted(self.grid_facts.items())}
+
+    def grid_of(self, region: Region) -> RegionGrid:
+        """The region's grid zone, carbon figures, the provider's own figures, operator,
+        partition and jurisdictions on the view's date."""
+        return self.grid_facts[region.key]
+
+    def site_grid(self, site: Site) -> RegionGrid:
+        """An announced site's facts: its country's zone and figure, its provider's default
+        operator (a site has no assignment or override of its own)."""
+        return place_grid(self.grid, site.provider, site.key, site.country, self.on, site=True)
 
     @property
     def provider_records(self) -> tuple[Provider, ...]:
@@ -189,23 +272,61 @@ class AsOf:
 
     def country_coverage(self, countries: Sequence[str] | None = None) -> pd.DataFrame:
         """Per country, population-weighted distance and estimated RTT to the nearest live
-        region of the selected providers (``cloudmap.coverage.country_coverage``)."""
+        region of the selected providers that passes the view's filters
+        (``cloudmap.coverage.country_coverage``), with that region's grid carbon and
+        jurisdictions."""
         from cloudmap.coverage import country_coverage
 
-        return country_coverage(
-            self.selected, self.on, provider=self.measures_from, countries=countries
+        self._check_filtered()
+        return self._with_grid(
+            country_coverage(
+                self.selected, self.on, provider=self.measures_from, countries=countries
+            )
         )
 
     def market_coverage(self, markets: Sequence[Market]) -> pd.DataFrame:
         """Per market, the same figures over all its countries' cities."""
         from cloudmap.coverage import market_coverage
 
-        return market_coverage(
-            self.selected,
-            self.on,
-            {m.name: m.countries for m in markets},
-            provider=self.measures_from,
+        self._check_filtered()
+        return self._with_grid(
+            market_coverage(
+                self.selected,
+                self.on,
+                {m.name: m.countries for m in markets},
+                provider=self.measures_from,
+            )
         )
+
+    def _check_filtered(self) -> None:
+        """With filters, say so when no live region passes them (instead of "no live region")."""
+        if self.filters.active and not self.has_live_public_region:
+            raise CloudmapError(
+                f"no live region of {', '.join(self.providers)} passes the filters "
+                f"({self.filters.describe()}) on {self.on.isoformat()}"
+            )
+
+    def _with_grid(self, df: pd.DataFrame) -> pd.DataFrame:
+        """The coverage frame with its nearest region's comparable grid carbon (g/kWh) and
+        jurisdictions (``;``-joined), and the filters in ``attrs``."""
+        import pandas as pd
+
+        pid = self.measures_from
+        facts = [
+            self.grid_facts.get(x if pid == ALL_PROVIDERS else f"{pid}:{x}")
+            if isinstance(x, str)
+            else None
+            for x in df["nearest_region"]
+        ]
+        out = df.copy()
+        out["nearest_carbon_g_per_kwh"] = pd.array(
+            [f.carbon.g_per_kwh if f and f.carbon else None for f in facts], dtype="Float64"
+        )
+        out["nearest_jurisdictions"] = [
+            ";".join(f.jurisdiction.jurisdictions) if f else None for f in facts
+        ]
+        out.attrs = {**df.attrs, "filters": self.filters.describe() or None}
+        return out
 
     @cached_property
     def coverage_records(self) -> tuple[Mapping[str, Any], ...]:

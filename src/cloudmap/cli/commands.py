@@ -29,10 +29,24 @@ def load(args: argparse.Namespace) -> Project:
 
 
 def at(args: argparse.Namespace, project: Project | None = None) -> View:
-    """The view a command works on: ``--as-of`` (default: the review date) and ``--provider``
-    (default: the lead provider)."""
+    """The view a command works on: ``--as-of`` (default: the review date), ``--provider``
+    (default: the lead provider) and the region filters, where the command has them."""
     project = project or load(args)
-    return project.at(getattr(args, "as_of", None), getattr(args, "provider", None))
+    view = project.at(getattr(args, "as_of", None), getattr(args, "provider", None))
+    return filtered(args, view)
+
+
+def filtered(args: argparse.Namespace, view: View) -> View:
+    """The view with ``--max-carbon``, ``--exclude-jurisdiction`` and ``--partition``."""
+    if not hasattr(args, "max_carbon"):
+        return view
+    if args.max_carbon is None and not args.exclude_jurisdiction and not args.partition:
+        return view
+    return view.where(
+        max_carbon=args.max_carbon,
+        exclude_jurisdictions=args.exclude_jurisdiction,
+        partitions=args.partition,
+    )
 
 
 def _default_out(args: argparse.Namespace, root: Path, rel: str) -> Path:
@@ -107,7 +121,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     project = load(args)
     if args.compare:
         d1, d2 = args.compare
-        view = project.at(d2, args.provider)
+        view = filtered(args, project.at(d2, args.provider))
         df = view.coverage_change(
             d1,
             market=args.market,
@@ -142,6 +156,17 @@ def cmd_compare(args: argparse.Namespace) -> int:
         print(safe_csv(compare_csv(result)), end="")  # compare_csv's cells, under the one rule
     else:
         print(compare_text(result), end="")
+    return EXIT_OK
+
+
+def cmd_cleanest(args: argparse.Namespace) -> int:
+    from cloudmap.cleanest import cleanest_text
+
+    result = at(args).cleanest(args.near, within_ms=args.within_ms)
+    if args.json:
+        _json(result)
+    else:
+        print(cleanest_text(result), end="")
     return EXIT_OK
 
 
@@ -204,6 +229,23 @@ def cmd_geo_rebuild(args: argparse.Namespace) -> int:
             raise CloudmapError(f"--source {exc}") from None
         raise
     print(f"Wrote {name}: {info['features']} features, sha256 {info['sha256']}")
+    return EXIT_OK
+
+
+def cmd_grid_rebuild(args: argparse.Namespace) -> int:
+    from cloudmap.gridbuild import CODECARBON_VERSION, installed_source, rebuild
+    from cloudmap.gridschema import GRID_CSV
+    from cloudmap.paths import resolve_root
+
+    root = resolve_root(args.root)
+    source = Path(args.source) if args.source else installed_source()
+    if source is None:
+        raise CloudmapError(
+            f"codecarbon is not installed: pass --source with its {CODECARBON_VERSION} wheel "
+            f"(pip download --no-deps codecarbon=={CODECARBON_VERSION})"
+        )
+    info = rebuild(source, root / GRID_CSV)
+    print(f"Wrote {GRID_CSV}: {info['rows']} rows, sha256 {info['sha256']}")
     return EXIT_OK
 
 

@@ -36,6 +36,42 @@ def _number(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{exc}; write decimal degrees, e.g. -100.3185") from None
 
 
+def _grams(text: str) -> float:
+    from cloudmap.reader import parse_number
+
+    try:
+        value = parse_number(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{exc}; write grams per kWh, e.g. 300") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: write grams per kWh, 0 or more")
+    return value
+
+
+def _milliseconds(text: str) -> float:
+    from cloudmap.reader import parse_number
+
+    try:
+        value = parse_number(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{exc}; write milliseconds, e.g. 50") from None
+    if not 0 < value <= 1000:
+        raise argparse.ArgumentTypeError(f"{text!r}: write a round-trip time from 1 to 1000 ms")
+    return value
+
+
+def _filters(p: Any) -> None:
+    """The region filters of compare, coverage and cleanest (cloudmap.View.where)."""
+    p.add_argument("--max-carbon", type=_grams, metavar="G", help="only regions whose grid "
+                   "carbon (their country's, gCO2e/kWh, one dataset for all) is at most G")  # fmt: skip
+    p.add_argument("--exclude-jurisdiction", action="append", default=[], metavar="CC",
+                   help="leave out regions whose operator or host falls under this country's "
+                   "law, and those whose operator is unknown (repeatable, or CC,CC)")  # fmt: skip
+    p.add_argument("--partition", action="append", default=[], metavar="NAME",
+                   help="only regions in this partition: commercial, government, china, "
+                   "sovereign (repeatable)")  # fmt: skip
+
+
 def _formats(text: str) -> tuple[str, ...]:
     from cloudmap.export import FORMATS
 
@@ -125,6 +161,7 @@ def _read_commands(sub: Any) -> None:
     p.add_argument("--compare", nargs=2, type=_date, metavar=("DATE1", "DATE2"),
                    help="the change between two dates")  # fmt: skip
     _provider(p, "measure from this provider's regions (several or all: the nearest of any)")
+    _filters(p)
     _output(p, csv=True)
 
     p = _command(sub, "compare", "providers side by side in a market or country: live regions, "
@@ -135,7 +172,21 @@ def _read_commands(sub: Any) -> None:
     p.add_argument("--market", metavar="NAME", help="an expansion market (data/markets.yaml)")
     p.add_argument("--country", metavar="CC", help="one country (ISO 3166-1 alpha-2)")
     _provider(p)
+    _filters(p)
     _output(p, csv=True)
+
+    p = _command(sub, "cleanest", "the cleanest live region of each provider within an "
+                 "estimated round-trip time of a place, by grid carbon (RTT estimated from "
+                 "distance; README, \"Grid and jurisdiction\")",
+                 "cloudmap cleanest --near 'Mexico City, MX' --within-ms 50", c.cmd_cleanest)  # fmt: skip
+    p.add_argument("--near", required=True, metavar="PLACE", help="a city (NAME, CC as in "
+                   "'Mexico City, MX') or LAT,LON")  # fmt: skip
+    p.add_argument("--within-ms", required=True, type=_milliseconds, metavar="MS",
+                   help="the largest estimated round-trip time")  # fmt: skip
+    _as_of(p)
+    _provider(p, "providers to compare (one: it and every other)")
+    _filters(p)
+    _output(p)
 
     p = _command(sub, "diff", "what opened, closed, was announced or changed market coverage "
                  "between two dates, or against another version of the catalog",
@@ -193,6 +244,15 @@ def _file_commands(sub: Any) -> None:
     p.add_argument("action", choices=["rebuild"], help="what to do (rebuild)")
     p.add_argument("--source", required=True, metavar="PATH",
                    help="world-atlas@2.0.2's countries-50m.json or countries-10m.json")  # fmt: skip
+
+    p = _command(sub, "grid", "rebuild geo/grid-carbon.csv from the codecarbon package's grid "
+                 "data (see geo/GRID-PROVENANCE.md)",
+                 "cloudmap grid rebuild --source codecarbon-3.3.2-py3-none-any.whl",
+                 c.cmd_grid_rebuild)  # fmt: skip
+    p.add_argument("action", choices=["rebuild"], help="what to do (rebuild)")
+    p.add_argument("--source", metavar="PATH", help="codecarbon 3.3.2's wheel (pip download "
+                   "--no-deps codecarbon==3.3.2) or a folder holding codecarbon/data/ (default: "
+                   "the installed codecarbon)")  # fmt: skip
 
 
 def _edit_commands(sub: Any) -> None:

@@ -21,6 +21,7 @@ from cloudmap.catalog import misnamed, project_files
 from cloudmap.edit.yamlfiles import dump, make_yaml, merge, plain_load
 from cloudmap.errors import CloudmapError, Problem, ValidationError
 from cloudmap.fsutil import os_error
+from cloudmap.gridread import grid_files
 from cloudmap.journal import Transaction, edit_lock
 from cloudmap.yamlio import load_yaml, read_regular
 
@@ -196,7 +197,8 @@ def validate_with(root: Path, changes: dict[str, bytes]) -> None:
         for part in ("data", "seeds", "geo"):
             (t / part).mkdir()
         data_files, seed_files = project_files(root)
-        extra = [root / "data" / "markets.yaml", *misnamed(root)]  # reported, as validate does
+        # reported, as validate does; the grid and jurisdiction files are checked with the edit
+        extra = [root / "data" / "markets.yaml", *misnamed(root), *grid_files(root)]
         for path in [*data_files, *seed_files, *extra]:
             if not path.exists() and not path.is_symlink():
                 continue

@@ -39,6 +39,7 @@ from cloudmap.export.schema import (
     Value,
     check_layer,
 )
+from cloudmap.gridfacts import CarbonFigure, RegionGrid
 from cloudmap.model import Catalog, Region, Site
 from cloudmap.view import AsOf
 
@@ -66,8 +67,45 @@ def _text(value: object) -> str | None:
     return text or None
 
 
+def _carbon_props(c: CarbonFigure | None) -> dict[str, Value]:
+    return {
+        "carbon_g_per_kwh": c.g_per_kwh if c else None,
+        "carbon_year": c.year if c else None,
+        "carbon_dataset": c.dataset if c else None,
+    }
+
+
+def _grid_props(g: RegionGrid) -> dict[str, Value]:
+    f, e, j = g.figure, g.energy, g.jurisdiction
+    return {
+        "grid_zone": g.zone,
+        "grid_zone_name": g.zone_name,
+        "grid_zone_reason": g.zone_reason,
+        **_carbon_props(g.carbon),
+        "grid_g_per_kwh": f.g_per_kwh if f else None,
+        "grid_level": f.level if f else None,
+        "grid_year": f.year if f else None,
+        "grid_year_qualifier": f.year_qualifier if f else None,
+        "grid_method": f.method if f else None,
+        "grid_gas": f.gas if f else None,
+        "grid_basis": f.basis if f else None,
+        "grid_dataset": f.dataset if f else None,
+        "grid_source_url": f.source_url if f else None,
+        "provider_cfe_share": e.cfe_share if e else None,
+        "provider_grid_g_per_kwh": e.grid_g_per_kwh if e else None,
+        "provider_energy_year": e.year if e else None,
+        "provider_energy_method": e.method if e else None,
+        "provider_energy_source_url": e.source_url if e else None,
+        "operator": j.operator,
+        "operator_unknown": j.operator_unknown,
+        "partition": j.partition,
+        "jurisdictions": list(j.jurisdictions),
+        "jurisdictions_complete": j.complete,
+    }
+
+
 def _region_feature(
-    catalog: Catalog, r: Region, status: str, on: dt.date, geom: BaseGeometry
+    catalog: Catalog, r: Region, status: str, on: dt.date, geom: BaseGeometry, grid: RegionGrid
 ) -> Feature:
     zones = r.live_zones(on)
     as_region, _ = catalog.counted(r)
@@ -88,6 +126,7 @@ def _region_feature(
         **_pd(r.launched, "launched"),
         **_pd(r.closure_announced, "closure_announced"),
         **_pd(r.closed, "closed"),
+        **_grid_props(grid),
         "location_precision": r.location.precision,
         "location_source": r.location.source,
         "announcements": list(r.announcements),
@@ -226,6 +265,7 @@ def _country_features(view: AsOf) -> tuple[Feature, ...]:
         for cc in m.countries:
             member.setdefault(cc, []).append(m.name)
     by_cc = view.coverage_by_country
+    carbon = _country_carbon(view)
     geo = shapes(layer)
     out = []
     cols = layer.columns
@@ -251,11 +291,24 @@ def _country_features(view: AsOf) -> tuple[Feature, ...]:
             "markets": sorted(member.get(a2, [])) if a2 else [],
             "target_markets": list(target),
             **_coverage_props(by_cc.get(a2 or "", {})),
+            **_carbon_props(carbon.get(a2) if a2 else None),
             "as_of": view.on.isoformat(),
         }
         geom, text = geo.row(i)
         out.append(Feature(key, props, geom, text))
     return tuple(sorted(out, key=lambda f: f.id))
+
+
+def _country_carbon(view: AsOf) -> dict[str, CarbonFigure]:
+    """Each country's comparable figure, by ISO alpha-2 code."""
+    from cloudmap.gridfacts import country_carbon
+
+    out = {}
+    for zone in view.grid.figures:
+        found = country_carbon(view.grid, zone) if len(zone) == 2 else None
+        if found is not None:
+            out[zone] = found
+    return out
 
 
 def _coverage_props(cov: Mapping[str, Any]) -> dict[str, Value]:
@@ -332,7 +385,7 @@ def build_layers(view: AsOf, layers: Iterable[str] = LAYERS) -> dict[str, Layer]
         ).reshape(-1, 2)
         points = shapely.points(xy)  # every point at once (same grid as geometry.point)
         feats = [
-            _region_feature(view.catalog, r, r.status(on) or "", on, g)
+            _region_feature(view.catalog, r, r.status(on) or "", on, g, view.grid_of(r))
             for r, g in zip(shown, points, strict=True)
         ]
         out["regions"] = Layer("regions", REGION_FIELDS, _sorted(feats), "Point")

@@ -64,6 +64,102 @@ _PROVENANCE = (
     Field("notes", "string", "Caveats and unknowns, or null."),
 )
 
+_CARBON = (
+    Field(
+        "carbon_g_per_kwh",
+        "number",
+        "The comparable grid carbon figure: the annual carbon intensity of the country's "
+        "electricity (gCO2e/kWh, life-cycle), from the one dataset `data/grid.yaml` names "
+        "`comparable` (Ember via Our World in Data), the same method everywhere: rank, filter "
+        "and average by this column. Null when the dataset has no figure for the country.",
+    ),
+    Field("carbon_year", "integer", "The year `carbon_g_per_kwh` describes."),
+    Field("carbon_dataset", "string", "The dataset of `carbon_g_per_kwh` (`ember-owid`)."),
+)
+_GRID = (
+    Field(
+        "grid_zone",
+        "string",
+        "The grid zone the region draws from: its country (ISO alpha-2), or a sub-national "
+        "zone (`US-VA`, `CN-BJ`, `AU-VIC`, `CA-QC`) where `data/grid.yaml` splits the country; "
+        "null when the evidence places it in none (`grid_zone_reason` says why).",
+    ),
+    Field("grid_zone_name", "string", "The zone's English name."),
+    Field("grid_zone_reason", "string", "Why `grid_zone` is null, else null."),
+    *_CARBON,
+    Field(
+        "grid_g_per_kwh",
+        "number",
+        "The finest figure known: the zone's own (a US state's, a Chinese province's) where it "
+        "has one, else its country's (`grid_level`). Methods, gases and bases differ by dataset "
+        "(`grid_method`, `grid_gas`, `grid_basis`): compare it only with figures of the same "
+        "`grid_dataset`.",
+    ),
+    Field(
+        "grid_level",
+        "string",
+        "`zone`: `grid_g_per_kwh` is the zone's own figure; `country`: the zone has none (or the "
+        "region has no zone) and its country's stands in.",
+    ),
+    Field("grid_year", "integer", "The year `grid_g_per_kwh` describes."),
+    Field(
+        "grid_year_qualifier",
+        "string",
+        "`no later than` when only a bound of `grid_year` is known, else null.",
+    ),
+    Field("grid_method", "string", "`life-cycle` (upstream included) or `direct` (at the plants)."),
+    Field("grid_gas", "string", "`CO2e` (all greenhouse gases) or `CO2` (carbon dioxide only)."),
+    Field("grid_basis", "string", "`generation` in the zone, or `consumption` there."),
+    Field("grid_dataset", "string", "Dataset id of `grid_g_per_kwh` (`data/grid.yaml`)."),
+    Field("grid_source_url", "string", "Where that dataset is published."),
+    Field(
+        "provider_cfe_share",
+        "number",
+        "The provider's own carbon-free energy share for the region (0-1, as the provider "
+        "counts it, its purchases included), for `provider_energy_year`; null if not published.",
+    ),
+    Field(
+        "provider_grid_g_per_kwh",
+        "number",
+        "The grid intensity the provider states for the region (not a grid dataset's figure).",
+    ),
+    Field(
+        "provider_energy_year",
+        "integer",
+        "The year of the provider's figures: the latest before the year of `as_of`.",
+    ),
+    Field("provider_energy_method", "string", "Method of `provider_grid_g_per_kwh` that year."),
+    Field("provider_energy_source_url", "string", "Where the provider publishes them."),
+    Field(
+        "operator",
+        "string",
+        "The company operating the region when it is not the provider itself (a local "
+        "partner, a sovereign-cloud company); null when the provider runs it, or when the "
+        "operator is unknown (`operator_unknown`).",
+    ),
+    Field(
+        "operator_unknown",
+        "string",
+        "Why the operator is unknown (a partner no citable source names), else null.",
+    ),
+    Field(
+        "partition",
+        "string",
+        "`commercial`, `government`, `china` or `sovereign` (`data/jurisdiction.yaml`).",
+    ),
+    Field(
+        "jurisdictions",
+        "string list",
+        "ISO alpha-2 codes of the countries whose law governs the operator (where it and its "
+        "controlling group are incorporated or headquartered) and of the host country.",
+    ),
+    Field(
+        "jurisdictions_complete",
+        "boolean",
+        "False when the operator is unknown: other jurisdictions may apply.",
+    ),
+)
+
 REGION_FIELDS: tuple[Field, ...] = (
     Field("id", "string", "Stable feature id `<provider>:<region id>`."),
     Field("provider", "string", "Provider id, e.g. `alibaba-cloud`."),
@@ -109,6 +205,7 @@ REGION_FIELDS: tuple[Field, ...] = (
     *_date_fields("launched", "the region launched"),
     *_date_fields("closure_announced", "its closure was announced"),
     *_date_fields("closed", "the region closed"),
+    *_GRID,
     *_PROVENANCE,
     _AS_OF,
 )
@@ -199,6 +296,7 @@ COUNTRY_FIELDS: tuple[Field, ...] = (
     Field("share_20ms", "number", "Share (0-1) of the population within an estimated 20 ms."),
     Field("share_50ms", "number", "Share within an estimated 50 ms."),
     Field("share_100ms", "number", "Share within an estimated 100 ms."),
+    *_CARBON,
     _AS_OF,
 )
 
