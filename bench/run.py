@@ -249,8 +249,13 @@ def bench_build(runs: int, work: Path) -> dict[str, Any]:
 
 # The last round's figures, from its bench/RESULTS.md (commit 83cf189, 2026-11-27, this
 # machine): warm and cold builds forked a child for the downloads on two cores.
-BEFORE = {"warm_ratio": 1.70, "cold_ratio": 5.0, "page_bytes": 551_850, "tti_ms": 466,
-          "build_10k_s": 4.86}  # fmt: skip
+BEFORE = {
+    "warm_ratio": 1.70,
+    "cold_ratio": 5.0,
+    "page_bytes": 551_850,
+    "tti_ms": 466,
+    "build_10k_s": 4.86,
+}
 
 # The first version's page (before rivals, the timeline rework and the phone layout), and the
 # page of the round before this one (Jinja2 page and one hand-written script, before the map
@@ -266,8 +271,9 @@ def previous_page(work: Path, commit: str = PREVIOUS) -> Path | None:
     out = work / f"previous-{commit}"
     out.mkdir(parents=True, exist_ok=True)
     for name in ("index.html", "details.js"):
-        proc = subprocess.run(["git", "show", f"{commit}:site/{name}"], cwd=REPO,
-                              capture_output=True, check=False)  # fmt: skip
+        proc = subprocess.run(
+            ["git", "show", f"{commit}:site/{name}"], cwd=REPO, capture_output=True, check=False
+        )
         if proc.returncode != 0:
             if name == "index.html":
                 return None
@@ -418,13 +424,32 @@ def profile(cmd: list[str], *, env: dict[str, str] | None = None, lines: int = 6
     lines; PyYAML's recursion folded), or why there is none. The profiler slows Python-heavy
     code down by up to ~1.6x: read the shares, not the seconds."""
     out = Path(tempfile.mkdtemp(prefix="cloudmap-prof-")) / "profile.txt"
-    args = [sys.executable, "-m", "pyinstrument", "--interval", "0.005", "-o", str(out), "-r",
-            "text", "--unicode", "-p", "processor_options.filter_threshold=0.015",
-            "--hide-regex", r".*(/yaml/|yamlio\.py).*", "-m", *cmd[2:]]  # fmt: skip
+    args = [
+        sys.executable,
+        "-m",
+        "pyinstrument",
+        "--interval",
+        "0.005",
+        "-o",
+        str(out),
+        "-r",
+        "text",
+        "--unicode",
+        "-p",
+        "processor_options.filter_threshold=0.015",
+        "--hide-regex",
+        r".*(/yaml/|yamlio\.py).*",
+        "-m",
+        *cmd[2:],
+    ]
     done = subprocess.run(
-        args, cwd=REPO, capture_output=True, text=True,
-        env={**os.environ, **(env or {})}, check=False,
-    )  # fmt: skip
+        args,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
     if done.returncode != 0 or not out.is_file():
         return f"(no profile: {done.stderr.strip().splitlines()[-1:] or 'pyinstrument failed'})"
     text = out.read_text(encoding="utf-8").splitlines()
@@ -724,8 +749,13 @@ def main(argv: list[str] | None = None) -> int:
     Path(args.out).write_text(text, encoding="utf-8")
     res["build"].pop("site")
     res.pop("scale_roots")
-    print(json.dumps({k: v for k, v in res.items() if k not in ("machine", "profiles")},
-                     indent=1, default=str))  # fmt: skip
+    print(
+        json.dumps(
+            {k: v for k, v in res.items() if k not in ("machine", "profiles")},
+            indent=1,
+            default=str,
+        )
+    )
     return 0
 
 

@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
-def pytest_configure(config: pytest.Config) -> None:
+def pytest_configure() -> None:
     """Never touch the user's own cache (~/.cache/cloudmap): one private cache folder for the
     whole run, inherited by the subprocesses tests start."""
     import os

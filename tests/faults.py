@@ -1541,42 +1541,106 @@ GERMAN = (
 )
 
 INTAKE: list[Case] = [
-    Case("draft-article-fifo", fifo("article.txt"), ("announce", "draft", "article.txt"),
-         (_not_regular("article.txt", "article"),)),
-    Case("draft-article-device", noop, ("announce", "draft", "/dev/zero"),
-         (_not_regular("/dev/zero", "article"),)),
-    Case("draft-article-too-large", sparse("big.txt", 17 * 2**20), ("announce", "draft", "big.txt"),
-         ("Error: big.txt: larger than 16 MiB; not a plausible article (nothing was read past "
-          "the limit)",)),
-    Case("draft-deep-front-matter", write("deep.md", DEEP), ("announce", "draft", "deep.md"),
-         ("Error: deep.md: the front matter is nested 30000 levels deep (at most 20); it should "
-          "hold the title and the date only",)),
-    Case("draft-unsupported-language", write("de.txt", GERMAN), ("announce", "draft", "de.txt"),
-         ("Error: de.txt: the article is in German, which cloudmap does not read (it reads en, "
-          "fr, es, pt, zh, ja, ko); translate it or record it by hand with `cloudmap announce "
-          "add`",)),
-    Case("check-docs-page-fifo", fifo("page.html"), ("check-docs", "page.html"),
-         (_not_regular("page.html", "page"),)),
-    Case("check-docs-page-device", noop, ("check-docs", "/dev/zero"),
-         (_not_regular("/dev/zero", "page"),)),
-    Case("check-docs-colspan-bomb",
-         write("bomb.html", '<table><tr><th>Region ID</th></tr><tr><td colspan="300000000">'
-                            'mx-central-1</td><td colspan="300000000">x</td></tr></table>'),
-         ("check-docs", "bomb.html", "--provider", "testcloud"),
-         (), code=3),  # read in linear time; the page lacks the fixture's other regions
-    Case("check-docs-page-too-large", sparse("huge.html", 17 * 2**20), ("check-docs", "huge.html"),
-         ("Error: huge.html: larger than 16 MiB; not a plausible page (nothing was read past the "
-          "limit)",)),
-    Case("geo-rebuild-source-fifo", fifo("atlas.json"), ("geo", "rebuild", "--source", "atlas.json"),
-         (_not_regular("--source atlas.json", "world-atlas file"),)),
-    Case("geo-rebuild-source-device", noop, ("geo", "rebuild", "--source", "/dev/zero"),
-         (_not_regular("--source /dev/zero", "world-atlas file"),)),
-]  # fmt: skip
+    Case(
+        "draft-article-fifo",
+        fifo("article.txt"),
+        ("announce", "draft", "article.txt"),
+        (_not_regular("article.txt", "article"),),
+    ),
+    Case(
+        "draft-article-device",
+        noop,
+        ("announce", "draft", "/dev/zero"),
+        (_not_regular("/dev/zero", "article"),),
+    ),
+    Case(
+        "draft-article-too-large",
+        sparse("big.txt", 17 * 2**20),
+        ("announce", "draft", "big.txt"),
+        (
+            "Error: big.txt: larger than 16 MiB; not a plausible article (nothing was read past "
+            "the limit)",
+        ),
+    ),
+    Case(
+        "draft-deep-front-matter",
+        write("deep.md", DEEP),
+        ("announce", "draft", "deep.md"),
+        (
+            "Error: deep.md: the front matter is nested 30000 levels deep (at most 20); it should "
+            "hold the title and the date only",
+        ),
+    ),
+    Case(
+        "draft-unsupported-language",
+        write("de.txt", GERMAN),
+        ("announce", "draft", "de.txt"),
+        (
+            "Error: de.txt: the article is in German, which cloudmap does not read (it reads en, "
+            "fr, es, pt, zh, ja, ko); translate it or record it by hand with `cloudmap announce "
+            "add`",
+        ),
+    ),
+    Case(
+        "check-docs-page-fifo",
+        fifo("page.html"),
+        ("check-docs", "page.html"),
+        (_not_regular("page.html", "page"),),
+    ),
+    Case(
+        "check-docs-page-device",
+        noop,
+        ("check-docs", "/dev/zero"),
+        (_not_regular("/dev/zero", "page"),),
+    ),
+    Case(
+        "check-docs-colspan-bomb",
+        write(
+            "bomb.html",
+            '<table><tr><th>Region ID</th></tr><tr><td colspan="300000000">'
+            'mx-central-1</td><td colspan="300000000">x</td></tr></table>',
+        ),
+        ("check-docs", "bomb.html", "--provider", "testcloud"),
+        (),
+        code=3,
+    ),  # read in linear time; the page lacks the fixture's other regions
+    Case(
+        "check-docs-page-too-large",
+        sparse("huge.html", 17 * 2**20),
+        ("check-docs", "huge.html"),
+        (
+            "Error: huge.html: larger than 16 MiB; not a plausible page (nothing was read past the "
+            "limit)",
+        ),
+    ),
+    Case(
+        "geo-rebuild-source-fifo",
+        fifo("atlas.json"),
+        ("geo", "rebuild", "--source", "atlas.json"),
+        (_not_regular("--source atlas.json", "world-atlas file"),),
+    ),
+    Case(
+        "geo-rebuild-source-device",
+        noop,
+        ("geo", "rebuild", "--source", "/dev/zero"),
+        (_not_regular("--source /dev/zero", "world-atlas file"),),
+    ),
+]
 
 
 def all_cases() -> list[Case]:
-    return [*_catalog_cases(), *CATALOG_CASES_MORE, *_grid_cases(), *_grid_more(), *FILES, *GEO,
-            *OUTPUTS, *GUARD, *EDITS, *INTAKE]  # fmt: skip
+    return [
+        *_catalog_cases(),
+        *CATALOG_CASES_MORE,
+        *_grid_cases(),
+        *_grid_more(),
+        *FILES,
+        *GEO,
+        *OUTPUTS,
+        *GUARD,
+        *EDITS,
+        *INTAKE,
+    ]
 
 
 def copy_project(src: Path, dest: Path, geo: Path) -> Path:

@@ -46,7 +46,7 @@ def test_a_build_with_a_thread_alive_warns_nothing_and_gives_the_same_bytes(proj
 
 
 def _fail_with(exc: BaseException):
-    def fail(*args, **kwargs):
+    def fail(*_args, **_kwargs):
         raise exc
 
     return fail

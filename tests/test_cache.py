@@ -117,7 +117,7 @@ def test_a_symlinked_folder_is_not_used(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("off", ["off", "", "0"])
-def test_cache_off_always_computes(tmp_path, monkeypatch, off):
+def test_cache_off_always_computes(monkeypatch, off):
     monkeypatch.setenv(cache.ENV, off)
     assert cache.cache_dir() is None
     calls = []
@@ -159,12 +159,22 @@ def test_builds_are_byte_identical_with_the_cache_off_missing_and_hit(tmp_path, 
     for run, where in (("off", "off"), ("miss", str(tmp_path / "c")), ("hit", str(tmp_path / "c"))):
         out = tmp_path / f"site-{run}"
         subprocess.run(
-            [sys.executable, "-m", "cloudmap", "build", "--root", str(mini), "--out", str(out),
-             "--as-of", "2025-11-26"],
+            [
+                sys.executable,
+                "-m",
+                "cloudmap",
+                "build",
+                "--root",
+                str(mini),
+                "--out",
+                str(out),
+                "--as-of",
+                "2025-11-26",
+            ],
             check=True,
             capture_output=True,
             env={**os.environ, cache.ENV: where},
-        )  # fmt: skip
+        )
         digests.append(tree_digest(out))
     assert digests[0] == digests[1] == digests[2]
     kinds = {p.name.split("-")[0] for p in (tmp_path / "c").glob("*.npz")}
@@ -184,8 +194,13 @@ def test_a_tampered_yaml_entry_is_a_miss_and_is_repaired(tmp_path, monkeypatch):
     assert not problems and doc["items"][3999]["n"] == 3999
     (stored,) = (tmp_path / "c").glob("yaml-*.npz")
     buf = io.BytesIO()
-    np.savez(buf, __meta__=np.frombuffer(
-        json.dumps({"format": cache._FORMAT, "meta": {"doc": {"x": 1}}}).encode(), dtype=np.uint8))  # fmt: skip
+    np.savez(
+        buf,
+        __meta__=np.frombuffer(
+            json.dumps({"format": cache._FORMAT, "meta": {"doc": {"x": 1}}}).encode(),
+            dtype=np.uint8,
+        ),
+    )
     stored.write_bytes(buf.getvalue())
     assert cache._read(stored) is not None  # well-formed as an entry; wrong as a parse tree
     again, problems = load_yaml(f, "big.yaml")
@@ -230,8 +245,11 @@ def test_provider_files_rebuilt_from_the_cache_are_the_records_read_afresh(tmp_p
         assert bad != data
         buf = io.BytesIO()
         meta = json.dumps({"format": cache._FORMAT, "meta": entry.meta}).encode()
-        np.savez(buf, __meta__=np.frombuffer(meta, dtype=np.uint8),
-                 json=np.frombuffer(bad, dtype=np.uint8))  # fmt: skip
+        np.savez(
+            buf,
+            __meta__=np.frombuffer(meta, dtype=np.uint8),
+            json=np.frombuffer(bad, dtype=np.uint8),
+        )
         stored[0].write_bytes(buf.getvalue())
         again, problems = read_catalog(REPO)
         assert not problems and again.regions == fresh.regions
@@ -306,11 +324,16 @@ def _tamper_every_entry(folder, how):
         path.write_bytes(buf.getvalue())
 
 
-@pytest.mark.parametrize("how", [
-    lambda name, a: a.astype(np.float64) if a.dtype.kind in "iub" else np.zeros(3),  # wrong types
-    lambda name, a: a[: len(a) // 2],  # cut short
-    lambda name, a: a[::-1].copy(),  # right type and size, wrong content
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "how",
+    [
+        lambda _name, a: (
+            a.astype(np.float64) if a.dtype.kind in "iub" else np.zeros(3)
+        ),  # wrong types
+        lambda _name, a: a[: len(a) // 2],  # cut short
+        lambda _name, a: a[::-1].copy(),  # right type and size, wrong content
+    ],
+)
 def test_every_wrong_shaped_entry_is_a_miss_in_a_real_build(tmp_path, mini, how):
     """After a build, every stored array (countries, markets, gazetteer, the nearest-region
     table, ...) is replaced by one of the wrong type, size or content: the next build reads
@@ -321,8 +344,22 @@ def test_every_wrong_shaped_entry_is_a_miss_in_a_real_build(tmp_path, mini, how)
     def build(name):
         out = tmp_path / name
         r = subprocess.run(
-            [sys.executable, "-m", "cloudmap", "build", "--root", str(mini), "--out", str(out),
-             "--as-of", "2025-11-26"], capture_output=True, text=True, env=env)  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "cloudmap",
+                "build",
+                "--root",
+                str(mini),
+                "--out",
+                str(out),
+                "--as-of",
+                "2025-11-26",
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+        )
         assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
         return tree_digest(out)
 

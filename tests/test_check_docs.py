@@ -20,18 +20,22 @@ def _check(run, page: str, *extra: str) -> tuple[int, dict]:
     return r.code, json.loads(r.out)
 
 
-@pytest.mark.parametrize(("page", "provider", "regions", "zones"), [
-    ("aws-regions.html", "aws", 7, 0),
-    ("azure-regions-list.html", "azure", 7, 0),
-    ("google-regions-zones.html", "google-cloud", 3, 10),
-    ("huawei-regions-endpoints.html", "huawei-cloud", 4, 0),
-    ("tencent-regions-zones.html", "tencent-cloud", 3, 7),
-    ("sls-endpoints-en.html", "alibaba-cloud", 4, 0),
-    ("ecs-regions-zones-ja.html", "alibaba-cloud", 3, 7),
-    ("oss-regions-endpoints-en.html", "alibaba-cloud", 4, 0),
-])  # fmt: skip
-def test_each_providers_page_is_read_and_its_provider_recognised(run, page, provider, regions,
-                                                                  zones):  # fmt: skip
+@pytest.mark.parametrize(
+    ("page", "provider", "regions", "zones"),
+    [
+        ("aws-regions.html", "aws", 7, 0),
+        ("azure-regions-list.html", "azure", 7, 0),
+        ("google-regions-zones.html", "google-cloud", 3, 10),
+        ("huawei-regions-endpoints.html", "huawei-cloud", 4, 0),
+        ("tencent-regions-zones.html", "tencent-cloud", 3, 7),
+        ("sls-endpoints-en.html", "alibaba-cloud", 4, 0),
+        ("ecs-regions-zones-ja.html", "alibaba-cloud", 3, 7),
+        ("oss-regions-endpoints-en.html", "alibaba-cloud", 4, 0),
+    ],
+)
+def test_each_providers_page_is_read_and_its_provider_recognised(
+    run, page, provider, regions, zones
+):
     _, out = _check(run, page, "--partial")
     assert (out["provider"], out["page_regions"], out["page_zones"]) == (provider, regions, zones)
     assert out["missing_in_catalog"] == []
@@ -48,7 +52,9 @@ def test_azure_names_identify_regions_and_coming_soon_icons_are_a_lifecycle(run)
     code, out = _check(run, "azure-regions-list.html", "--partial")
     assert code == 3
     assert [(d["region"], d["page"], d["catalog"]) for d in out["labels_disagree"]] == [
-        ("austriaeast", "announced", "live"), ("chilecentral", "announced", "live")]  # fmt: skip
+        ("austriaeast", "announced", "live"),
+        ("chilecentral", "announced", "live"),
+    ]
 
 
 def test_google_zone_rows_make_regions_with_their_zones(run):
@@ -70,22 +76,31 @@ def test_sls_decommissioned_labels_disagree_with_closing_regions(run):
     for rid in ("cn-nanjing", "cn-fuzhou"):
         if rid in by:
             assert (by[rid]["label"], by[rid]["page"]) == ("Decommissioned", "closed")
-            assert f"cloudmap region close alibaba-cloud:{rid} --date <DATE> --source <SOURCE-URL>" \
-                in out["commands"]  # fmt: skip
+            assert (
+                f"cloudmap region close alibaba-cloud:{rid} --date <DATE> --source <SOURCE-URL>"
+                in out["commands"]
+            )
     assert code == (3 if by else 0)
 
 
 def test_a_region_on_the_page_but_not_in_the_catalog_gets_a_region_add(run, tmp_path):
     page = tmp_path / "aws.html"
-    html = (DOCS / "aws-regions.html").read_text(encoding="utf-8").replace(
-        "</tbody>", "<tr><td><code>xx-north-9</code></td><td>Nowhere (North)</td><td>Required"
-        "</td></tr></tbody>")  # fmt: skip
+    html = (
+        (DOCS / "aws-regions.html")
+        .read_text(encoding="utf-8")
+        .replace(
+            "</tbody>",
+            "<tr><td><code>xx-north-9</code></td><td>Nowhere (North)</td><td>Required"
+            "</td></tr></tbody>",
+        )
+    )
     page.write_text(html, encoding="utf-8")
     r = run("check-docs", str(page), "--partial", "--json", "--root", str(REPO))
     out = json.loads(r.out)
     assert r.code == 3
-    assert out["missing_in_catalog"] == [{"region": "xx-north-9", "name": "Nowhere (North)",
-                                          "zones": []}]  # fmt: skip
+    assert out["missing_in_catalog"] == [
+        {"region": "xx-north-9", "name": "Nowhere (North)", "zones": []}
+    ]
     assert out["commands"] == [
         "cloudmap region add --id xx-north-9 --name 'Nowhere (North)' --city <CITY> --country <CC> "
         "--lat <LAT> --lon <LON> --launched <DATE> --zones <ZONE-IDS> --source <SOURCE-URL> "
@@ -93,16 +108,32 @@ def test_a_region_on_the_page_but_not_in_the_catalog_gets_a_region_add(run, tmp_
     ]
 
 
-@pytest.mark.parametrize(("label", "status"), [
-    ("Closing Down", "closing"), ("Being decommissioned", "closing"), ("关停中", "closing"),
-    ("關停中", "closing"), ("下线中", "closing"), ("サービス終了予定", "closing"),
-    ("Decommissioned", "closed"), ("Closed", "closed"), ("已下线", "closed"), ("已下線", "closed"),
-    ("已关停", "closed"), ("Coming soon", "announced"), ("Available", "live"),
-    ("Sold out", "live"), ("Invitational preview", "unknown"), ("Beta", "unknown"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("label", "status"),
+    [
+        ("Closing Down", "closing"),
+        ("Being decommissioned", "closing"),
+        ("关停中", "closing"),
+        ("關停中", "closing"),
+        ("下线中", "closing"),
+        ("サービス終了予定", "closing"),
+        ("Decommissioned", "closed"),
+        ("Closed", "closed"),
+        ("已下线", "closed"),
+        ("已下線", "closed"),
+        ("已关停", "closed"),
+        ("Coming soon", "announced"),
+        ("Available", "live"),
+        ("Sold out", "live"),
+        ("Invitational preview", "unknown"),
+        ("Beta", "unknown"),
+    ],
+)
 def test_lifecycle_labels_in_a_status_column(label, status):
-    html = ("<table><tr><th>Region</th><th>Region ID</th><th>Status</th></tr>"
-            f"<tr><td>X</td><td>cn-x</td><td>{label}</td></tr></table>")  # fmt: skip
+    html = (
+        "<table><tr><th>Region</th><th>Region ID</th><th>Status</th></tr>"
+        f"<tr><td>X</td><td>cn-x</td><td>{label}</td></tr></table>"
+    )
     (row,) = parse_docs_table(html)
     assert (row.label, row.status) == (label, status)
 
@@ -129,15 +160,20 @@ def test_an_unknown_label_is_reported_as_unknown_never_guessed(run, tmp_path):
     assert out["unknown_labels"] == [{"region": "cn-hangzhou", "label": "Migrating"}]
     assert out["labels_disagree"] == [] and out["commands"] == [] and r.code == 3
     text = run("check-docs", str(page), "--partial", "--root", str(REPO)).out
-    assert "  unknown label on the page: cn-hangzhou: 'Migrating' (not read as any status; check " \
-        "the page)" in text.splitlines()  # fmt: skip
+    assert (
+        "  unknown label on the page: cn-hangzhou: 'Migrating' (not read as any status; check "
+        "the page)" in text.splitlines()
+    )
 
 
 def test_a_huge_colspan_costs_nothing(run, tmp_path):
     """A 200-byte page asking for 300 million columns: refused or read, in linear time."""
     page = tmp_path / "bomb.html"
-    page.write_text('<table><tr><th>Region ID</th></tr><tr><td colspan="300000000">cn-hangzhou'
-                    '</td><td colspan="300000000">x</td></tr></table>', encoding="utf-8")  # fmt: skip
+    page.write_text(
+        '<table><tr><th>Region ID</th></tr><tr><td colspan="300000000">cn-hangzhou'
+        '</td><td colspan="300000000">x</td></tr></table>',
+        encoding="utf-8",
+    )
     start = time.monotonic()
     r = run("check-docs", str(page), "--partial", "--root", str(REPO))
     assert time.monotonic() - start < 30
@@ -146,8 +182,11 @@ def test_a_huge_colspan_costs_nothing(run, tmp_path):
 
 def test_terminal_escapes_from_a_page_are_shown_inert(run, tmp_path):
     page = tmp_path / "esc.html"
-    page.write_text("<table><tr><th>Region</th><th>Region ID</th></tr><tr><td>Evil\x1b]0;pwned"
-                    "\x07\x1b[2J\u202e</td><td>xx-evil-1</td></tr></table>", encoding="utf-8")  # fmt: skip
+    page.write_text(
+        "<table><tr><th>Region</th><th>Region ID</th></tr><tr><td>Evil\x1b]0;pwned"
+        "\x07\x1b[2J\u202e</td><td>xx-evil-1</td></tr></table>",
+        encoding="utf-8",
+    )
     r = run("check-docs", str(page), "--partial", "--provider", "aws", "--root", str(REPO))
     assert "\x1b" not in r.out and "\x07" not in r.out and "\u202e" not in r.out
     assert "\\u001b" in r.out or "Evil" in r.out

@@ -128,13 +128,15 @@ def test_coverage_text_labels_every_rtt_as_estimated(mini, run):
 def test_distances_to_a_region_placed_at_its_country_are_marked_rough(mini, run):
     data = mini / "data" / "testcloud.yaml"
     text = data.read_text(encoding="utf-8")
-    data.write_text(text.replace("    precision: metro\n", "    precision: country\n", 1),
-                    encoding="utf-8")  # fmt: skip
+    data.write_text(
+        text.replace("    precision: metro\n", "    precision: country\n", 1), encoding="utf-8"
+    )
     out = run("coverage", "--root", str(mini), "--country", "MX", "--as-of", "2025-05-15").out
     lines = out.splitlines()
     assert lines[3].split()[4:6] == ["mx-central-1", "~"]
-    assert lines[-1] == ("~ placed only at its country (the provider publishes no site): "
-                         "distances to it are rough")  # fmt: skip
+    assert lines[-1] == (
+        "~ placed only at its country (the provider publishes no site): distances to it are rough"
+    )
     js = json.loads(run("coverage", "--root", str(mini), "--country", "MX", "--json").out)
     assert js["country_precision"] == ["mx-central-1"]
 
@@ -177,16 +179,34 @@ def test_compare_csv_says_which_zone_counts_and_points_are_rough(run):
     known = {r.split(",")[0]: r.split(",")[3] for r in rows[1:]}
     assert known["huawei-cloud"] == "false" and known["aws"] == "true"
     rows = run("compare", "--root", str(REPO), "--csv", "--market", "Middle East").out.splitlines()
-    assert rows[0].split(",")[6:] == ["rtt_est_ms", "location_precision", "carbon_g_per_kwh",
-                                      "partition", "jurisdictions", "jurisdictions_complete"]  # fmt: skip
+    assert rows[0].split(",")[6:] == [
+        "rtt_est_ms",
+        "location_precision",
+        "carbon_g_per_kwh",
+        "partition",
+        "jurisdictions",
+        "jurisdictions_complete",
+    ]
     assert {r.split(",")[7] for r in rows[1:]} <= {"facility", "metro", "admin-area", "country"}
 
 
 @pytest.mark.parametrize(
     "command",
-    ["region add", "region update", "region close", "region add-zone", "announce add", "stats",
-     "reconcile", "compare", "diff", "coverage", "export", "validate"],
-)  # fmt: skip
+    [
+        "region add",
+        "region update",
+        "region close",
+        "region add-zone",
+        "announce add",
+        "stats",
+        "reconcile",
+        "compare",
+        "diff",
+        "coverage",
+        "export",
+        "validate",
+    ],
+)
 def test_help_examples_run_on_the_projects_own_data(command, tmp_path):
     """Each --help example works as printed on a copy of the repository (review: several named
     ambiguous ids or left out the provider)."""
@@ -199,10 +219,19 @@ def test_help_examples_run_on_the_projects_own_data(command, tmp_path):
 
     for part in ("data", "seeds", "geo"):
         shutil.copytree(REPO / part, tmp_path / part)
-    helptext = subprocess.run([sys.executable, "-m", "cloudmap", *command.split(), "--help"],
-                              capture_output=True, text=True, check=True).stdout  # fmt: skip
+    helptext = subprocess.run(
+        [sys.executable, "-m", "cloudmap", *command.split(), "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     example = helptext.split("\nExample:\n", 1)[1].strip().splitlines()[0]
     argv = shlex.split(example)[1:]
-    r = subprocess.run([sys.executable, "-m", "cloudmap", *argv], cwd=tmp_path,
-                       capture_output=True, text=True, check=False)  # fmt: skip
+    r = subprocess.run(
+        [sys.executable, "-m", "cloudmap", *argv],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert r.returncode == 0, (example, r.stderr)

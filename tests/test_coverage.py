@@ -357,8 +357,13 @@ def test_city_coverage_table(fixture_catalog):
     assert df["distance_km"].dtype == np.int64
     assert (df["rtt_est_ms"] >= df["rtt_floor_ms"]).all()
     assert (df["rtt_est_ms"] == df["rtt_est_ms"].round(1)).all()
-    assert df.attrs == {"as_of": "2025-05-15", "provider": "fixturecloud", "live_regions": 8,
-                        "providers": ["fixturecloud"], "country_precision": []}  # fmt: skip
+    assert df.attrs == {
+        "as_of": "2025-05-15",
+        "provider": "fixturecloud",
+        "live_regions": 8,
+        "providers": ["fixturecloud"],
+        "country_precision": [],
+    }
     pd.testing.assert_frame_equal(df, coverage.city_coverage(fixture_catalog, AFTER))
 
 
@@ -469,8 +474,13 @@ def test_all_providers_measures_from_the_nearest_region_of_any(two_providers):
     ]
     assert ids == ["othercloud:b-1", "othercloud:b-2", "testcloud:a-1"]
     df = coverage.country_coverage(two_providers, AFTER, provider="all")
-    assert df.attrs == {"as_of": "2025-05-15", "provider": "all", "live_regions": 3,
-                        "providers": ["othercloud", "testcloud"], "country_precision": []}  # fmt: skip
+    assert df.attrs == {
+        "as_of": "2025-05-15",
+        "provider": "all",
+        "live_regions": 3,
+        "providers": ["othercloud", "testcloud"],
+        "country_precision": [],
+    }
     by = df.set_index("iso_a2")
     assert by.loc["MX", "nearest_region"] == "othercloud:b-2"
     # a-1 and b-1 share a point: the tie goes to the name that sorts first
@@ -650,7 +660,7 @@ def test_country_records_are_the_frame_as_records_for_every_provider():
         assert len(fast) > 200
 
 
-def test_latency_model_from_the_disk_cache_is_the_fitted_model(tmp_path, monkeypatch):
+def test_latency_model_from_the_disk_cache_is_the_fitted_model(tmp_path):
     """The model a build reads from the disk cache (no CSV parsing) is exactly the least-squares
     fit of the shipped pairs, in a fresh process with a fresh cache and after a cache hit."""
     import subprocess

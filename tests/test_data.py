@@ -80,8 +80,9 @@ def test_announcement_record(seed_id):
 
 
 def test_alibaba_may_2025_is_29_regions_and_87_zones(run):
-    result = run("stats", "--root", str(REPO), "--as-of", "2025-05-15", "--provider", ALIBABA,
-                 "--json")  # fmt: skip
+    result = run(
+        "stats", "--root", str(REPO), "--as-of", "2025-05-15", "--provider", ALIBABA, "--json"
+    )
     data = json.loads(result.out)
     assert (data["regions"], data["zones"]) == (29, 87)
 

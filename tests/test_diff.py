@@ -93,8 +93,16 @@ def test_json_has_stable_keys_and_sorted_lists(mini, run):
     assert result.code == 0
     assert run(*argv).out == result.out  # deterministic
     data = json.loads(result.out)
-    assert list(data) == ["from", "to", "totals", "regions", "zones", "sites", "countries",
-                          "markets"]  # fmt: skip
+    assert list(data) == [
+        "from",
+        "to",
+        "totals",
+        "regions",
+        "zones",
+        "sites",
+        "countries",
+        "markets",
+    ]
     assert data == {
         "from": {"as_of": "2024-12-31", "catalog": "current"},
         "to": {"as_of": "2025-04-30", "catalog": "current"},
@@ -154,8 +162,9 @@ def test_json_has_stable_keys_and_sorted_lists(mini, run):
 
 
 def test_closing_and_announced(mini, run):
-    data = json.loads(run("diff", "--root", str(mini), "--from", "2024-01-01", "--to",
-                          "2024-12-31", "--json").out)  # fmt: skip
+    data = json.loads(
+        run("diff", "--root", str(mini), "--from", "2024-01-01", "--to", "2024-12-31", "--json").out
+    )
     assert data["regions"] == {
         "opened": [],
         "closing": [
@@ -168,17 +177,29 @@ def test_closing_and_announced(mini, run):
     }
     assert data["zones"] == {"opened": [], "closed": [], "removed": [], "counts_published": []}
     out = run("diff", "--root", str(mini), "--from", "2024-01-01", "--to", "2024-12-31").out
-    assert "Regions closing (closure announced): 1\n  au-east-1  Australia (Sydney), AU  " \
-        "2024-06-01 (closes 2025-03-31)\n" in out  # fmt: skip
+    assert (
+        "Regions closing (closure announced): 1\n  au-east-1  Australia (Sydney), AU  "
+        "2024-06-01 (closes 2025-03-31)\n" in out
+    )
     assert "Regions announced: 1\n  mx-central-1  Mexico (Queretaro), MX  2024-10\n" in out
 
 
 def test_sites_announced(mini, run):
     out = run("diff", "--root", str(mini), "--from", "2025-06-01", "--to", "2025-12-31").out
     assert "\nSites announced: 1\n  br-2025  BR  2025-09-24\n" in out
-    edit.add_region(mini, id="br-east-1", name="Brazil", city="São Paulo", country="BR",
-                    lat=-23.5475, lon=-46.6361, launched="2026-03", zones=["a"], source=URL,
-                    site="br-2025")  # fmt: skip
+    edit.add_region(
+        mini,
+        id="br-east-1",
+        name="Brazil",
+        city="São Paulo",
+        country="BR",
+        lat=-23.5475,
+        lon=-46.6361,
+        launched="2026-03",
+        zones=["a"],
+        source=URL,
+        site="br-2025",
+    )
     out = run("diff", "--root", str(mini), "--from", "2025-06-01", "--to", "2026-06-30").out
     assert "\nSites announced: 1\n  br-2025  BR  2025-09-24 (now region br-east-1)\n" in out
     assert "\nCountries newly hosting a region: BR\n" in out
@@ -201,8 +222,14 @@ def test_base_folder_against_edits(mini, run, tmp_path):
     }  # local regions are not counted
     assert data["zones"]["opened"] == [zone("mx-central-1b", "mx-central-1", "2025-06")]
     assert data["zones"]["closed"] == [zone("cn-east-9a", "cn-east-9", "2025-04-01")]
-    closed = {"id": "cn-east-9", "name": "China (Hangzhou local)", "country": "CN",
-              "provider": "testcloud", "date": "2025-04-01", "closure_announced": None}  # fmt: skip
+    closed = {
+        "id": "cn-east-9",
+        "name": "China (Hangzhou local)",
+        "country": "CN",
+        "provider": "testcloud",
+        "date": "2025-04-01",
+        "closure_announced": None,
+    }
     assert data["regions"]["closed"] == [closed]
     text = run("diff", "--root", str(mini), "--base", str(base), "--to", "2025-12-31").out
     assert text.splitlines()[:2] == [
@@ -218,18 +245,29 @@ def test_base_has_a_region_the_current_catalog_dropped(mini, run, tmp_path):
     text = path.read_text(encoding="utf-8")
     start, end = text.index("- id: au-east-1\n"), text.index("- id: cn-east-9\n")
     path.write_text(text[:start] + text[end:], encoding="utf-8")
-    data = json.loads(run("diff", "--root", str(mini), "--base", str(base), "--to",
-                          "2024-01-01", "--json").out)  # fmt: skip
+    data = json.loads(
+        run("diff", "--root", str(mini), "--base", str(base), "--to", "2024-01-01", "--json").out
+    )
     assert data["regions"]["removed"] == [
-        {"id": "au-east-1", "name": "Australia (Sydney)", "country": "AU",
-         "provider": "testcloud", "date": None, "was": "live"},
-    ]  # fmt: skip
-    assert data["zones"]["removed"] == [zone("au-east-1a", "au-east-1", None),
-                                        zone("au-east-1b", "au-east-1", None)]  # fmt: skip
+        {
+            "id": "au-east-1",
+            "name": "Australia (Sydney)",
+            "country": "AU",
+            "provider": "testcloud",
+            "date": None,
+            "was": "live",
+        },
+    ]
+    assert data["zones"]["removed"] == [
+        zone("au-east-1a", "au-east-1", None),
+        zone("au-east-1b", "au-east-1", None),
+    ]
     assert data["countries"] == {"new": [], "lost": ["AU"]}
     out = run("diff", "--root", str(mini), "--base", str(base), "--to", "2024-01-01").out
-    assert "\nRegions no longer in the catalog: 1\n  au-east-1  Australia (Sydney), AU  " \
-        "(was live)\n" in out  # fmt: skip
+    assert (
+        "\nRegions no longer in the catalog: 1\n  au-east-1  Australia (Sydney), AU  "
+        "(was live)\n" in out
+    )
 
 
 def test_base_with_a_closure_the_current_catalog_undid(mini, run, tmp_path):
@@ -239,36 +277,61 @@ def test_base_with_a_closure_the_current_catalog_undid(mini, run, tmp_path):
     shutil.copytree(mini, base)
     path = mini / "data/testcloud.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("  closure_announced: 2024-06-01\n  closed: 2025-03-31\n",
-                                 "  closure_announced: null\n  closed: null\n"),
-                    encoding="utf-8")  # fmt: skip
+    path.write_text(
+        text.replace(
+            "  closure_announced: 2024-06-01\n  closed: 2025-03-31\n",
+            "  closure_announced: null\n  closed: null\n",
+        ),
+        encoding="utf-8",
+    )
     out = run("diff", "--root", str(mini), "--base", str(base), "--to", "2025-05-15").out
-    assert "\nRegions whose recorded event was undone: 1\n  au-east-1  Australia (Sydney), AU  " \
-        "(closed 2025-03-31 removed; now live)\n" in out  # fmt: skip
+    assert (
+        "\nRegions whose recorded event was undone: 1\n  au-east-1  Australia (Sydney), AU  "
+        "(closed 2025-03-31 removed; now live)\n" in out
+    )
     assert "regions 1 -> 2" in out.splitlines()[1]
 
 
 def test_zone_counts_that_become_known_are_not_openings(mini, run):
     path = mini / "data/testcloud.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("  launched: 2016-12\n", "  launched: 2016-12\n"
-                                 "  zones_since: 2019-06\n", 1), encoding="utf-8")  # fmt: skip
-    data = json.loads(run("diff", "--root", str(mini), "--from", "2019-01-01", "--to",
-                          "2020-01-01", "--json").out)  # fmt: skip
+    path.write_text(
+        text.replace("  launched: 2016-12\n", "  launched: 2016-12\n  zones_since: 2019-06\n", 1),
+        encoding="utf-8",
+    )
+    data = json.loads(
+        run("diff", "--root", str(mini), "--from", "2019-01-01", "--to", "2020-01-01", "--json").out
+    )
     assert data["zones"]["opened"] == []
     assert data["zones"]["counts_published"] == [
         {"id": "au-east-1", "region": "au-east-1", "provider": "testcloud", "date": "2019-06"}
     ]
-    assert data["totals"]["zones"] == {"before": 1, "after": 2, "before_known": False,
-                                       "after_known": True}  # fmt: skip
+    assert data["totals"]["zones"] == {
+        "before": 1,
+        "after": 2,
+        "before_known": False,
+        "after_known": True,
+    }
     text_out = run("diff", "--root", str(mini), "--from", "2019-01-01", "--to", "2020-01-01").out
     assert "zones 1+ -> 2" in text_out
 
 
 def _git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com",
-                    "-c", "commit.gpgsign=false", *args], cwd=cwd, check=True,
-                   capture_output=True)  # fmt: skip
+    subprocess.run(
+        [
+            "git",
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "commit.gpgsign=false",
+            *args,
+        ],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+    )
 
 
 def _commit_all(repo: Path) -> None:
@@ -288,8 +351,20 @@ def test_base_git_revision(mini, tmp_path, run):
     assert data["zones"]["opened"] == [zone("mx-central-1b", "mx-central-1", "2025-06")]
     assert data["regions"]["opened"] == []
     # --from with --base: the old catalog as of an earlier date
-    data = json.loads(run("diff", "--root", str(mini), "--base", "HEAD", "--from", "2024-12-31",
-                          "--to", "2025-12-31", "--json").out)  # fmt: skip
+    data = json.loads(
+        run(
+            "diff",
+            "--root",
+            str(mini),
+            "--base",
+            "HEAD",
+            "--from",
+            "2024-12-31",
+            "--to",
+            "2025-12-31",
+            "--json",
+        ).out
+    )
     assert [z["id"] for z in data["zones"]["opened"]] == ["mx-central-1a", "mx-central-1b"]
     assert [r["id"] for r in data["regions"]["closed"]] == ["au-east-1"]
 
@@ -310,15 +385,24 @@ def test_base_revision_with_problems_names_the_revision(mini, run):
     ]
 
 
-@pytest.mark.parametrize(("argv", "message"), [
-    (["--to", "2025-01-01"],
-     "Error: give --from DATE, or --base REV|PATH to compare with another version\n"),
-    (["--from", "2025-02-01", "--to", "2025-01-01"],
-     "Error: --from 2025-02-01 is after --to 2025-01-01\n"),
-    (["--base", "no-such-rev", "--to", "2025-01-01"],
-     "Error: --base no-such-rev: not a project folder (with data/ and seeds/) nor a git "
-     "revision of {root}\n"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["--to", "2025-01-01"],
+            "Error: give --from DATE, or --base REV|PATH to compare with another version\n",
+        ),
+        (
+            ["--from", "2025-02-01", "--to", "2025-01-01"],
+            "Error: --from 2025-02-01 is after --to 2025-01-01\n",
+        ),
+        (
+            ["--base", "no-such-rev", "--to", "2025-01-01"],
+            "Error: --base no-such-rev: not a project folder (with data/ and seeds/) nor a git "
+            "revision of {root}\n",
+        ),
+    ],
+)
 def test_bad_arguments(mini, run, argv, message):
     result = run("diff", "--root", str(mini), *argv)
     assert (result.code, result.out) == (1, "")
@@ -338,17 +422,33 @@ def test_compare_uses_the_markets_of_the_later_catalog(mini):
     latam = SimpleNamespace(countries=("BR", "MX"))
     after = dataclasses.replace(catalog, markets={"Latin America": latam})
     report = compare(catalog, dt.date(2025, 1, 1), after, dt.date(2025, 3, 1))
-    assert report["markets"] == [{
-        "name": "Latin America", "countries_targeted": 2,
-        "countries_hosting": {"before": 0, "after": 1}, "hosting_added": ["MX"],
-        "hosting_lost": [], "live_zones": {"before": 0, "after": 1}, "changed": True,
-    }]  # fmt: skip
+    assert report["markets"] == [
+        {
+            "name": "Latin America",
+            "countries_targeted": 2,
+            "countries_hosting": {"before": 0, "after": 1},
+            "hosting_added": ["MX"],
+            "hosting_lost": [],
+            "live_zones": {"before": 0, "after": 1},
+            "changed": True,
+        }
+    ]
 
 
 @pytest.mark.skipif(not (REPO / "data/alibaba-cloud.yaml").exists(), reason="no real data yet")
 def test_real_data_mid_2024_to_may_2025(run):
-    result = run("diff", "--root", str(REPO), "--from", "2024-06-30", "--to", "2025-05-15",
-                 "--provider", "alibaba-cloud", "--json")  # fmt: skip
+    result = run(
+        "diff",
+        "--root",
+        str(REPO),
+        "--from",
+        "2024-06-30",
+        "--to",
+        "2025-05-15",
+        "--provider",
+        "alibaba-cloud",
+        "--json",
+    )
     assert (result.code, result.err) == (0, "")
     data = json.loads(result.out)
     closed = {r["id"]: r for r in data["regions"]["closed"]}
@@ -364,7 +464,16 @@ def test_real_data_mid_2024_to_may_2025(run):
     assert not any(z["region"] == "ap-south-1" for z in data["zones"]["closed"])
     assert "MX" in data["countries"]["new"]
     assert {"AU", "IN"} <= set(data["countries"]["lost"])
-    text = run("diff", "--root", str(REPO), "--from", "2024-06-30", "--to", "2025-05-15",
-               "--provider", "alibaba-cloud").out  # fmt: skip
+    text = run(
+        "diff",
+        "--root",
+        str(REPO),
+        "--from",
+        "2024-06-30",
+        "--to",
+        "2025-05-15",
+        "--provider",
+        "alibaba-cloud",
+    ).out
     assert "  ap-southeast-2  Australia (Sydney), AU  " in text
     assert "  ap-southeast-7b  (ap-southeast-7)  " in text

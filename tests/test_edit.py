@@ -41,11 +41,32 @@ def edited(run, root: Path, rel: str, *argv: str) -> tuple[str, list[str]]:
 
 def test_region_add_appends_one_block_and_keeps_the_rest(mini, run):
     out, diff = edited(
-        run, mini, F, "region", "add", "--id", "mx-central-2", "--name", "Mexico (Monterrey)",
-        "--city", "Monterrey", "--country", "mx", "--lat", "25.6751", "--lon", "-100.3185",
-        "--launched", "2025-06-01", "--zones", "a,b", "--source", "https://example.com/mty",
-        "--announcement", "2025-02-19-mexico",
-    )  # fmt: skip
+        run,
+        mini,
+        F,
+        "region",
+        "add",
+        "--id",
+        "mx-central-2",
+        "--name",
+        "Mexico (Monterrey)",
+        "--city",
+        "Monterrey",
+        "--country",
+        "mx",
+        "--lat",
+        "25.6751",
+        "--lon",
+        "-100.3185",
+        "--launched",
+        "2025-06-01",
+        "--zones",
+        "a,b",
+        "--source",
+        "https://example.com/mty",
+        "--announcement",
+        "2025-02-19-mexico",
+    )
     assert out == "Added region mx-central-2 to data/testcloud.yaml\n"
     assert diff == [
         "@@ -79,0 +80,25 @@",
@@ -76,19 +97,46 @@ def test_region_add_appends_one_block_and_keeps_the_rest(mini, run):
         "+    supports: region id, name, city, country, coordinates, launch date, zone ids",
     ]
     # the blank line that separated regions: from sites: still does
-    assert "    supports: region id, name, city, country, coordinates, launch date, zone ids\n" \
-        "\nsites:\n" in (mini / F).read_text(encoding="utf-8")  # fmt: skip
+    assert (
+        "    supports: region id, name, city, country, coordinates, launch date, zone ids\n"
+        "\nsites:\n" in (mini / F).read_text(encoding="utf-8")
+    )
 
 
 def test_region_add_links_an_announced_site_and_takes_partial_dates(mini, run):
     out, diff = edited(
-        run, mini, F, "region", "add", "--id", "br-east-1", "--name", "Brazil (Sao Paulo)",
-        "--city", "São Paulo", "--country", "BR", "--lat", "-23.5475", "--lon", "-46.6361",
-        "--launched", "<=2026-11", "--zones", "a", "--source", URL, "--site", "br-2025",
-        "--location-source", "GeoNames 3448439",
-    )  # fmt: skip
-    assert out == ("Added region br-east-1 to data/testcloud.yaml\n"
-                   "Linked announced site br-2025 to region br-east-1\n")  # fmt: skip
+        run,
+        mini,
+        F,
+        "region",
+        "add",
+        "--id",
+        "br-east-1",
+        "--name",
+        "Brazil (Sao Paulo)",
+        "--city",
+        "São Paulo",
+        "--country",
+        "BR",
+        "--lat",
+        "-23.5475",
+        "--lon",
+        "-46.6361",
+        "--launched",
+        "<=2026-11",
+        "--zones",
+        "a",
+        "--source",
+        URL,
+        "--site",
+        "br-2025",
+        "--location-source",
+        "GeoNames 3448439",
+    )
+    assert out == (
+        "Added region br-east-1 to data/testcloud.yaml\n"
+        "Linked announced site br-2025 to region br-east-1\n"
+    )
     assert "+  launched: <=2026-11" in diff and "+    opened: <=2026-11" in diff
     assert "+    source: GeoNames 3448439" in diff
     assert "+    supports: region id, name, city, country, launch date, zone ids" in diff
@@ -96,8 +144,20 @@ def test_region_add_links_an_announced_site_and_takes_partial_dates(mini, run):
 
 
 def test_region_add_zone(mini, run):
-    out, diff = edited(run, mini, F, "region", "add-zone", "mx-central-1", "--zone", "b",
-                       "--opened", "2025-06", "--source", URL)  # fmt: skip
+    out, diff = edited(
+        run,
+        mini,
+        F,
+        "region",
+        "add-zone",
+        "mx-central-1",
+        "--zone",
+        "b",
+        "--opened",
+        "2025-06",
+        "--source",
+        URL,
+    )
     assert out == "Added zone mx-central-1b to region mx-central-1 in data/testcloud.yaml\n"
     assert diff == [
         "@@ -28,0 +29,3 @@",
@@ -111,8 +171,20 @@ def test_region_add_zone(mini, run):
 
 
 def test_region_close(mini, run):
-    out, diff = edited(run, mini, F, "region", "close", "cn-east-9", "--date", "2025-04-01",
-                       "--announced", "2025-01", "--source", URL)  # fmt: skip
+    out, diff = edited(
+        run,
+        mini,
+        F,
+        "region",
+        "close",
+        "cn-east-9",
+        "--date",
+        "2025-04-01",
+        "--announced",
+        "2025-01",
+        "--source",
+        URL,
+    )
     assert out == "Closed region cn-east-9 in data/testcloud.yaml (closed 2025-04-01)\n"
     assert diff == [
         "@@ -70,2 +70,2 @@",
@@ -128,11 +200,30 @@ def test_region_close(mini, run):
 
 
 def test_region_update(mini, run):
-    out, diff = edited(run, mini, F, "region", "update", "AU-EAST-1", "--name", "Australia (Sydney 2)",
-                       "--lat", "-33.87", "--launched", "2016-11", "--notes", "moved",
-                       "--source", URL, "--announcement", "2025-02-19-mexico")  # fmt: skip
-    assert out == ("Updated region au-east-1 in data/testcloud.yaml: name, location, launched, "
-                   "notes, announcements\n")  # fmt: skip
+    out, diff = edited(
+        run,
+        mini,
+        F,
+        "region",
+        "update",
+        "AU-EAST-1",
+        "--name",
+        "Australia (Sydney 2)",
+        "--lat",
+        "-33.87",
+        "--launched",
+        "2016-11",
+        "--notes",
+        "moved",
+        "--source",
+        URL,
+        "--announcement",
+        "2025-02-19-mexico",
+    )
+    assert out == (
+        "Updated region au-east-1 in data/testcloud.yaml: name, location, launched, "
+        "notes, announcements\n"
+    )
     assert diff == [
         "@@ -34 +34 @@",
         "-  name: Australia (Sydney)",
@@ -157,49 +248,133 @@ def test_region_update(mini, run):
 
 
 def test_announce_add_records_more_than_n(mini, run):
-    r = run("announce", "add", "--date", "2025-05-15", "--title", "Over three regions",
-            "--source", URL, "--claim", "regions=2+", "--claim", "zones=4", "--root", str(mini))  # fmt: skip
+    r = run(
+        "announce",
+        "add",
+        "--date",
+        "2025-05-15",
+        "--title",
+        "Over three regions",
+        "--source",
+        URL,
+        "--claim",
+        "regions=2+",
+        "--claim",
+        "zones=4",
+        "--root",
+        str(mini),
+    )
     assert r.code == 0, r.err
     seed = (mini / "seeds" / "2025-05-15-over-three-regions.yaml").read_text(encoding="utf-8")
     assert "totals: {regions: 2+, zones: 4}" in seed or "totals: {regions: '2+', zones: 4}" in seed
-    rows = {x["announcement"]: x for x in json.loads(run("reconcile", "--root", str(mini),
-                                                          "--json").out)}  # fmt: skip
+    rows = {
+        x["announcement"]: x
+        for x in json.loads(run("reconcile", "--root", str(mini), "--json").out)
+    }
     check = rows["2025-05-15-over-three-regions"]["checks"][0]
     assert check["what"] == "regions" and check["claimed"] == "2+"
 
 
 def test_region_add_refuses_a_site_in_another_country(mini, run):
     before = tree_digest(mini)
-    r = run("region", "add", "--id", "mx-central-7", "--name", "Mexico (Monterrey)", "--city",
-            "Monterrey", "--country", "MX", "--lat", "25.6751", "--lon", "-100.3185",
-            "--launched", "2025-06-01", "--zones", "a", "--source", URL, "--site", "br-2025",
-            "--root", str(mini))  # fmt: skip
-    assert (r.code, r.err) == (1, "Error: site br-2025: is in BR, region mx-central-7 in MX; link "
-                               "a site in the region's country (nothing was written)\n")  # fmt: skip
+    r = run(
+        "region",
+        "add",
+        "--id",
+        "mx-central-7",
+        "--name",
+        "Mexico (Monterrey)",
+        "--city",
+        "Monterrey",
+        "--country",
+        "MX",
+        "--lat",
+        "25.6751",
+        "--lon",
+        "-100.3185",
+        "--launched",
+        "2025-06-01",
+        "--zones",
+        "a",
+        "--source",
+        URL,
+        "--site",
+        "br-2025",
+        "--root",
+        str(mini),
+    )
+    assert (r.code, r.err) == (
+        1,
+        "Error: site br-2025: is in BR, region mx-central-7 in MX; link "
+        "a site in the region's country (nothing was written)\n",
+    )
     assert tree_digest(mini) == before
 
 
 def test_region_update_with_the_values_it_has_writes_nothing(mini, run):
     before = tree_digest(mini)
-    r = run("region", "update", "au-east-1", "--name", "Australia (Sydney)", "--launched",
-            "2016-12", "--source", URL, "--root", str(mini))  # fmt: skip
-    assert (r.code, r.out) == (0, "No change: region au-east-1 already has the name, launched "
-                               "given; nothing was written\n")  # fmt: skip
+    r = run(
+        "region",
+        "update",
+        "au-east-1",
+        "--name",
+        "Australia (Sydney)",
+        "--launched",
+        "2016-12",
+        "--source",
+        URL,
+        "--root",
+        str(mini),
+    )
+    assert (r.code, r.out) == (
+        0,
+        "No change: region au-east-1 already has the name, launched given; nothing was written\n",
+    )
     assert tree_digest(mini) == before
 
 
 def test_region_update_can_clear_a_date(mini, run):
-    _, diff = edited(run, mini, F, "region", "update", "mx-central-1", "--announced", "null",
-                     "--source", URL, "--supports", "no announcement date found")  # fmt: skip
+    _, diff = edited(
+        run,
+        mini,
+        F,
+        "region",
+        "update",
+        "mx-central-1",
+        "--announced",
+        "null",
+        "--source",
+        URL,
+        "--supports",
+        "no announcement date found",
+    )
     assert diff[:3] == ["@@ -21 +21 @@", "-  announced: 2024-10", "+  announced: null"]
 
 
 def test_announce_add_writes_a_seed_and_sites(mini, run):
     out, diff = edited(
-        run, mini, F, "announce", "add", "--date", "2025-05-15", "--title",
-        "Results: fiscal 2025, Q4!", "--source", URL, "--claim", "regions=3", "--claim",
-        "zones=5", "--market", "Americas", "--site", "JP:Tokyo", "--site", "br",
-    )  # fmt: skip
+        run,
+        mini,
+        F,
+        "announce",
+        "add",
+        "--date",
+        "2025-05-15",
+        "--title",
+        "Results: fiscal 2025, Q4!",
+        "--source",
+        URL,
+        "--claim",
+        "regions=3",
+        "--claim",
+        "zones=5",
+        "--market",
+        "Americas",
+        "--site",
+        "JP:Tokyo",
+        "--site",
+        "br",
+    )
     sid = "2025-05-15-results-fiscal-2025-q4"
     assert out == (
         f"Added announcement {sid} as seeds/{sid}.yaml\n"
@@ -251,9 +426,26 @@ claims:
 
 def test_announce_add_with_an_id_and_no_sites_touches_only_the_seed(mini, run):
     before = tree_digest(mini)
-    result = run("announce", "add", "--root", str(mini), "--id", "2025-06-q1", "--date", "2025-06",
-                 "--title", "Q1", "--summary", "Quarter results.", "--publisher", "Test Group",
-                 "--source", URL, "--supports", "quarter results")  # fmt: skip
+    result = run(
+        "announce",
+        "add",
+        "--root",
+        str(mini),
+        "--id",
+        "2025-06-q1",
+        "--date",
+        "2025-06",
+        "--title",
+        "Q1",
+        "--summary",
+        "Quarter results.",
+        "--publisher",
+        "Test Group",
+        "--source",
+        URL,
+        "--supports",
+        "quarter results",
+    )
     assert (result.code, result.out) == (
         0,
         "Added announcement 2025-06-q1 as seeds/2025-06-q1.yaml\n",
@@ -261,8 +453,13 @@ def test_announce_add_with_an_id_and_no_sites_touches_only_the_seed(mini, run):
     after = tree_digest(mini)
     assert {k: v for k, v in after.items() if k != "seeds/2025-06-q1.yaml"} == before
     text = (mini / "seeds/2025-06-q1.yaml").read_text(encoding="utf-8")
-    assert text.splitlines()[:5] == ["id: 2025-06-q1", "date: 2025-06", "provider: testcloud",
-                                     "title: Q1", "publisher: Test Group"]  # fmt: skip
+    assert text.splitlines()[:5] == [
+        "id: 2025-06-q1",
+        "date: 2025-06",
+        "provider: testcloud",
+        "title: Q1",
+        "publisher: Test Group",
+    ]
 
 
 COMMENTED = {
@@ -279,8 +476,9 @@ def test_comments_stay_where_they_were(mini, run):
         assert text.count(old) == 1
         text = text.replace(old, new)
     path.write_text(text, encoding="utf-8")
-    _, diff = edited(run, mini, F, "region", "close", "cn-east-9", "--date", "2025-04-01",
-                     "--source", URL)  # fmt: skip
+    _, diff = edited(
+        run, mini, F, "region", "close", "cn-east-9", "--date", "2025-04-01", "--source", URL
+    )
     assert diff == [
         "@@ -72 +72 @@",
         "-  closed: null",
@@ -292,8 +490,10 @@ def test_comments_stay_where_they_were(mini, run):
     after = path.read_text(encoding="utf-8")
     assert "regions:\n# Mexico first\n- id: mx-central-1\n" in after
     assert "  kind: region   # checked\n" in after
-    assert f"    supports: existence by mid-2020  # weak\n  - url: {URL}\n    supports: closed " \
-        "2025-04-01\n\n# ---- sites\n\nsites:\n" in after  # fmt: skip
+    assert (
+        f"    supports: existence by mid-2020  # weak\n  - url: {URL}\n    supports: closed "
+        "2025-04-01\n\n# ---- sites\n\nsites:\n" in after
+    )
 
 
 def test_lines_the_yaml_library_would_reformat_are_kept(mini, run):
@@ -302,8 +502,18 @@ def test_lines_the_yaml_library_would_reformat_are_kept(mini, run):
         "  kind: local-region", "  kind:     local-region"
     )
     path.write_text(text, encoding="utf-8")
-    _, diff = edited(run, mini, F, "region", "add-zone", "mx-central-1", "--zone", "mx-central-1b",
-                     "--source", URL)  # fmt: skip
+    _, diff = edited(
+        run,
+        mini,
+        F,
+        "region",
+        "add-zone",
+        "mx-central-1",
+        "--zone",
+        "mx-central-1b",
+        "--source",
+        URL,
+    )
     assert diff == [
         "@@ -28,0 +29,3 @@",
         "+  - id: mx-central-1b",
@@ -314,8 +524,9 @@ def test_lines_the_yaml_library_would_reformat_are_kept(mini, run):
         "+    supports: zone mx-central-1b",
     ]
     # ... unless the edit is on that line
-    _, diff = edited(run, mini, F, "region", "update", "cn-east-9", "--kind", "region",
-                     "--source", URL)  # fmt: skip
+    _, diff = edited(
+        run, mini, F, "region", "update", "cn-east-9", "--kind", "region", "--source", URL
+    )
     assert diff[:3] == ["@@ -67 +67 @@", "-  kind:     local-region", "+  kind: region"]
 
 
@@ -362,8 +573,20 @@ def quoted(tmp_path) -> Path:
 
 
 def test_new_records_copy_the_files_quoting_and_flow_style(quoted, run):
-    _, diff = edited(run, quoted, "data/qcloud.yaml", "region", "add-zone", "ap-southeast-2",
-                     "--zone", "b", "--opened", "2018", "--source", URL)  # fmt: skip
+    _, diff = edited(
+        run,
+        quoted,
+        "data/qcloud.yaml",
+        "region",
+        "add-zone",
+        "ap-southeast-2",
+        "--zone",
+        "b",
+        "--opened",
+        "2018",
+        "--source",
+        URL,
+    )
     assert diff == [
         "@@ -22,0 +23 @@",
         '+  - {id: "ap-southeast-2b", opened: 2018, closed: null}',
@@ -372,10 +595,30 @@ def test_new_records_copy_the_files_quoting_and_flow_style(quoted, run):
         '+    supports: "zone ap-southeast-2b opened 2018"',
     ]
     _, diff = edited(
-        run, quoted, "data/qcloud.yaml", "region", "add", "--id", "ap-south-1", "--name",
-        "India (Mumbai)", "--city", "Mumbai", "--country", "IN", "--lat", "19.0728", "--lon",
-        "72.8826", "--launched", "2018", "--zones", "a", "--source", URL,
-    )  # fmt: skip
+        run,
+        quoted,
+        "data/qcloud.yaml",
+        "region",
+        "add",
+        "--id",
+        "ap-south-1",
+        "--name",
+        "India (Mumbai)",
+        "--city",
+        "Mumbai",
+        "--country",
+        "IN",
+        "--lat",
+        "19.0728",
+        "--lon",
+        "72.8826",
+        "--launched",
+        "2018",
+        "--zones",
+        "a",
+        "--source",
+        URL,
+    )
     assert diff == [
         "@@ -29,0 +30,16 @@",
         '+- id: "ap-south-1"',
@@ -395,8 +638,21 @@ def test_new_records_copy_the_files_quoting_and_flow_style(quoted, run):
         f'+  - url: "{URL}"',
         '+    supports: "region id, name, city, country, coordinates, launch date, zone ids"',
     ]
-    out, diff = edited(run, quoted, "data/qcloud.yaml", "announce", "add", "--date", "2024-06",
-                       "--title", "Closing Mumbai", "--source", URL, "--site", "NZ")  # fmt: skip
+    out, diff = edited(
+        run,
+        quoted,
+        "data/qcloud.yaml",
+        "announce",
+        "add",
+        "--date",
+        "2024-06",
+        "--title",
+        "Closing Mumbai",
+        "--source",
+        URL,
+        "--site",
+        "NZ",
+    )
     assert out.splitlines()[-1] == "Added announced site nz-2024 (NZ) to data/qcloud.yaml"
     assert diff == [
         "@@ -46 +46,11 @@",
@@ -414,8 +670,11 @@ def test_new_records_copy_the_files_quoting_and_flow_style(quoted, run):
         '+    supports: "announced site in NZ"',
     ]
     seed = (quoted / "seeds/2024-06-closing-mumbai.yaml").read_text(encoding="utf-8")
-    assert seed.splitlines()[:3] == ['id: "2024-06-closing-mumbai"', "date: 2024-06",
-                                     'provider: "qcloud"']  # fmt: skip
+    assert seed.splitlines()[:3] == [
+        'id: "2024-06-closing-mumbai"',
+        "date: 2024-06",
+        'provider: "qcloud"',
+    ]
 
 
 @pytest.mark.skipif(not (REPO / "data/alibaba-cloud.yaml").exists(), reason="no real data yet")
@@ -424,8 +683,20 @@ def test_real_catalog_round_trip(repo_copy, run):
     text = (repo_copy / rel).read_text(encoding="utf-8")
     region = "ap-southeast-7"
     assert f'- id: "{region}"' in text
-    _, diff = edited(run, repo_copy, rel, "region", "add-zone", f"alibaba-cloud:{region}", "--zone", "z",
-                     "--opened", "2027-01", "--source", URL)  # fmt: skip
+    _, diff = edited(
+        run,
+        repo_copy,
+        rel,
+        "region",
+        "add-zone",
+        f"alibaba-cloud:{region}",
+        "--zone",
+        "z",
+        "--opened",
+        "2027-01",
+        "--source",
+        URL,
+    )
     assert [ln for ln in diff if not ln.startswith("@@")] == [
         f'+  - {{id: "{region}z", opened: 2027-01, closed: null}}',
         f'+  - url: "{URL}"',
@@ -437,121 +708,404 @@ def test_real_catalog_round_trip(repo_copy, run):
 
 
 BAD = [
-    ("unknown-country",
-     ["region", "add", "--id", "mx-central-2", "--name", "M", "--city", "Monterrey", "--country",
-      "XX", "--lat", "25.6751", "--lon", "-100.3185", "--launched", "2025-06-01", "--zones", "a",
-      "--source", URL],
-     [f"{F}:83: mx-central-2: country: 'XX' is not an ISO 3166-1 alpha-2 code (use the two-letter "
-      "code, e.g. MX)", "Error: 1 problem found; nothing was written"]),
-    ("site-unknown-country",
-     ["announce", "add", "--date", "2025-06-01", "--title", "Plans", "--source", URL, "--site",
-      "Atlantis"],
-     ["Error: site 'Atlantis': 'Atlantis' is not an ISO 3166-1 alpha-2 code (use the two-letter "
-      "code, e.g. MX)"]),
-    ("duplicate-id",
-     ["region", "add", "--id", "au-east-1", "--name", "M", "--city", "Monterrey", "--country",
-      "MX", "--lat", "25.6751", "--lon", "-100.3185", "--launched", "2025-06-01", "--zones", "a",
-      "--source", URL],
-     ["Error: id au-east-1 is already used at data/testcloud.yaml:33; ids must be unique within "
-      "a provider (pick another id, or change that region with `cloudmap region update au-east-1`)"]),
-    ("id-of-a-site",
-     ["region", "add", "--id", "br-2025", "--name", "B", "--city", "São Paulo", "--country",
-      "BR", "--lat", "-23.5475", "--lon", "-46.6361", "--launched", "2026", "--zones", "a",
-      "--source", URL],
-     ["Error: id br-2025 is already used at data/testcloud.yaml:82; ids must be unique within "
-      "a provider (pick another id, or change that region with `cloudmap region update br-2025`)"]),
-    ("zone-of-another-region",
-     ["region", "add-zone", "cn-east-9", "--zone", "au-east-1c", "--source", URL],
-     [f"{F}:76: cn-east-9: zones: zone au-east-1c belongs to region au-east-1, not cn-east-9",
-      "Error: 1 problem found; nothing was written"]),
-    ("zone-listed-already",
-     ["region", "add-zone", "mx-central-1", "--zone", "a", "--source", URL],
-     ["Error: zone mx-central-1a is already listed in region mx-central-1 "
-      "(data/testcloud.yaml:26)"]),
-    ("close-unknown-region",
-     ["region", "close", "zz-nowhere-9", "--date", "2025-01-01", "--source", URL],
-     ["Error: no region 'zz-nowhere-9' in data/ (see `cloudmap stats` for the regions)"]),
-    ("close-misspelt-region",
-     ["region", "close", "mx-central-3", "--date", "2025-01-01", "--source", URL],
-     ["Error: no region 'mx-central-3' in data/ (did you mean mx-central-1?)"]),
-    ("close-closed-region",
-     ["region", "close", "au-east-1", "--date", "2025-01-01", "--source", URL],
-     ["Error: region au-east-1 is already closed (2025-03-31); to change the date: cloudmap "
-      "region update au-east-1 --closed DATE --source URL"]),
-    ("closed-before-launch",
-     ["region", "close", "mx-central-1", "--date", "2024-01-01", "--source", URL],
-     [f"{F}:24: mx-central-1: closed: closed (2024-01-01) is before launched (2025-02-19); dates "
-      "must be in lifecycle order",
-      f"{F}:26: mx-central-1: zones: zone mx-central-1a opened (2025-02-19) after its region "
-      "closed (2024-01-01)",
-      "Error: 2 problems found; nothing was written"]),
-    ("zone-before-launch",
-     ["region", "add-zone", "mx-central-1", "--zone", "b", "--opened", "2024", "--source", URL],
-     [f"{F}:29: mx-central-1: zones: zone mx-central-1b opened (2024) before its region launched "
-      "(2025-02-19)", "Error: 1 problem found; nothing was written"]),
-    ("bad-date",
-     ["region", "add", "--id", "mx-central-2", "--name", "M", "--city", "Monterrey", "--country",
-      "MX", "--lat", "25.6751", "--lon", "-100.3185", "--launched", "2025-13-01", "--zones", "a",
-      "--source", URL],
-     ["Error: launched: '2025-13-01' is not a real date (month must be in 1..12)"]),
-    ("not-a-date",
-     ["announce", "add", "--date", "next week", "--title", "T", "--source", URL],
-     ["Error: date: 'next week' is not a date; write YYYY-MM-DD, YYYY-MM, YYYY or <=DATE"]),
-    ("lat-out-of-range",
-     ["region", "add", "--id", "mx-central-2", "--name", "M", "--city", "Monterrey", "--country",
-      "MX", "--lat", "100.6", "--lon", "25.6", "--launched", "2025-06-01", "--zones", "a",
-      "--source", URL],
-     [f"{F}:86: mx-central-2: lat: 100.6 is outside -90..90 (lat/lon swapped?)",
-      "Error: 1 problem found; nothing was written"]),
-    ("not-a-url",
-     ["region", "close", "cn-east-9", "--date", "2025-04-01", "--source", "my notes"],
-     [f"{F}:80: cn-east-9: url: 'my notes' is not an http(s) URL (it contains ' '; percent-encode it)",
-      "Error: 1 problem found; nothing was written"]),
-    ("launched-without-zones",
-     ["region", "add", "--id", "mx-central-2", "--name", "M", "--city", "Monterrey", "--country",
-      "MX", "--lat", "25.6751", "--lon", "-100.3185", "--launched", "2025-06-01", "--source", URL],
-     [f"{F}:94: mx-central-2: zones: a launched region needs at least one zone (or zone_count: N when the zone ids are not public, 0 for a region without availability zones)",
-      "Error: 1 problem found; nothing was written"]),
-    ("neither-launched-nor-announced",
-     ["region", "add", "--id", "mx-central-2", "--name", "M", "--city", "Monterrey", "--country",
-      "MX", "--lat", "25.6751", "--lon", "-100.3185", "--source", URL],
-     ["Error: give a launch date (launched), or an announcement date (announced) for a region "
-      "not launched yet"]),
-    ("unknown-announcement",
-     ["region", "add-zone", "mx-central-1", "--zone", "b", "--source", URL, "--announcement",
-      "2025-01-01-nothing"],
-     [f"{F}:32: mx-central-1: announcements: no announcement '2025-01-01-nothing' in seeds/ (add "
-      "seeds/2025-01-01-nothing.yaml or fix the id)",
-      "Error: 1 problem found; nothing was written"]),
-    ("nothing-to-update",
-     ["region", "update", "au-east-1", "--source", URL],
-     ["Error: nothing to update: give at least one of name, city, country, kind, lat, lon, "
-      "precision, location source, announced, launched, closure announced, closed, notes, "
-      "announcement"]),
-    ("seed-exists",
-     ["announce", "add", "--date", "2025-02-19", "--title", "Mexico!", "--source", URL],
-     ["Error: seeds/2025-02-19-mexico.yaml already exists; give another id (or edit that file)"]),
-    ("bad-claim",
-     ["announce", "add", "--date", "2025-02-20", "--title", "T", "--source", URL, "--claim",
-      "regions=many"],
-     ["Error: claim 'regions=many': write regions=N, zones=N or countries=N (N+ for \"more than N\")"]),
-    ("bad-seed-id",
-     ["announce", "add", "--date", "2025-02-20", "--title", "T", "--source", URL, "--id",
-      "My Notes"],
-     ["Error: id 'My Notes': use lowercase letters, digits and hyphens (not at either end)"]),
-    ("title-without-letters",
-     ["announce", "add", "--date", "2025-02-20", "--title", "阿里云", "--source", URL],
-     ["Error: cannot make an id from the title '阿里云'; give an id"]),
-    ("unknown-provider",
-     ["announce", "add", "--date", "2025-02-20", "--title", "T", "--source", URL, "--provider",
-      "nocloud"],
-     ["Error: provider 'nocloud': no such provider in data/ (known: testcloud)"]),
-    ("unknown-site-to-link",
-     ["region", "add", "--id", "br-east-1", "--name", "B", "--city", "São Paulo", "--country",
-      "BR", "--lat", "-23.5475", "--lon", "-46.6361", "--launched", "2026", "--zones", "a",
-      "--source", URL, "--site", "br-2026"],
-     ["Error: site br-2026: no announced site with that id in data/testcloud.yaml"]),
-]  # fmt: skip
+    (
+        "unknown-country",
+        [
+            "region",
+            "add",
+            "--id",
+            "mx-central-2",
+            "--name",
+            "M",
+            "--city",
+            "Monterrey",
+            "--country",
+            "XX",
+            "--lat",
+            "25.6751",
+            "--lon",
+            "-100.3185",
+            "--launched",
+            "2025-06-01",
+            "--zones",
+            "a",
+            "--source",
+            URL,
+        ],
+        [
+            f"{F}:83: mx-central-2: country: 'XX' is not an ISO 3166-1 alpha-2 code (use the two-letter "
+            "code, e.g. MX)",
+            "Error: 1 problem found; nothing was written",
+        ],
+    ),
+    (
+        "site-unknown-country",
+        [
+            "announce",
+            "add",
+            "--date",
+            "2025-06-01",
+            "--title",
+            "Plans",
+            "--source",
+            URL,
+            "--site",
+            "Atlantis",
+        ],
+        [
+            "Error: site 'Atlantis': 'Atlantis' is not an ISO 3166-1 alpha-2 code (use the two-letter "
+            "code, e.g. MX)"
+        ],
+    ),
+    (
+        "duplicate-id",
+        [
+            "region",
+            "add",
+            "--id",
+            "au-east-1",
+            "--name",
+            "M",
+            "--city",
+            "Monterrey",
+            "--country",
+            "MX",
+            "--lat",
+            "25.6751",
+            "--lon",
+            "-100.3185",
+            "--launched",
+            "2025-06-01",
+            "--zones",
+            "a",
+            "--source",
+            URL,
+        ],
+        [
+            "Error: id au-east-1 is already used at data/testcloud.yaml:33; ids must be unique within "
+            "a provider (pick another id, or change that region with `cloudmap region update au-east-1`)"
+        ],
+    ),
+    (
+        "id-of-a-site",
+        [
+            "region",
+            "add",
+            "--id",
+            "br-2025",
+            "--name",
+            "B",
+            "--city",
+            "São Paulo",
+            "--country",
+            "BR",
+            "--lat",
+            "-23.5475",
+            "--lon",
+            "-46.6361",
+            "--launched",
+            "2026",
+            "--zones",
+            "a",
+            "--source",
+            URL,
+        ],
+        [
+            "Error: id br-2025 is already used at data/testcloud.yaml:82; ids must be unique within "
+            "a provider (pick another id, or change that region with `cloudmap region update br-2025`)"
+        ],
+    ),
+    (
+        "zone-of-another-region",
+        ["region", "add-zone", "cn-east-9", "--zone", "au-east-1c", "--source", URL],
+        [
+            f"{F}:76: cn-east-9: zones: zone au-east-1c belongs to region au-east-1, not cn-east-9",
+            "Error: 1 problem found; nothing was written",
+        ],
+    ),
+    (
+        "zone-listed-already",
+        ["region", "add-zone", "mx-central-1", "--zone", "a", "--source", URL],
+        [
+            "Error: zone mx-central-1a is already listed in region mx-central-1 "
+            "(data/testcloud.yaml:26)"
+        ],
+    ),
+    (
+        "close-unknown-region",
+        ["region", "close", "zz-nowhere-9", "--date", "2025-01-01", "--source", URL],
+        ["Error: no region 'zz-nowhere-9' in data/ (see `cloudmap stats` for the regions)"],
+    ),
+    (
+        "close-misspelt-region",
+        ["region", "close", "mx-central-3", "--date", "2025-01-01", "--source", URL],
+        ["Error: no region 'mx-central-3' in data/ (did you mean mx-central-1?)"],
+    ),
+    (
+        "close-closed-region",
+        ["region", "close", "au-east-1", "--date", "2025-01-01", "--source", URL],
+        [
+            "Error: region au-east-1 is already closed (2025-03-31); to change the date: cloudmap "
+            "region update au-east-1 --closed DATE --source URL"
+        ],
+    ),
+    (
+        "closed-before-launch",
+        ["region", "close", "mx-central-1", "--date", "2024-01-01", "--source", URL],
+        [
+            f"{F}:24: mx-central-1: closed: closed (2024-01-01) is before launched (2025-02-19); dates "
+            "must be in lifecycle order",
+            f"{F}:26: mx-central-1: zones: zone mx-central-1a opened (2025-02-19) after its region "
+            "closed (2024-01-01)",
+            "Error: 2 problems found; nothing was written",
+        ],
+    ),
+    (
+        "zone-before-launch",
+        ["region", "add-zone", "mx-central-1", "--zone", "b", "--opened", "2024", "--source", URL],
+        [
+            f"{F}:29: mx-central-1: zones: zone mx-central-1b opened (2024) before its region launched "
+            "(2025-02-19)",
+            "Error: 1 problem found; nothing was written",
+        ],
+    ),
+    (
+        "bad-date",
+        [
+            "region",
+            "add",
+            "--id",
+            "mx-central-2",
+            "--name",
+            "M",
+            "--city",
+            "Monterrey",
+            "--country",
+            "MX",
+            "--lat",
+            "25.6751",
+            "--lon",
+            "-100.3185",
+            "--launched",
+            "2025-13-01",
+            "--zones",
+            "a",
+            "--source",
+            URL,
+        ],
+        ["Error: launched: '2025-13-01' is not a real date (month must be in 1..12)"],
+    ),
+    (
+        "not-a-date",
+        ["announce", "add", "--date", "next week", "--title", "T", "--source", URL],
+        ["Error: date: 'next week' is not a date; write YYYY-MM-DD, YYYY-MM, YYYY or <=DATE"],
+    ),
+    (
+        "lat-out-of-range",
+        [
+            "region",
+            "add",
+            "--id",
+            "mx-central-2",
+            "--name",
+            "M",
+            "--city",
+            "Monterrey",
+            "--country",
+            "MX",
+            "--lat",
+            "100.6",
+            "--lon",
+            "25.6",
+            "--launched",
+            "2025-06-01",
+            "--zones",
+            "a",
+            "--source",
+            URL,
+        ],
+        [
+            f"{F}:86: mx-central-2: lat: 100.6 is outside -90..90 (lat/lon swapped?)",
+            "Error: 1 problem found; nothing was written",
+        ],
+    ),
+    (
+        "not-a-url",
+        ["region", "close", "cn-east-9", "--date", "2025-04-01", "--source", "my notes"],
+        [
+            f"{F}:80: cn-east-9: url: 'my notes' is not an http(s) URL (it contains ' '; percent-encode it)",
+            "Error: 1 problem found; nothing was written",
+        ],
+    ),
+    (
+        "launched-without-zones",
+        [
+            "region",
+            "add",
+            "--id",
+            "mx-central-2",
+            "--name",
+            "M",
+            "--city",
+            "Monterrey",
+            "--country",
+            "MX",
+            "--lat",
+            "25.6751",
+            "--lon",
+            "-100.3185",
+            "--launched",
+            "2025-06-01",
+            "--source",
+            URL,
+        ],
+        [
+            f"{F}:94: mx-central-2: zones: a launched region needs at least one zone (or zone_count: N when the zone ids are not public, 0 for a region without availability zones)",
+            "Error: 1 problem found; nothing was written",
+        ],
+    ),
+    (
+        "neither-launched-nor-announced",
+        [
+            "region",
+            "add",
+            "--id",
+            "mx-central-2",
+            "--name",
+            "M",
+            "--city",
+            "Monterrey",
+            "--country",
+            "MX",
+            "--lat",
+            "25.6751",
+            "--lon",
+            "-100.3185",
+            "--source",
+            URL,
+        ],
+        [
+            "Error: give a launch date (launched), or an announcement date (announced) for a region "
+            "not launched yet"
+        ],
+    ),
+    (
+        "unknown-announcement",
+        [
+            "region",
+            "add-zone",
+            "mx-central-1",
+            "--zone",
+            "b",
+            "--source",
+            URL,
+            "--announcement",
+            "2025-01-01-nothing",
+        ],
+        [
+            f"{F}:32: mx-central-1: announcements: no announcement '2025-01-01-nothing' in seeds/ (add "
+            "seeds/2025-01-01-nothing.yaml or fix the id)",
+            "Error: 1 problem found; nothing was written",
+        ],
+    ),
+    (
+        "nothing-to-update",
+        ["region", "update", "au-east-1", "--source", URL],
+        [
+            "Error: nothing to update: give at least one of name, city, country, kind, lat, lon, "
+            "precision, location source, announced, launched, closure announced, closed, notes, "
+            "announcement"
+        ],
+    ),
+    (
+        "seed-exists",
+        ["announce", "add", "--date", "2025-02-19", "--title", "Mexico!", "--source", URL],
+        ["Error: seeds/2025-02-19-mexico.yaml already exists; give another id (or edit that file)"],
+    ),
+    (
+        "bad-claim",
+        [
+            "announce",
+            "add",
+            "--date",
+            "2025-02-20",
+            "--title",
+            "T",
+            "--source",
+            URL,
+            "--claim",
+            "regions=many",
+        ],
+        [
+            "Error: claim 'regions=many': write regions=N, zones=N or countries=N (N+ for \"more than N\")"
+        ],
+    ),
+    (
+        "bad-seed-id",
+        [
+            "announce",
+            "add",
+            "--date",
+            "2025-02-20",
+            "--title",
+            "T",
+            "--source",
+            URL,
+            "--id",
+            "My Notes",
+        ],
+        ["Error: id 'My Notes': use lowercase letters, digits and hyphens (not at either end)"],
+    ),
+    (
+        "title-without-letters",
+        ["announce", "add", "--date", "2025-02-20", "--title", "阿里云", "--source", URL],
+        ["Error: cannot make an id from the title '阿里云'; give an id"],
+    ),
+    (
+        "unknown-provider",
+        [
+            "announce",
+            "add",
+            "--date",
+            "2025-02-20",
+            "--title",
+            "T",
+            "--source",
+            URL,
+            "--provider",
+            "nocloud",
+        ],
+        ["Error: provider 'nocloud': no such provider in data/ (known: testcloud)"],
+    ),
+    (
+        "unknown-site-to-link",
+        [
+            "region",
+            "add",
+            "--id",
+            "br-east-1",
+            "--name",
+            "B",
+            "--city",
+            "São Paulo",
+            "--country",
+            "BR",
+            "--lat",
+            "-23.5475",
+            "--lon",
+            "-46.6361",
+            "--launched",
+            "2026",
+            "--zones",
+            "a",
+            "--source",
+            URL,
+            "--site",
+            "br-2026",
+        ],
+        ["Error: site br-2026: no announced site with that id in data/testcloud.yaml"],
+    ),
+]
 
 
 @pytest.mark.parametrize(("argv", "expected"), [c[1:] for c in BAD], ids=[c[0] for c in BAD])
@@ -565,8 +1119,17 @@ def test_bad_input_is_reported_exactly_and_changes_nothing(mini, run, argv, expe
 
 def test_the_edit_gets_the_full_checks_of_cloudmap_validate(mini, run):
     before = tree_digest(mini)
-    result = run("region", "update", "mx-central-1", "--lon", "100.3899", "--source", URL,
-                 "--root", str(mini))  # fmt: skip
+    result = run(
+        "region",
+        "update",
+        "mx-central-1",
+        "--lon",
+        "100.3899",
+        "--source",
+        URL,
+        "--root",
+        str(mini),
+    )
     assert (result.code, result.out) == (1, "")
     *problems, last = result.err.splitlines()
     # the gazetteer (and the country polygons) see the sign error
@@ -582,8 +1145,12 @@ def test_the_edit_gets_the_full_checks_of_cloudmap_validate(mini, run):
 
 def test_unparseable_yaml_already_in_the_file_changes_nothing(mini, run):
     path = mini / F
-    path.write_text(path.read_text(encoding="utf-8").replace("  name: Mexico (Queretaro)\n",
-                                                             "  name: [Mexico\n"), encoding="utf-8")  # fmt: skip
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "  name: Mexico (Queretaro)\n", "  name: [Mexico\n"
+        ),
+        encoding="utf-8",
+    )
     before = tree_digest(mini)
     for argv in (
         ["region", "close", "au-east-1", "--date", "2025-01-01", "--source", URL],
@@ -601,11 +1168,13 @@ def test_unparseable_yaml_already_in_the_file_changes_nothing(mini, run):
 
 def test_an_existing_problem_elsewhere_blocks_the_edit(mini, run):
     path = mini / F
-    path.write_text(path.read_text(encoding="utf-8").replace("lon: 151.2073", "lon: 251.2073"),
-                    encoding="utf-8")  # fmt: skip
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("lon: 151.2073", "lon: 251.2073"), encoding="utf-8"
+    )
     before = tree_digest(mini)
-    result = run("region", "add-zone", "mx-central-1", "--zone", "b", "--source", URL,
-                 "--root", str(mini))  # fmt: skip
+    result = run(
+        "region", "add-zone", "mx-central-1", "--zone", "b", "--source", URL, "--root", str(mini)
+    )
     assert result.code == 1
     assert result.err.splitlines() == [
         f"{F}:45: au-east-1: lon: 251.2073 is outside -180..180",
@@ -620,16 +1189,29 @@ def test_unknown_market_is_refused(mini, run):
         "  countries: [BR, MX]\n  sources:\n  - url: https://unstats.un.org/unsd/methodology/m49/\n"
         "    supports: M49 019\n",
         encoding="utf-8",
-    )  # fmt: skip
+    )
     before = tree_digest(mini)
-    base = ["announce", "add", "--date", "2025-06-01", "--title", "T", "--source", URL, "--root",
-            str(mini)]  # fmt: skip
+    base = [
+        "announce",
+        "add",
+        "--date",
+        "2025-06-01",
+        "--title",
+        "T",
+        "--source",
+        URL,
+        "--root",
+        str(mini),
+    ]
     result = run(*base, "--market", "Amercas")
-    assert (result.code, result.err) == (1, "Error: market 'Amercas' is not defined in "
-                                             "data/markets.yaml (did you mean 'Americas'?)\n")  # fmt: skip
+    assert (result.code, result.err) == (
+        1,
+        "Error: market 'Amercas' is not defined in data/markets.yaml (did you mean 'Americas'?)\n",
+    )
     result = run(*base, "--market", "Atlantis")
-    assert result.err == ("Error: market 'Atlantis' is not defined in data/markets.yaml "
-                          "(defined: Americas)\n")  # fmt: skip
+    assert result.err == (
+        "Error: market 'Atlantis' is not defined in data/markets.yaml (defined: Americas)\n"
+    )
     assert tree_digest(mini) == before
     result = run(*base, "--market", "americas")  # names are matched as markets.yaml spells them
     assert result.code == 0
@@ -655,13 +1237,17 @@ def test_a_file_changed_during_the_edit_is_not_overwritten(mini, run, monkeypatc
         path.write_text(path.read_text(encoding="utf-8") + "# edited meanwhile\n", encoding="utf-8")
 
     monkeypatch.setattr(edit_session, "validate_with", validate_then_someone_edits)
-    result = run("region", "add-zone", "mx-central-1", "--zone", "b", "--source", URL, "--root",
-                 str(mini))  # fmt: skip
+    result = run(
+        "region", "add-zone", "mx-central-1", "--zone", "b", "--source", URL, "--root", str(mini)
+    )
     assert result.code == 1
-    assert result.err == ("Error: data/testcloud.yaml changed on disk while this edit was "
-                          "prepared; nothing was written (run the command again)\n")  # fmt: skip
-    assert path.read_text(encoding="utf-8").endswith("supports: announced data centre\n"
-                                                     "# edited meanwhile\n")  # fmt: skip
+    assert result.err == (
+        "Error: data/testcloud.yaml changed on disk while this edit was "
+        "prepared; nothing was written (run the command again)\n"
+    )
+    assert path.read_text(encoding="utf-8").endswith(
+        "supports: announced data centre\n# edited meanwhile\n"
+    )
     assert not list(mini.rglob("*.tmp"))
 
 
@@ -677,21 +1263,23 @@ def test_edits_need_a_project_folder(tmp_path, run, monkeypatch):
 
 
 def test_library_calls_return_what_was_done(mini):
-    assert edit.add_zone(mini, "mx-central-1", zone="mx-central-1b", source=URL,
-                         opened="2025-03") == [
-        "Added zone mx-central-1b to region mx-central-1 in data/testcloud.yaml"
-    ]  # fmt: skip
+    assert edit.add_zone(
+        mini, "mx-central-1", zone="mx-central-1b", source=URL, opened="2025-03"
+    ) == ["Added zone mx-central-1b to region mx-central-1 in data/testcloud.yaml"]
     with pytest.raises(CloudmapError, match="no region 'nowhere-1'"):
         edit.close_region(mini, "nowhere-1", date="2025-01-01", source=URL)
 
 
-@pytest.mark.parametrize(("region", "zone", "expected"), [
-    ("na-south-1", "b", "na-south-1b"),
-    ("cn-qingdao", "b", "cn-qingdao-b"),
-    ("cn-qingdao", "-d", "cn-qingdao-d"),
-    ("cn-qingdao", "cn-qingdao-e", "cn-qingdao-e"),
-    ("cn-east-9", "au-east-1c", "au-east-1c"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("region", "zone", "expected"),
+    [
+        ("na-south-1", "b", "na-south-1b"),
+        ("cn-qingdao", "b", "cn-qingdao-b"),
+        ("cn-qingdao", "-d", "cn-qingdao-d"),
+        ("cn-qingdao", "cn-qingdao-e", "cn-qingdao-e"),
+        ("cn-east-9", "au-east-1c", "au-east-1c"),
+    ],
+)
 def test_zone_ids_from_suffixes(region, zone, expected):
     assert edit_common.zone_id(region, zone) == expected
 
@@ -716,11 +1304,25 @@ def test_a_new_file_that_appears_during_the_edit_is_not_overwritten(mini, run, m
 
     monkeypatch.setattr(edit_session, "validate_with", validate_then_someone_adds_the_seed)
     before = (mini / F).read_bytes()
-    result = run("announce", "add", "--date", "2025-06-01", "--title", "Plans", "--source", URL,
-                 "--site", "NZ", "--root", str(mini))  # fmt: skip
+    result = run(
+        "announce",
+        "add",
+        "--date",
+        "2025-06-01",
+        "--title",
+        "Plans",
+        "--source",
+        URL,
+        "--site",
+        "NZ",
+        "--root",
+        str(mini),
+    )
     assert result.code == 1
-    assert result.err == ("Error: seeds/2025-06-01-plans.yaml appeared on disk while this edit "
-                          "was prepared; nothing was written (run the command again)\n")  # fmt: skip
+    assert result.err == (
+        "Error: seeds/2025-06-01-plans.yaml appeared on disk while this edit "
+        "was prepared; nothing was written (run the command again)\n"
+    )
     assert seed.read_text(encoding="utf-8") == "id: theirs\n"
     assert (mini / F).read_bytes() == before  # the site was not added either
     assert not list(mini.rglob("*.tmp"))

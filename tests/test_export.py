@@ -717,7 +717,7 @@ def test_a_failing_writer_leaves_the_folder_unchanged(fixture_project, tmp_path,
     export.write_exports(fixture_project.at(MID_2024, "all"), tmp_path)
     before = tree_digest(tmp_path)
 
-    def boom(*args: Any) -> list[Path]:
+    def boom(*_args: Any) -> list[Path]:
         raise OSError("disk full")
 
     monkeypatch.setitem(export_write._WRITERS, "kml", (("regions",), boom))

@@ -53,9 +53,28 @@ def _cli(*argv: str, cwd: Path, **kw) -> subprocess.CompletedProcess:
 
 
 def _region_args(i: int) -> list[str]:
-    return ["region", "add", "--id", f"mx-central-{i + 10}", "--name", f"M{i}", "--city",
-            "Monterrey", "--country", "MX", "--lat", "25.6751", "--lon", "-100.3185",
-            "--launched", "2025-06-01", "--zones", "a", "--source", faults.URL]  # fmt: skip
+    return [
+        "region",
+        "add",
+        "--id",
+        f"mx-central-{i + 10}",
+        "--name",
+        f"M{i}",
+        "--city",
+        "Monterrey",
+        "--country",
+        "MX",
+        "--lat",
+        "25.6751",
+        "--lon",
+        "-100.3185",
+        "--launched",
+        "2025-06-01",
+        "--zones",
+        "a",
+        "--source",
+        faults.URL,
+    ]
 
 
 def test_concurrent_edits_all_land(project):
@@ -87,11 +106,15 @@ def test_an_edit_never_writes_through_a_link_out_of_the_project(project, tmp_pat
     (project / faults.F).unlink()
     (project / faults.F).symlink_to(real)
     before = real.read_bytes()
-    r = _cli("region", "update", "mx-central-1", "--name", "Mexico", "--source", faults.URL,
-             cwd=project)  # fmt: skip
-    assert (r.returncode, r.stderr) == (1, f"Error: {faults.F}: a symbolic link to {real}, "
+    r = _cli(
+        "region", "update", "mx-central-1", "--name", "Mexico", "--source", faults.URL, cwd=project
+    )
+    assert (r.returncode, r.stderr) == (
+        1,
+        f"Error: {faults.F}: a symbolic link to {real}, "
         "outside the project; edits write only inside it (put the file itself in place of the "
-        "link); nothing was written\n")  # fmt: skip
+        "link); nothing was written\n",
+    )
     assert real.read_bytes() == before
 
 
@@ -100,40 +123,64 @@ def test_an_edit_never_writes_through_a_linked_data_folder_out_of_the_project(pr
     shutil.move(project / "data", outside)
     (project / "data").symlink_to(outside)
     before = tree_digest(outside)
-    r = _cli("region", "update", "mx-central-1", "--name", "Mexico", "--source", faults.URL,
-             cwd=project)  # fmt: skip
+    r = _cli(
+        "region", "update", "mx-central-1", "--name", "Mexico", "--source", faults.URL, cwd=project
+    )
     assert r.returncode == 1 and "outside the project" in r.stderr, r.stderr
     assert tree_digest(outside) == before
 
 
-def test_a_failing_edit_through_a_symlinked_data_file_changes_nothing(project, tmp_path):
+def test_a_failing_edit_through_a_symlinked_data_file_changes_nothing(project):
     real = project / "shared" / "elsewhere.yaml"
     real.parent.mkdir()
     real.write_bytes((project / faults.F).read_bytes())
     (project / faults.F).unlink()
     (project / faults.F).symlink_to(real)
     before = real.read_bytes()
-    r = _cli("region", "update", "mx-central-1", "--lat", "100", "--source", faults.URL,
-             cwd=project)  # fmt: skip
+    r = _cli(
+        "region", "update", "mx-central-1", "--lat", "100", "--source", faults.URL, cwd=project
+    )
     assert r.returncode == 1 and "nothing was written" in r.stderr
     assert real.read_bytes() == before and (project / faults.F).is_symlink()
-    ok = _cli("region", "update", "mx-central-1", "--city", "Querétaro", "--name", "Mexico",
-              "--source", faults.URL, cwd=project)  # fmt: skip
+    ok = _cli(
+        "region",
+        "update",
+        "mx-central-1",
+        "--city",
+        "Querétaro",
+        "--name",
+        "Mexico",
+        "--source",
+        faults.URL,
+        cwd=project,
+    )
     assert ok.returncode == 0, ok.stderr
     assert (project / faults.F).is_symlink() and "  name: Mexico\n" in real.read_text()
 
 
 def test_broken_pipes_are_a_message_not_a_traceback(project):
-    for argv in (["stats"], ["reconcile"], ["validate"], ["coverage"], ["compare"],
-                 ["diff", "--from", "2024-01-01"], ["stats", "--json"]):  # fmt: skip
-        cmd = f"{sys.executable} -m cloudmap {' '.join(argv)} 2>err.txt | head -c 1 >/dev/null; " \
-              "echo ${PIPESTATUS[0]}"  # fmt: skip
+    for argv in (
+        ["stats"],
+        ["reconcile"],
+        ["validate"],
+        ["coverage"],
+        ["compare"],
+        ["diff", "--from", "2024-01-01"],
+        ["stats", "--json"],
+    ):
+        cmd = (
+            f"{sys.executable} -m cloudmap {' '.join(argv)} 2>err.txt | head -c 1 >/dev/null; "
+            "echo ${PIPESTATUS[0]}"
+        )
         proc = subprocess.run(["bash", "-c", cmd], cwd=project, capture_output=True, text=True)
         err = (project / "err.txt").read_text()
         assert "Traceback" not in err, (argv, err)
         code = int(proc.stdout.strip())
         assert code == 0 or (code == 1 and err.startswith("Error: the output was closed")), (
-            argv, code, err)  # fmt: skip
+            argv,
+            code,
+            err,
+        )
 
 
 @pytest.mark.parametrize("kind", ["fifo", "device"])
@@ -185,27 +232,44 @@ def _fail_writes(monkeypatch, code: int, where: str | None = None) -> None:
     monkeypatch.setattr(os, "link", link)
 
 
-@pytest.mark.parametrize(("code", "why"), [
-    (errno.ENOSPC, "the disk is full (free some space and run it again)"),
-    (errno.EACCES, "permission denied (check the folder's permissions, or whether it is immutable)"),
-    (errno.EROFS, "the file system is read-only"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("code", "why"),
+    [
+        (errno.ENOSPC, "the disk is full (free some space and run it again)"),
+        (
+            errno.EACCES,
+            "permission denied (check the folder's permissions, or whether it is immutable)",
+        ),
+        (errno.EROFS, "the file system is read-only"),
+    ],
+)
 def test_an_edit_that_cannot_write_changes_nothing(project, run, monkeypatch, code, why):
     """A multi-file edit (a seed and the data file) is all or nothing: the seed is linked in
     first, the data file fails, the seed is taken back."""
     monkeypatch.chdir(project)
     before = tree_digest(project)
     _fail_writes(monkeypatch, code, where="data/")
-    r = run("announce", "add", "--date", "2025-06-01", "--title", "Plans", "--source", faults.URL,
-            "--site", "NZ")  # fmt: skip
+    r = run(
+        "announce",
+        "add",
+        "--date",
+        "2025-06-01",
+        "--title",
+        "Plans",
+        "--source",
+        faults.URL,
+        "--site",
+        "NZ",
+    )
     assert r.code == 1 and "Traceback" not in r.err
     assert r.err.startswith("Error: the edit could not be written; nothing was changed: " + why)
     assert tree_digest(project) == before
 
 
 @pytest.mark.parametrize("argv", [("build", "--out", "out/site"), ("export", "--out", "out/x")])
-def test_disk_full_during_build_or_export_leaves_outputs_as_they_were(project, run, monkeypatch,
-                                                                      argv):  # fmt: skip
+def test_disk_full_during_build_or_export_leaves_outputs_as_they_were(
+    project, run, monkeypatch, argv
+):
     monkeypatch.chdir(project)
     assert run(*argv).code == 0
     before = tree_digest(project)
@@ -276,15 +340,18 @@ def test_an_article_cannot_drive_the_terminal(project, run, monkeypatch):
         assert r.code == 0, r.err
         for bad in ("\x1b", "\x07", "\x9b", "\u202e"):
             assert bad not in r.out and bad not in r.err, (argv, bad)
-    assert "Test Cloud]0;owned opens a data centre[2J in Mexico" in run("announce", "draft",
-                                                                       "evil.md").out  # fmt: skip
+    assert (
+        "Test Cloud]0;owned opens a data centre[2J in Mexico"
+        in run("announce", "draft", "evil.md").out
+    )
 
 
 def test_terminal_safe_escapes_every_control_and_reordering_character():
     from cloudmap.outside import terminal_safe
 
     assert terminal_safe("a\x1b[2Jb\x07c\x9bd\u202ee\u2066f\tg\nh") == (
-        "a\\u001b[2Jb\\u0007c\\u009bd\\u202ee\\u2066f\tg\nh")  # fmt: skip
+        "a\\u001b[2Jb\\u0007c\\u009bd\\u202ee\\u2066f\tg\nh"
+    )
 
 
 def _trickle_server(stop):
@@ -330,13 +397,22 @@ def test_a_trickling_server_meets_one_deadline_for_the_whole_read(project):
     url = f"http://127.0.0.1:{port}/article.txt"
     start = time.monotonic()
     try:
-        r = _cli("announce", "draft", url, cwd=project, timeout=60,
-                 env={**os.environ, "CLOUDMAP_READ_DEADLINE_S": "3"})  # fmt: skip
+        r = _cli(
+            "announce",
+            "draft",
+            url,
+            cwd=project,
+            timeout=60,
+            env={**os.environ, "CLOUDMAP_READ_DEADLINE_S": "3"},
+        )
     finally:
         stop.set()
     assert time.monotonic() - start < 30
-    assert (r.returncode, r.stderr) == (1, f"Error: {url}: the article did not arrive within 3 s; "
-                                           "save it to a file and pass the file instead\n")  # fmt: skip
+    assert (r.returncode, r.stderr) == (
+        1,
+        f"Error: {url}: the article did not arrive within 3 s; "
+        "save it to a file and pass the file instead\n",
+    )
 
 
 def test_a_long_article_is_read_whole(project, tmp_path):
@@ -397,14 +473,30 @@ print(f"hooked calls: {seen[0]}", file=sys.stderr)
 sys.exit(code)
 """
 
-_SITE_EDIT = ("announce", "add", "--date", "2025-06-01", "--title", "Plans for New Zealand",
-              "--source", faults.URL, "--site", "NZ")  # fmt: skip
+_SITE_EDIT = (
+    "announce",
+    "add",
+    "--date",
+    "2025-06-01",
+    "--title",
+    "Plans for New Zealand",
+    "--source",
+    faults.URL,
+    "--site",
+    "NZ",
+)
 
 
 def _hooked(project: Path, argv, **env: str) -> subprocess.CompletedProcess:
     environ = {**os.environ, "CM_PROJECT": str(project.resolve()), **env}
-    return subprocess.run([sys.executable, "-c", _HOOKED, *argv], cwd=project, env=environ,
-                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-c", _HOOKED, *argv],
+        cwd=project,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def _calls(r: subprocess.CompletedProcess) -> int:
@@ -414,11 +506,14 @@ def _calls(r: subprocess.CompletedProcess) -> int:
 _UPDATE = ("region", "update", "mx-central-1", "--name", "Mexico", "--source", faults.URL)
 
 
-@pytest.mark.parametrize(("sig", "after"), [
-    ("SIGKILL", ("validate",)),  # killed outright: the next reader finishes the edit
-    ("SIGKILL", _UPDATE),  # ... or the next edit does, then makes its own change
-    ("SIGTERM", ("validate",)),  # interrupted: the process puts the files back itself
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("sig", "after"),
+    [
+        ("SIGKILL", ("validate",)),  # killed outright: the next reader finishes the edit
+        ("SIGKILL", _UPDATE),  # ... or the next edit does, then makes its own change
+        ("SIGTERM", ("validate",)),  # interrupted: the process puts the files back itself
+    ],
+)
 def test_a_multi_file_edit_killed_at_any_step_is_all_or_nothing(tmp_path, sig, after):
     """`announce add --site` writes a new seed and changes the provider file. Killed before each
     of its renames, links and removals in turn, the next command (a read, or another edit)
@@ -446,16 +541,18 @@ def test_a_multi_file_edit_killed_at_any_step_is_all_or_nothing(tmp_path, sig, a
             state.pop(faults.F)
             assert "  name: Mexico\n" in (project / faults.F).read_text(encoding="utf-8")
             outcome = "old" if state == _without(old, faults.F) else "new"
-            assert state == (_without(old, faults.F) if outcome == "old" else
-                             _without(new, faults.F)), at  # fmt: skip
+            assert state == (
+                _without(old, faults.F) if outcome == "old" else _without(new, faults.F)
+            ), at
         else:
             assert state in (old, new), (at, sorted(set(state.items()) ^ set(old.items())))
             outcome = "old" if state == old else "new"
         if sig == "SIGTERM" and outcome == "new":
             assert "what was written stays written" in r.stderr, (at, r.stderr)
         if sig == "SIGTERM" and outcome == "old":
-            assert r.stderr == "Error: interrupted; nothing was written\nhooked calls: " \
-                f"{_calls(r)}\n", (at, r.stderr)  # fmt: skip
+            assert (
+                r.stderr == f"Error: interrupted; nothing was written\nhooked calls: {_calls(r)}\n"
+            ), (at, r.stderr)
         outcomes.append(outcome)
     assert outcomes[0] == "old" and outcomes[-1] == "new", outcomes  # both ends are reached
     assert _cli("validate", cwd=project).returncode == 0
@@ -473,20 +570,32 @@ def test_edits_share_one_lock_whatever_their_environment(project, tmp_path):
     (tmp_path / "t2").mkdir()
     gate = tmp_path / "go"
     first = subprocess.Popen(
-        [sys.executable, "-c", _HOOKED, *_region_args(1)], cwd=project, text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        env={**os.environ, "CM_PROJECT": str(project.resolve()), "CM_AT": "1",
-             "CM_PAUSE": str(gate), "TMPDIR": str(tmp_path / "t1"), "HOME": str(tmp_path / "t1")},
-    )  # fmt: skip
+        [sys.executable, "-c", _HOOKED, *_region_args(1)],
+        cwd=project,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={
+            **os.environ,
+            "CM_PROJECT": str(project.resolve()),
+            "CM_AT": "1",
+            "CM_PAUSE": str(gate),
+            "TMPDIR": str(tmp_path / "t1"),
+            "HOME": str(tmp_path / "t1"),
+        },
+    )
     deadline = time.monotonic() + 120
     while not (tmp_path / "go.waiting").exists():
         assert first.poll() is None and time.monotonic() < deadline, first.communicate()
         time.sleep(0.05)
     second = subprocess.Popen(
-        [sys.executable, "-m", "cloudmap", *_region_args(2)], cwd=project, text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        [sys.executable, "-m", "cloudmap", *_region_args(2)],
+        cwd=project,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         env={**os.environ, "TMPDIR": str(tmp_path / "t2"), "HOME": str(tmp_path / "t2")},
-    )  # fmt: skip
+    )
     time.sleep(4)  # ample for the second to validate and write, were it not waiting
     assert second.poll() is None, second.communicate()
     text = (project / faults.F).read_text(encoding="utf-8")
@@ -504,25 +613,39 @@ def test_a_reader_waits_for_an_edit_under_way(project, tmp_path):
     edit, then sees all of it (never the seed without the site that names it, or the reverse)."""
     gate = tmp_path / "go"
     edit = subprocess.Popen(
-        [sys.executable, "-c", _HOOKED, *_SITE_EDIT], cwd=project, text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        env={**os.environ, "CM_PROJECT": str(project.resolve()), "CM_AT": "4",
-             "CM_PAUSE": str(gate)},
-    )  # fmt: skip
+        [sys.executable, "-c", _HOOKED, *_SITE_EDIT],
+        cwd=project,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={
+            **os.environ,
+            "CM_PROJECT": str(project.resolve()),
+            "CM_AT": "4",
+            "CM_PAUSE": str(gate),
+        },
+    )
     deadline = time.monotonic() + 120
     while not (tmp_path / "go.waiting").exists():
         assert edit.poll() is None and time.monotonic() < deadline, edit.communicate()
         time.sleep(0.05)
-    reader = subprocess.Popen([sys.executable, "-m", "cloudmap", "validate"], cwd=project,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    reader = subprocess.Popen(
+        [sys.executable, "-m", "cloudmap", "validate"],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     time.sleep(3)
     assert reader.poll() is None, reader.communicate()
     gate.touch()
     _, edit_err = edit.communicate(timeout=300)
     assert edit.returncode == 0, edit_err
     out, err = reader.communicate(timeout=300)
-    assert (reader.returncode, out) == (0, "OK: 3 regions, 4 zones, 2 announced sites, 2 "
-                                        "announcements; no problems found\n"), err  # fmt: skip
+    assert (reader.returncode, out) == (
+        0,
+        "OK: 3 regions, 4 zones, 2 announced sites, 2 announcements; no problems found\n",
+    ), err
 
 
 # --------------------------------------------------------------------------- exports, all or nothing
@@ -566,7 +689,8 @@ def test_the_next_export_removes_what_interrupted_exports_left(project, run, mon
     monkeypatch.chdir(project)
     assert run("export", "--out", "out", "--format", "csv").code == 0
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        [alive.name, "regions.csv", "regions.csvt"])  # fmt: skip
+        [alive.name, "regions.csv", "regions.csvt"]
+    )
 
 
 EVIL_MARKET = '=HYPERLINK("https://evil.example","x")'
@@ -577,9 +701,11 @@ def test_every_csv_neutralises_formulas(project, run, monkeypatch):
     (cloudmap.csvtext): a text cell that starts like a formula gets an apostrophe; numbers,
     negative ones included, are left alone."""
     with (project / faults.M).open("a", encoding="utf-8") as fh:
-        fh.write(f"- id: evil\n  name: '{EVIL_MARKET}'\n  definition: '@SUM(1+1)'\n  sources:\n"
-                 "  - url: https://example.com/m\n    supports: membership\n"
-                 "  countries: [MX]\n")  # fmt: skip
+        fh.write(
+            f"- id: evil\n  name: '{EVIL_MARKET}'\n  definition: '@SUM(1+1)'\n  sources:\n"
+            "  - url: https://example.com/m\n    supports: membership\n"
+            "  countries: [MX]\n"
+        )
     monkeypatch.chdir(project)
     quoted = '"\'=HYPERLINK(""https://evil.example"",""x"")"'
     r = run("coverage", "--market", EVIL_MARKET, "--csv")
@@ -590,8 +716,11 @@ def test_every_csv_neutralises_formulas(project, run, monkeypatch):
     assert row[row.index("au-east-1") + 6].startswith("-")  # delta_ms: a number, untouched
     import cloudmap.compare
 
-    monkeypatch.setattr(cloudmap.compare, "compare_csv",
-                        lambda result: "name,delta\n=1+1,-3.5\n@SUM(A1),+2\n-x,-1e3\n")  # fmt: skip
+    monkeypatch.setattr(
+        cloudmap.compare,
+        "compare_csv",
+        lambda _result: "name,delta\n=1+1,-3.5\n@SUM(A1),+2\n-x,-1e3\n",
+    )
     r = run("compare", "--csv")
     assert r.out == "name,delta\n'=1+1,-3.5\n'@SUM(A1),+2\n'-x,-1e3\n"
 
@@ -599,20 +728,33 @@ def test_every_csv_neutralises_formulas(project, run, monkeypatch):
 # --------------------------------------------------------------------------- numbers and dates typed
 
 
-@pytest.mark.parametrize(("argv", "last"), [
-    (("region", "update", "mx-central-1", "--lat", "inf", "--source", faults.URL),
-     "argument --lat: 'inf' is not a plain decimal number; write decimal degrees, e.g. -100.3185"),
-    (("region", "update", "mx-central-1", "--lon", "1e400", "--source", faults.URL),
-     "argument --lon: '1e400' is larger than any real figure (over 10^15); write decimal "
-     "degrees, e.g. -100.3185"),
-    (("region", "update", "mx-central-1", "--lat", "٢٠.٥", "--source", faults.URL),
-     "argument --lat: '٢٠.٥' is not a plain decimal number; write decimal degrees, e.g. "
-     "-100.3185"),
-    (("stats", "--as-of", "9999-12-31"),
-     "argument --as-of: '9999-12-31': the year 9999 is outside 1900..2199 (a typo?)"),
-    (("stats", "--as-of", "２０２５-05-15"),
-     "argument --as-of: '２０２５-05-15' is not a date; write YYYY-MM-DD"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("argv", "last"),
+    [
+        (
+            ("region", "update", "mx-central-1", "--lat", "inf", "--source", faults.URL),
+            "argument --lat: 'inf' is not a plain decimal number; write decimal degrees, e.g. -100.3185",
+        ),
+        (
+            ("region", "update", "mx-central-1", "--lon", "1e400", "--source", faults.URL),
+            "argument --lon: '1e400' is larger than any real figure (over 10^15); write decimal "
+            "degrees, e.g. -100.3185",
+        ),
+        (
+            ("region", "update", "mx-central-1", "--lat", "٢٠.٥", "--source", faults.URL),
+            "argument --lat: '٢٠.٥' is not a plain decimal number; write decimal degrees, e.g. "
+            "-100.3185",
+        ),
+        (
+            ("stats", "--as-of", "9999-12-31"),
+            "argument --as-of: '9999-12-31': the year 9999 is outside 1900..2199 (a typo?)",
+        ),
+        (
+            ("stats", "--as-of", "２０２５-05-15"),
+            "argument --as-of: '２０２５-05-15' is not a date; write YYYY-MM-DD",
+        ),
+    ],
+)
 def test_numbers_and_dates_in_options_are_usage_errors(project, run, monkeypatch, argv, last):
     monkeypatch.chdir(project)
     before = tree_digest(project)
@@ -624,18 +766,35 @@ def test_numbers_and_dates_in_options_are_usage_errors(project, run, monkeypatch
     assert tree_digest(project) == before
 
 
-@pytest.mark.parametrize(("options", "err"), [
-    (("--investment", "inf:USD"), "Error: investment 'inf:USD': 'inf' is not a plain decimal "
-     "number; write AMOUNT:CURRENCY, e.g. 380e9:CNY"),
-    (("--investment", "1e400:USD"), "Error: investment '1e400:USD': '1e400' is larger than any "
-     "real figure (over 10^15); write AMOUNT:CURRENCY, e.g. 380e9:CNY"),
-    (("--investment", "0:USD"), "Error: investment '0:USD': write AMOUNT:CURRENCY with an amount "
-     "above 0, e.g. 380e9:CNY"),
-    (("--claim", "regions=٣٠"), 'Error: claim \'regions=٣٠\': write regions=N, zones=N or '
-     'countries=N (N+ for "more than N")'),
-    (("--date", "9999-12-31"), "Error: date: '9999-12-31': the year 9999 is outside 1900..2199 "
-     "(a typo?)"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("options", "err"),
+    [
+        (
+            ("--investment", "inf:USD"),
+            "Error: investment 'inf:USD': 'inf' is not a plain decimal "
+            "number; write AMOUNT:CURRENCY, e.g. 380e9:CNY",
+        ),
+        (
+            ("--investment", "1e400:USD"),
+            "Error: investment '1e400:USD': '1e400' is larger than any "
+            "real figure (over 10^15); write AMOUNT:CURRENCY, e.g. 380e9:CNY",
+        ),
+        (
+            ("--investment", "0:USD"),
+            "Error: investment '0:USD': write AMOUNT:CURRENCY with an amount "
+            "above 0, e.g. 380e9:CNY",
+        ),
+        (
+            ("--claim", "regions=٣٠"),
+            "Error: claim 'regions=٣٠': write regions=N, zones=N or "
+            'countries=N (N+ for "more than N")',
+        ),
+        (
+            ("--date", "9999-12-31"),
+            "Error: date: '9999-12-31': the year 9999 is outside 1900..2199 (a typo?)",
+        ),
+    ],
+)
 def test_numbers_and_dates_in_announce_add_are_messages(project, run, monkeypatch, options, err):
     monkeypatch.chdir(project)
     before = tree_digest(project)
@@ -655,9 +814,18 @@ def test_the_library_reports_non_finite_numbers_as_problems(project):
 
     before = tree_digest(project)
     with pytest.raises(ValidationError) as exc:
-        add_region(project, id="mx-central-2", name="M2", city="Monterrey", country="MX",
-                   lat=float("inf"), lon=-100.3185, launched="2025-06-01", zones=["a"],
-                   source=faults.URL)  # fmt: skip
+        add_region(
+            project,
+            id="mx-central-2",
+            name="M2",
+            city="Monterrey",
+            country="MX",
+            lat=float("inf"),
+            lon=-100.3185,
+            launched="2025-06-01",
+            zones=["a"],
+            source=faults.URL,
+        )
     assert [str(p) for p in exc.value.problems] == [
         f"{faults.F}:86: mx-central-2: lat: expected a finite number, got float inf"
     ]
@@ -672,8 +840,11 @@ def test_a_write_that_happened_is_reported_as_done_when_the_output_is_closed(pro
         proc = subprocess.run(["bash", "-c", cmd], cwd=project, capture_output=True, text=True)
         assert proc.stdout.strip() == "0", (project / "err.txt").read_text()
         err = (project / "err.txt").read_text()
-        assert err in ("", "Note: the output was closed before the report was shown; what was "
-                           f"written stays written ({faults.F})\n"), err  # fmt: skip
+        assert err in (
+            "",
+            "Note: the output was closed before the report was shown; what was "
+            f"written stays written ({faults.F})\n",
+        ), err
         assert "- id: mx-central-11\n" in (project / faults.F).read_text(encoding="utf-8")
         faults.copy_project(FIXTURES / "mini", project.with_name("fresh"), REPO / "geo")
         shutil.rmtree(project)
@@ -704,8 +875,10 @@ def test_a_killed_edit_then_changed_by_hand_is_a_message(project):
     with (project / faults.F).open("a", encoding="utf-8") as fh:
         fh.write("# changed by hand\n")
     digest = tree_digest(project)
-    for argv in (["validate"], ["region", "update", "mx-central-1", "--name", "Mexico",
-                                "--source", faults.URL]):  # fmt: skip
+    for argv in (
+        ["validate"],
+        ["region", "update", "mx-central-1", "--name", "Mexico", "--source", faults.URL],
+    ):
         r = _cli(*argv, cwd=project)
         assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
         assert r.stderr == (
@@ -717,18 +890,35 @@ def test_a_killed_edit_then_changed_by_hand_is_a_message(project):
         assert tree_digest(project) == digest  # nothing touched until someone decides
 
 
-@pytest.mark.parametrize("target", [".git/hooks/pre-commit.yaml", "../outside.yaml",
-                                    "data/../../outside.yaml", "notes.txt"])  # fmt: skip
+@pytest.mark.parametrize(
+    "target",
+    [".git/hooks/pre-commit.yaml", "../outside.yaml", "data/../../outside.yaml", "notes.txt"],
+)
 def test_a_planted_journal_never_writes_outside_the_catalog(project, tmp_path, target):
     """A journal committed to a cloned repository could otherwise make `cloudmap validate`
     write into .git or out of the project."""
     import json
 
     (project / "data" / ".x.yaml.1-0000abcd.new").write_text("planted\n", encoding="utf-8")
-    (project / ".cloudmap-journal.json").write_text(json.dumps({
-        "format": 1, "state": "commit", "txid": "1-0000abcd", "files": [{
-            "rel": target, "staged": "data/.x.yaml.1-0000abcd.new", "backup": None,
-            "old": None, "new": "0" * 64}]}), encoding="utf-8")  # fmt: skip
+    (project / ".cloudmap-journal.json").write_text(
+        json.dumps(
+            {
+                "format": 1,
+                "state": "commit",
+                "txid": "1-0000abcd",
+                "files": [
+                    {
+                        "rel": target,
+                        "staged": "data/.x.yaml.1-0000abcd.new",
+                        "backup": None,
+                        "old": None,
+                        "new": "0" * 64,
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
     before = {**tree_digest(project), **tree_digest(tmp_path)}
     r = _cli("validate", cwd=project)
     assert r.returncode == 1 and "it is not a journal cloudmap wrote" in r.stderr, r.stderr

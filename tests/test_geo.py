@@ -240,7 +240,8 @@ def test_market_countries_have_polygons(countries):
     assert listed - set(countries["iso_a2"].dropna()) == {"BV", "GI"}  # documented in markets.yaml
 
 
-def test_locate(countries):
+@pytest.mark.usefixtures("countries")
+def test_locate():
     lons = [103.82, 114.2, 50.55, 0.0, 179.99, -179.99, 21.17, 44.06]
     lats = [1.35, 22.4, 26.05, 0.0, -16.52, -16.5, 42.67, 9.56]
     assert read_countries(REPO, MAP_FILE).locate(lons, lats) == [

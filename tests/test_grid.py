@@ -53,8 +53,13 @@ def test_the_files_read_into_frozen_records_without_problems():
     assert grid.comparable == "ember-owid"
     assert (len(grid.zones), len(grid.assignments), len(grid.overrides)) == (36, 105, 29)
     assert sorted(grid.defaults) == [
-        "alibaba-cloud", "aws", "azure", "google-cloud", "huawei-cloud", "tencent-cloud",
-    ]  # fmt: skip
+        "alibaba-cloud",
+        "aws",
+        "azure",
+        "google-cloud",
+        "huawei-cloud",
+        "tencent-cloud",
+    ]
     assert grid.jurisdictions == ("AE", "CN", "DE", "FR", "HK", "KY", "SA", "US")
     assert set(grid.partitions) == {"commercial", "government", "china", "sovereign"}
     assert sum(len(rows) for rows in grid.energy.values()) == 203 and len(grid.energy) == 42
@@ -69,8 +74,12 @@ def test_figures_as_read_by_hand():
     grid, _ = read_grid(REPO)
     va = grid.own_figure("US-VA")  # usa_emissions.json virginia 539.599 lb/MWh = 244.8 g/kWh
     assert (va.dataset, va.g_per_kwh, va.method, va.gas, va.year.text) == (
-        "epa-egrid2023", 244.8, "direct", "CO2e", "2023",
-    )  # fmt: skip
+        "epa-egrid2023",
+        244.8,
+        "direct",
+        "CO2e",
+        "2023",
+    )
     vic = grid.own_figure("AU-VIC")  # data/grid.yaml: NGA 2024 Table 1, Victoria 0.77 kg/kWh
     assert (vic.g_per_kwh, vic.year.qualifier, vic.basis) == (770, "no later than", "consumption")
     # a country zone's own figure is its first dataset's (Ember before NGA, in file order)
@@ -110,8 +119,10 @@ def test_a_region_in_a_state_has_its_state_figure_and_its_country_figure(view):
     assert (g.zone, g.zone_name) == ("US-VA", "Virginia")
     assert (g.figure.g_per_kwh, g.figure.level, g.figure.method) == (244.8, "zone", "direct")
     assert (g.carbon.g_per_kwh, g.carbon.dataset, g.carbon.method) == (
-        ember("US"), "ember-owid", "life-cycle",
-    )  # fmt: skip
+        ember("US"),
+        "ember-owid",
+        "life-cycle",
+    )
     assert g.jurisdiction.operator is None  # Amazon itself
     assert (g.jurisdiction.partition, g.jurisdiction.jurisdictions) == ("commercial", ("US",))
 
@@ -130,26 +141,45 @@ def test_an_unplaced_region_has_no_zone_but_its_country_figure_marked_so(view):
     ("key", "operator", "partition", "jurisdictions", "complete"),
     [
         ("azure:chinanorth", "21Vianet", "china", ("CN",), True),
-        ("aws:cn-northwest-1", "Ningxia Western Cloud Data Technology (NWCD)", "china",
-         ("CN",), True),
-        ("aws:eusc-de-east-1", "AWS European Sovereign Cloud (German entities of Amazon Web "
-         "Services, seated in Potsdam)", "sovereign", ("DE", "US"), True),
-        ("google-cloud:u-france-east1", "S3NS (controlled by Thales)", "sovereign", ("FR",),
-         True),
-        ("alibaba-cloud:me-central-1", "Saudi Cloud Computing Company (SCCC)", "commercial",
-         ("SA",), True),
+        (
+            "aws:cn-northwest-1",
+            "Ningxia Western Cloud Data Technology (NWCD)",
+            "china",
+            ("CN",),
+            True,
+        ),
+        (
+            "aws:eusc-de-east-1",
+            "AWS European Sovereign Cloud (German entities of Amazon Web "
+            "Services, seated in Potsdam)",
+            "sovereign",
+            ("DE", "US"),
+            True,
+        ),
+        ("google-cloud:u-france-east1", "S3NS (controlled by Thales)", "sovereign", ("FR",), True),
+        (
+            "alibaba-cloud:me-central-1",
+            "Saudi Cloud Computing Company (SCCC)",
+            "commercial",
+            ("SA",),
+            True,
+        ),
         ("alibaba-cloud:me-east-1", None, "commercial", ("AE",), False),
         ("alibaba-cloud:cn-hangzhou", None, "commercial", ("CN", "HK", "KY"), True),
         ("azure:usgovvirginia", None, "government", ("US",), True),
         ("huawei-cloud:ae-ad-1", None, "commercial", ("AE",), False),
     ],
-)  # fmt: skip
-def test_operators_partitions_and_jurisdictions(view, key, operator, partition, jurisdictions,
-                                                complete):  # fmt: skip
+)
+def test_operators_partitions_and_jurisdictions(
+    view, key, operator, partition, jurisdictions, complete
+):
     j = facts(view, key).jurisdiction
     assert (j.operator, j.partition, j.jurisdictions, j.complete) == (
-        operator, partition, jurisdictions, complete,
-    )  # fmt: skip
+        operator,
+        partition,
+        jurisdictions,
+        complete,
+    )
     assert (j.operator_unknown is not None) == (not complete)
 
 
@@ -157,12 +187,17 @@ def test_the_providers_own_figures_are_the_latest_year_before_the_views(project)
     doc = yaml.safe_load((REPO / "data" / "provider-energy.yaml").read_text(encoding="utf-8"))
     rows = {r["year"]: r for r in doc["figures"]["google-cloud:europe-west1"]}
     region = project.catalog.lookup("google-cloud:europe-west1")
-    for on, year, method in [("2026-11-27", 2024, "direct"), ("2022-06-01", 2021, "direct"),
-                             ("2021-06-01", 2020, "life-cycle")]:  # fmt: skip
+    for on, year, method in [
+        ("2026-11-27", 2024, "direct"),
+        ("2022-06-01", 2021, "direct"),
+        ("2021-06-01", 2020, "life-cycle"),
+    ]:
         e = project.at(on, "google-cloud").grid_of(region).energy
         assert (e.year, e.method) == (year, method)
-        assert (e.cfe_share, e.grid_g_per_kwh) == (rows[year]["cfe_share"],
-                                                   rows[year]["grid_g_per_kwh"])  # fmt: skip
+        assert (e.cfe_share, e.grid_g_per_kwh) == (
+            rows[year]["cfe_share"],
+            rows[year]["grid_g_per_kwh"],
+        )
     assert project.at("2019-06-01", "google-cloud").grid_of(region).energy is None
 
 
@@ -202,13 +237,23 @@ def test_every_region_has_a_zone_or_a_reason_a_figure_and_a_jurisdiction(view):
 def test_ranking_compares_like_with_like(view):
     from cloudmap.gridfacts import rank_key
 
-    keys = ["aws:us-east-1", "aws:us-west-2", "aws:us-gov-west-1", "aws:mx-central-1",
-            "aws:eu-west-3"]  # fmt: skip
+    keys = [
+        "aws:us-east-1",
+        "aws:us-west-2",
+        "aws:us-gov-west-1",
+        "aws:mx-central-1",
+        "aws:eu-west-3",
+    ]
     ranked = sorted(keys, key=lambda k: rank_key(facts(view, k)))
     # France's country figure first; the US before Mexico by country; within the US the two
     # eGRID states by their state figures, and the unplaced GovCloud region after them
-    assert ranked == ["aws:eu-west-3", "aws:us-west-2", "aws:us-east-1", "aws:us-gov-west-1",
-                      "aws:mx-central-1"]  # fmt: skip
+    assert ranked == [
+        "aws:eu-west-3",
+        "aws:us-west-2",
+        "aws:us-east-1",
+        "aws:us-gov-west-1",
+        "aws:mx-central-1",
+    ]
 
 
 def test_filters_keep_only_what_passes_and_unknown_never_passes(view):
@@ -244,8 +289,9 @@ def test_compare_shows_carbon_and_jurisdictions(view):
     ae = next(c for c in result["countries"] if c["iso_a2"] == "AE")["nearest"]
     assert ae["azure"]["carbon_g_per_kwh"] == ember("AE")
     assert (ae["azure"]["jurisdictions"], ae["azure"]["jurisdictions_complete"]) == (
-        ["AE", "US"], True,
-    )  # fmt: skip
+        ["AE", "US"],
+        True,
+    )
     assert ae["alibaba-cloud"]["jurisdictions_complete"] is False  # Dubai: operator unknown
 
 
@@ -283,8 +329,10 @@ def test_the_zone_weighted_figure_recomputed_from_the_exports(project, tmp_path,
 
 
 def test_the_zone_weighted_figure_moves_as_regions_open(project):
-    figures = [project.at(d).stats()["carbon"]["alibaba-cloud"]["g_per_kwh"]
-               for d in ("2015-01-01", "2020-06-30", "2026-11-27")]  # fmt: skip
+    figures = [
+        project.at(d).stats()["carbon"]["alibaba-cloud"]["g_per_kwh"]
+        for d in ("2015-01-01", "2020-06-30", "2026-11-27")
+    ]
     assert len(set(figures)) == 3
 
 
@@ -292,8 +340,18 @@ def test_the_zone_weighted_figure_moves_as_regions_open(project):
 
 
 def test_cleanest_json_and_filters(run):
-    r = run("cleanest", "--root", str(REPO), "--near", "19.4326,-99.1332", "--within-ms", "50",
-            "--exclude-jurisdiction", "US", "--json")  # fmt: skip
+    r = run(
+        "cleanest",
+        "--root",
+        str(REPO),
+        "--near",
+        "19.4326,-99.1332",
+        "--within-ms",
+        "50",
+        "--exclude-jurisdiction",
+        "US",
+        "--json",
+    )
     data = json.loads(r.out)
     assert data["filters"] == "no US jurisdiction"
     best = {p["provider"]: p["cleanest"] for p in data["providers"]}
@@ -304,8 +362,11 @@ def test_cleanest_json_and_filters(run):
 def test_stats_prints_the_zone_weighted_figure(run):
     r = run("stats", "--root", str(REPO), "--provider", "huawei-cloud")
     line = next(ln for ln in r.out.splitlines() if ln.startswith("  huawei-cloud"))
-    assert re.fullmatch(r"  huawei-cloud +[0-9.]+ over \d+ zones \(\d+ regions of unknown zone "
-                        r"count weighed as one\)", line)  # fmt: skip
+    assert re.fullmatch(
+        r"  huawei-cloud +[0-9.]+ over \d+ zones \(\d+ regions of unknown zone "
+        r"count weighed as one\)",
+        line,
+    )
 
 
 def test_bad_filter_values_are_usage_errors(run):
@@ -348,5 +409,10 @@ def test_what_the_map_shows_of_a_region(view):
     }
     assert json.loads(json.dumps(dict(view.grid_popups))) == dict(view.grid_popups)
     assert [carbon_band(x) for x in (None, 0, 100, 100.1, 550, 551)] == [
-        "no figure", "≤100 g", "≤100 g", "100–250 g", "400–550 g", ">550 g",
-    ]  # fmt: skip
+        "no figure",
+        "≤100 g",
+        "≤100 g",
+        "100–250 g",
+        "400–550 g",
+        ">550 g",
+    ]

@@ -121,8 +121,10 @@ def test_data_is_keyword_only():
 def test_invisible_characters_news_pages_carry_are_dropped():
     """A soft hyphen or zero-width space in a headline would make the drafted seed fail
     validation, and the printed command with it: the article comes out as it looks."""
-    data = ("# Alibaba Cloud opens a region in the Nether\u00adlands\u200b\n\n"
-            "The new re\u00adgion in Amster\u200bdam is live.\ufeff\n").encode()  # fmt: skip
+    data = (
+        "# Alibaba Cloud opens a region in the Nether\u00adlands\u200b\n\n"
+        "The new re\u00adgion in Amster\u200bdam is live.\ufeff\n"
+    ).encode()
     art = read_article("news.md", data=data)
     assert art.title == "Alibaba Cloud opens a region in the Netherlands"
     assert "The new region in Amsterdam is live." in art.text

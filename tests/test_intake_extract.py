@@ -28,8 +28,16 @@ MARKETS = bench.markets()
 
 def test_json_has_exactly_the_stable_keys():
     out = extract("Alibaba Cloud opened a second data centre in Dubai.", markets=MARKETS).to_json()
-    assert list(out) == ["language", "date", "claims", "sites", "investment", "markets",
-                         "others", "provider"]  # fmt: skip
+    assert list(out) == [
+        "language",
+        "date",
+        "claims",
+        "sites",
+        "investment",
+        "markets",
+        "others",
+        "provider",
+    ]
     assert list(out["claims"]) == ["regions", "zones", "target"]
     assert out["sites"] == [{"country": "AE", "city": "Dubai", "event": "opened"}]
 

@@ -99,9 +99,23 @@ def test_lookups_by_name_raise_not_found(project):
 def test_views_are_view_objects_with_every_stage(project):
     view = project.at()
     assert isinstance(view, View)
-    for stage in ("stats", "reconcile", "layers", "regions", "sites", "countries", "markets",
-                  "coverage", "coverage_change", "compare", "diff", "diff_base", "map", "export",
-                  "build"):  # fmt: skip
+    for stage in (
+        "stats",
+        "reconcile",
+        "layers",
+        "regions",
+        "sites",
+        "countries",
+        "markets",
+        "coverage",
+        "coverage_change",
+        "compare",
+        "diff",
+        "diff_base",
+        "map",
+        "export",
+        "build",
+    ):
         assert callable(getattr(view, stage)), stage
 
 
@@ -116,8 +130,10 @@ def test_the_default_date_is_the_review_date_else_the_latest_event(mini):
     assert catalog.default_as_of == catalog.dates[-1]
     path = mini / "data" / "testcloud.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("  name: Test Cloud\n", "  name: Test Cloud\n"
-                                 "  reviewed: 2025-11-01\n", 1), encoding="utf-8")  # fmt: skip
+    path.write_text(
+        text.replace("  name: Test Cloud\n", "  name: Test Cloud\n  reviewed: 2025-11-01\n", 1),
+        encoding="utf-8",
+    )
     catalog = load_catalog(mini)
     seeds = [a.date.effective for a in catalog.announcements.values()]
     assert catalog.default_as_of == max([dt.date(2025, 11, 1), *seeds])

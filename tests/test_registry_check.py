@@ -37,9 +37,15 @@ def _aws(folder: Path) -> RegionTable:
 def test_the_fixtures_are_the_two_releases_with_their_build_dates():
     old, new = _aws(OLD), _aws(NEW)
     assert (old.package.dist, old.package.version, old.package.released) == (
-        "botocore", "1.43.125", dt.date(2026, 11, 5))  # fmt: skip
+        "botocore",
+        "1.43.125",
+        dt.date(2026, 11, 5),
+    )
     assert (new.package.dist, new.package.version, new.package.released) == (
-        "botocore", "1.43.126", dt.date(2026, 11, 6))  # fmt: skip
+        "botocore",
+        "1.43.126",
+        dt.date(2026, 11, 6),
+    )
     assert "time stamps" in new.package.released_from
 
 
@@ -74,21 +80,39 @@ def _offline_env() -> dict[str, str]:
 
 def test_check_registry_on_the_fixtures_reports_the_two_ids_with_their_evidence(run, monkeypatch):
     monkeypatch.setenv("CLOUDMAP_OFFLINE", "1")
-    r = run("check-registry", "--provider", "aws", "--packages", str(NEW), "--base", str(OLD),
-            "--json", "--root", str(REPO))  # fmt: skip
+    r = run(
+        "check-registry",
+        "--provider",
+        "aws",
+        "--packages",
+        str(NEW),
+        "--base",
+        str(OLD),
+        "--json",
+        "--root",
+        str(REPO),
+    )
     assert r.code in (0, 3), r.err
     (aws,) = json.loads(r.out)["providers"]
-    assert aws["since_base"] == {"base": ["botocore 1.43.125"], "added": ["me-west-1", "sa-west-1"],
-                                 "removed": [], "renamed": []}  # fmt: skip
+    assert aws["since_base"] == {
+        "base": ["botocore 1.43.125"],
+        "added": ["me-west-1", "sa-west-1"],
+        "removed": [],
+        "renamed": [],
+    }
     assert aws["tables"][0] | {"origin": None} == {
-        "dist": "botocore", "version": "1.43.126", "released": "2026-11-06",
-        "released_from": "built (the wheel's .dist-info time stamps)", "origin": None,
-        "files": ["botocore/data/partitions.json", "botocore/data/endpoints.json"], "regions": 48,
-    }  # fmt: skip
+        "dist": "botocore",
+        "version": "1.43.126",
+        "released": "2026-11-06",
+        "released_from": "built (the wheel's .dist-info time stamps)",
+        "origin": None,
+        "files": ["botocore/data/partitions.json", "botocore/data/endpoints.json"],
+        "regions": 48,
+    }
     assert r.code == 3  # a change since the base is drift
 
 
-def test_a_region_the_catalog_lacks_comes_with_the_command_that_records_it(tmp_path):
+def test_a_region_the_catalog_lacks_comes_with_the_command_that_records_it():
     """Against a catalog without me-west-1 (the catalog as the audit found it), the report names
     the region, its country from the table's name, the announced site it becomes, and the
     release date as the "no later than" launch bound."""
@@ -119,16 +143,39 @@ def test_a_removed_and_an_added_id_with_one_name_are_a_rename():
     new = _table({"xx-east-2": "X (East)", "yy-1": "Y", "zz-1": "Z"}, "2")
     d = diff_tables([old], [new])
     assert (d.renamed, [r.id for r in d.added], d.removed) == (
-        (("xx-east-1", "xx-east-2"),), ["zz-1"], ())  # fmt: skip
+        (("xx-east-1", "xx-east-2"),),
+        ["zz-1"],
+        (),
+    )
 
 
-def test_no_network_is_one_line_and_exit_1(tmp_path):
-    env = {**_offline_env(), "PIP_CONFIG_FILE": "/dev/null", "PIP_INDEX_URL": "http://127.0.0.1:9/simple",
-           "PIP_RETRIES": "0", "PIP_TIMEOUT": "3"}  # fmt: skip
+def test_no_network_is_one_line_and_exit_1():
+    env = {
+        **_offline_env(),
+        "PIP_CONFIG_FILE": "/dev/null",
+        "PIP_INDEX_URL": "http://127.0.0.1:9/simple",
+        "PIP_RETRIES": "0",
+        "PIP_TIMEOUT": "3",
+    }
     env.pop("CLOUDMAP_OFFLINE")
-    r = subprocess.run([sys.executable, "-m", "cloudmap", "check-registry", "--provider", "aws",
-                        "--latest", "--root", str(REPO)], capture_output=True, text=True,
-                       env=env, timeout=300, check=False)  # fmt: skip
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cloudmap",
+            "check-registry",
+            "--provider",
+            "aws",
+            "--latest",
+            "--root",
+            str(REPO),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
     assert r.returncode == 1 and r.stdout == "", r.stderr
     assert len(r.stderr.splitlines()) == 1
     assert r.stderr.startswith("Error: no network: cannot download botocore from PyPI (")
@@ -139,8 +186,10 @@ def test_offline_setting_refuses_latest_in_one_line(run, monkeypatch):
     monkeypatch.setenv("CLOUDMAP_OFFLINE", "1")
     r = run("check-registry", "--latest", "--root", str(REPO))
     assert (r.code, r.out) == (1, "")
-    assert r.err == ("Error: no network (CLOUDMAP_OFFLINE is set): cannot download the newest "
-                     "releases; read the pinned (installed) versions instead\n")  # fmt: skip
+    assert r.err == (
+        "Error: no network (CLOUDMAP_OFFLINE is set): cannot download the newest "
+        "releases; read the pinned (installed) versions instead\n"
+    )
 
 
 # --------------------------------------------------------------------------- pinned versions

@@ -56,8 +56,11 @@ def _static_fields(source: str, cls: str) -> set[str]:
 def _sdk_regions() -> dict[str, set[str]]:
     tables = {}
     for dist, rel, cls in SDK_TABLES:
-        need_package(dist, "pip install --no-deps 'huaweicloudsdkecs==3.1.219' "
-                     "'huaweicloudsdkvpc==3.1.219' 'huaweicloudsdkobs==3.1.219'")  # fmt: skip
+        need_package(
+            dist,
+            "pip install --no-deps 'huaweicloudsdkecs==3.1.219' "
+            "'huaweicloudsdkvpc==3.1.219' 'huaweicloudsdkobs==3.1.219'",
+        )
         path = Path(str(metadata.distribution(dist).locate_file(rel)))
         tables[dist] = _static_fields(path.read_text(encoding="utf-8"), cls)
     return tables

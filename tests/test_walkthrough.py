@@ -125,8 +125,9 @@ def test_readme_python_snippet_runs(tmp_path, monkeypatch):
     layers = [e for e in m._children.values() if isinstance(e, folium.GeoJson)]
     assert len(layers) == 2  # the user's announced sites, then explore's AWS regions
     saved = (tmp_path / "map.html").read_text(encoding="utf-8")
-    assert all(f"{layer.get_name()}.addTo({m.get_name()})" in saved.replace(" ", "")
-               for layer in layers)  # fmt: skip
+    assert all(
+        f"{layer.get_name()}.addTo({m.get_name()})" in saved.replace(" ", "") for layer in layers
+    )
     stats = namespace["view"].stats()
     assert (stats["regions"], stats["zones"]) == (29, 87)
 
@@ -154,8 +155,13 @@ def test_readme_examples_show_what_the_commands_print(command, shown):
     """Shown lines equal the real output; a line cut with "  ..." matches up to the cut, and a
     lone "..." ends the comparison (review finding D10: examples had drifted)."""
     argv = shlex.split(command)[1:]
-    real = subprocess.run([sys.executable, "-m", "cloudmap", *argv], cwd=REPO,
-                          capture_output=True, text=True, check=True).stdout.splitlines()  # fmt: skip
+    real = subprocess.run(
+        [sys.executable, "-m", "cloudmap", *argv],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
     assert shown
     for i, want in enumerate(shown):
         if want == "...":

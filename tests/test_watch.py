@@ -22,9 +22,15 @@ def folders(tmp_path) -> tuple[Path, Path]:
     pages, articles = tmp_path / "pages", tmp_path / "articles"
     pages.mkdir()
     articles.mkdir()
-    html = (DOCS / "aws-regions.html").read_text(encoding="utf-8").replace(
-        "</tbody>", "<tr><td><code>xx-north-9</code></td><td>Nowhere (North)</td><td>Required"
-        "</td></tr></tbody>")  # fmt: skip
+    html = (
+        (DOCS / "aws-regions.html")
+        .read_text(encoding="utf-8")
+        .replace(
+            "</tbody>",
+            "<tr><td><code>xx-north-9</code></td><td>Nowhere (North)</td><td>Required"
+            "</td></tr></tbody>",
+        )
+    )
     (pages / "aws.partial.html").write_text(html, encoding="utf-8")
     shutil.copy(DOCS / "huawei-regions-endpoints.html", pages / "huawei.partial.html")
     shutil.copy(CORPUS / "en" / "04-dubai-second-dc.txt", articles / "dubai.txt")
@@ -35,8 +41,18 @@ def folders(tmp_path) -> tuple[Path, Path]:
 def test_watch_writes_one_ranked_report(run, monkeypatch, folders):
     monkeypatch.setenv("CLOUDMAP_OFFLINE", "1")
     pages, articles = folders
-    r = run("watch", "--pages", str(pages), "--articles", str(articles), "--packages", str(NEW),
-            "--json", "--root", str(REPO))  # fmt: skip
+    r = run(
+        "watch",
+        "--pages",
+        str(pages),
+        "--articles",
+        str(articles),
+        "--packages",
+        str(NEW),
+        "--json",
+        "--root",
+        str(REPO),
+    )
     assert r.code == 3, r.err
     out = json.loads(r.out)
     assert out["drift"] is True and out["errors"] == []
@@ -57,8 +73,10 @@ def test_watch_writes_one_ranked_report(run, monkeypatch, folders):
     arts = [a for a in out["articles"]]
     assert [Path(a["path"]).name for a in arts] == ["dubai.txt", "office.txt"]
     assert arts[1]["note"] == "nothing to propose" and arts[1]["draft"] is None
-    assert any(f["source"] == "article" and f["command"].startswith("cloudmap announce add ")
-               for f in findings)  # fmt: skip
+    assert any(
+        f["source"] == "article" and f["command"].startswith("cloudmap announce add ")
+        for f in findings
+    )
     # the registry part is check-registry's, change for change
     reg = run("check-registry", "--packages", str(NEW), "--json", "--root", str(REPO))
     changes = [c for p in json.loads(reg.out)["providers"] for c in p["changes"]]
@@ -70,16 +88,26 @@ def test_watch_writes_one_ranked_report(run, monkeypatch, folders):
 def test_watch_markdown_for_people(run, monkeypatch, folders):
     monkeypatch.setenv("CLOUDMAP_OFFLINE", "1")
     pages, articles = folders
-    r = run("watch", "--pages", str(pages), "--articles", str(articles), "--no-registry",
-            "--root", str(REPO))  # fmt: skip
+    r = run(
+        "watch",
+        "--pages",
+        str(pages),
+        "--articles",
+        str(articles),
+        "--no-registry",
+        "--root",
+        str(REPO),
+    )
     assert r.code == 3
     lines = r.out.splitlines()
     assert lines[0] == "# cloudmap drift report, catalog as of 2026-11-27"
     assert lines[2].startswith("Read: 2 saved pages, 2 saved articles. **")
     assert "## Changes a headline total" in lines
-    assert "   cloudmap region add --id xx-north-9 --name 'Nowhere (North)' --city <CITY> " \
-        "--country <CC> --lat <LAT> --lon <LON> --launched <DATE> --zones <ZONE-IDS> --source " \
-        "<SOURCE-URL> --provider aws" in lines  # fmt: skip
+    assert (
+        "   cloudmap region add --id xx-north-9 --name 'Nowhere (North)' --city <CITY> "
+        "--country <CC> --lat <LAT> --lon <LON> --launched <DATE> --zones <ZONE-IDS> --source "
+        "<SOURCE-URL> --provider aws" in lines
+    )
 
 
 def test_no_drift_exits_0(run, tmp_path, monkeypatch):
@@ -100,16 +128,20 @@ def test_an_unreadable_input_is_reported_and_exits_1(run, tmp_path, monkeypatch)
     shutil.copy(DOCS / "huawei-regions-endpoints.html", pages / "huawei.partial.html")
     r = run("watch", "--pages", str(pages), "--no-registry", "--root", str(REPO))
     assert r.code == 1
-    assert f"- `{pages / 'broken.html'}`: {pages / 'broken.html'}: binary data, not an HTML page" \
-        in r.out.splitlines()  # fmt: skip
+    assert (
+        f"- `{pages / 'broken.html'}`: {pages / 'broken.html'}: binary data, not an HTML page"
+        in r.out.splitlines()
+    )
 
 
 def test_watch_latest_without_network_is_one_line_and_exit_1(run, monkeypatch):
     monkeypatch.setenv("CLOUDMAP_OFFLINE", "1")
     r = run("watch", "--latest", "--root", str(REPO))
     assert (r.code, r.out) == (1, "")
-    assert r.err == ("Error: no network (CLOUDMAP_OFFLINE is set): cannot download the newest "
-                     "releases; read the pinned (installed) versions instead\n")  # fmt: skip
+    assert r.err == (
+        "Error: no network (CLOUDMAP_OFFLINE is set): cannot download the newest "
+        "releases; read the pinned (installed) versions instead\n"
+    )
 
 
 # --------------------------------------------------------------------------- the workflow
@@ -142,6 +174,10 @@ def test_the_workflow_reads_the_same_pinned_packages_as_ci():
     # codecarbon is CI's for the grid rebuild test (tests/test_gridbuild.py), not a registry
     ci = _pins((REPO / ".ci" / "run").read_text(encoding="utf-8"))
     ci -= {f"codecarbon=={CODECARBON_VERSION}"}
-    pyproject = set(re.findall(r'"((?:botocore|tencentcloud-sdk-python-\w+)==[^"]+)"',
-                               (REPO / "pyproject.toml").read_text(encoding="utf-8")))  # fmt: skip
+    pyproject = set(
+        re.findall(
+            r'"((?:botocore|tencentcloud-sdk-python-\w+)==[^"]+)"',
+            (REPO / "pyproject.toml").read_text(encoding="utf-8"),
+        )
+    )
     assert ci and pyproject and workflow == ci | pyproject

@@ -35,8 +35,11 @@ def test_the_wheel_builds_the_map_from_an_empty_folder(tmp_path):
     empty.mkdir()
     where = subprocess.run(
         [str(py), "-c", "import cloudmap; print(cloudmap.__file__)"],
-        cwd=empty, capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+        cwd=empty,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert where.startswith(str(env_dir)), where  # the wheel, not the source tree
     cli = env_dir / "bin" / "cloudmap"
     ok = subprocess.run([str(cli), "validate"], cwd=empty, capture_output=True, text=True)
@@ -55,6 +58,8 @@ def test_the_wheel_builds_the_map_from_an_empty_folder(tmp_path):
                 assert (snap / part / f.name).read_bytes() == f.read_bytes(), f
     draft = subprocess.run(
         [str(cli), "announce", "draft", str(REPO / "docs" / "examples" / "netherlands-region.md")],
-        cwd=empty, capture_output=True, text=True,
-    )  # fmt: skip
+        cwd=empty,
+        capture_output=True,
+        text=True,
+    )
     assert draft.returncode == 0, draft.stderr  # the intake lexicon ships too

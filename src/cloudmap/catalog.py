@@ -204,8 +204,10 @@ def read_provider_file(
             return None  # a file with problems is read afresh every time
         text = json.dumps(pack_file(provider, regions, sites), separators=(",", ":"))
         data = text.encode("utf-8")
-        return Entry({"sha256": hashlib.sha256(data).hexdigest()},
-                     {"json": np.frombuffer(data, dtype=np.uint8)})  # fmt: skip
+        return Entry(
+            {"sha256": hashlib.sha256(data).hexdigest()},
+            {"json": np.frombuffer(data, dtype=np.uint8)},
+        )
 
     def load(e: Entry) -> Read | None:
         """Used only if the stored bytes are the ones written (a damaged or edited entry is a
@@ -216,8 +218,9 @@ def read_provider_file(
         return (*unpack_file(json.loads(data)), [])
 
     key = f"{hashlib.sha256(raw).hexdigest()}|{display}|{_code_key(code_key)}"
-    return cached_value("records", key, lambda: _read_provider_file(path, display),
-                        store=store, load=load)  # fmt: skip
+    return cached_value(
+        "records", key, lambda: _read_provider_file(path, display), store=store, load=load
+    )
 
 
 def _code_key(code_key: Callable[..., str]) -> str:
@@ -389,8 +392,15 @@ def _misnamed(root: Path) -> list[Problem]:
     for path in misnamed(root):
         part, stem = path.parent.name, path.name.rpartition(".")[0]
         to = f"{stem}.yaml" if stem else f"<{'provider' if part == 'data' else 'id'}>.yaml"
-        out.append(Problem(f"{part}/{path.name}", 1, "-", "file",
-            f"not read: catalog files end in .yaml; rename it to {to}"))  # fmt: skip
+        out.append(
+            Problem(
+                f"{part}/{path.name}",
+                1,
+                "-",
+                "file",
+                f"not read: catalog files end in .yaml; rename it to {to}",
+            )
+        )
     return out
 
 

@@ -114,8 +114,10 @@ def find_place(text: str) -> Place:
     rows = [i for code in codes for i in gaz.find(code, name)]
     if not rows:
         where = f" in {cc}" if cc else ""
-        raise NotFound(f"no city {name!r}{where} among GeoNames' cities of 15,000+ people; "
-                       "try NAME, CC or LAT,LON")  # fmt: skip
+        raise NotFound(
+            f"no city {name!r}{where} among GeoNames' cities of 15,000+ people; "
+            "try NAME, CC or LAT,LON"
+        )
     i = max(rows, key=lambda r: (int(gaz.population[r]), -int(gaz.geonameid[r])))
     return {
         "name": str(gaz.name[i]),
@@ -139,9 +141,12 @@ def cleanest(view: AsOf, near: str | tuple[float, float], *, within_ms: float) -
     for pid in view.providers:
         one = view.only(pid)
         live = [r for r in one.selected.regions if r.kind in COVERAGE_KINDS and r.is_live(one.on)]
-        km = haversine_km(place["lat"], place["lon"],
-                          np.array([r.location.lat for r in live], dtype=float),
-                          np.array([r.location.lon for r in live], dtype=float))  # fmt: skip
+        km = haversine_km(
+            place["lat"],
+            place["lon"],
+            np.array([r.location.lat for r in live], dtype=float),
+            np.array([r.location.lon for r in live], dtype=float),
+        )
         rtt = np.round(np.asarray(rtt_of(km)), 1)
         near_ones = [
             (r, round(float(d)), float(t))
@@ -150,12 +155,14 @@ def cleanest(view: AsOf, near: str | tuple[float, float], *, within_ms: float) -
         ]
         near_ones.sort(key=lambda x: (rank_key(view.grid_of(x[0])), x[2]))
         best = near_ones[0] if near_ones else None
-        out.append({
-            "provider": pid,
-            "name": view.catalog.providers[pid].name,
-            "candidates": len(near_ones),
-            "cleanest": _candidate(view, *best) if best else None,
-        })  # fmt: skip
+        out.append(
+            {
+                "provider": pid,
+                "name": view.catalog.providers[pid].name,
+                "candidates": len(near_ones),
+                "cleanest": _candidate(view, *best) if best else None,
+            }
+        )
     ds = view.grid.datasets.get(view.grid.comparable or "")
     return {
         "as_of": view.on.isoformat(),
@@ -207,8 +214,17 @@ def cleanest_text(result: Cleanest) -> str:
         f"(public regions: {', '.join(result['kinds'])}; ranked by grid carbon†{only})",
         "",
     ]
-    head = ["provider", "region", "where", "km", "RTT ms*", "g/kWh†", "zone figure‡", "own CFE§",
-            "of"]  # fmt: skip
+    head = [
+        "provider",
+        "region",
+        "where",
+        "km",
+        "RTT ms*",
+        "g/kWh†",
+        "zone figure‡",
+        "own CFE§",
+        "of",
+    ]
     body = []
     for row in result["providers"]:
         c = row["cleanest"]
@@ -221,22 +237,38 @@ def cleanest_text(result: Cleanest) -> str:
             and c["grid_level"] == "zone"
             and "-" in (c["grid_zone"] or "")
         ):
-            zone = (f"{c['grid_zone']} {c['grid_g_per_kwh']:.0f} {c['grid_method']} "
-                    f"{c['grid_gas']}")  # fmt: skip
+            zone = f"{c['grid_zone']} {c['grid_g_per_kwh']:.0f} {c['grid_method']} {c['grid_gas']}"
         carbon = "-" if c["carbon_g_per_kwh"] is None else f"{c['carbon_g_per_kwh']:.0f}"
         cfe = "-"
         if c["provider_cfe_share"] is not None:
             cfe = f"{c['provider_cfe_share']:.0%} ({c['provider_energy_year']})"
-        body.append([row["name"], c["region"].split(":", 1)[1], f"{c['city'] or '-'}, "
-                     f"{c['country']}", f"{c['km']:,}", f"{c['rtt_est_ms']:.1f}", carbon, zone,
-                     cfe, str(row["candidates"])])  # fmt: skip
+        body.append(
+            [
+                row["name"],
+                c["region"].split(":", 1)[1],
+                f"{c['city'] or '-'}, {c['country']}",
+                f"{c['km']:,}",
+                f"{c['rtt_est_ms']:.1f}",
+                carbon,
+                zone,
+                cfe,
+                str(row["candidates"]),
+            ]
+        )
     lines += _table(head, body, right={3, 4, 5, 7, 8})
     lines.append(f"* {RTT_NOTE} (see docs/latency-model.md); of: live regions within reach")
     if result["comparable"] is not None:
-        lines.append("† " + CARBON_NOTE.split(", zone-weighted")[0].format(**result["comparable"])
-                     + "; ties within a country broken by ‡")  # fmt: skip
-    lines.append("‡ the region's own sub-national zone figure where known (its own method and "
-                 "gas: compared only within its dataset)")  # fmt: skip
-    lines.append("§ the provider's own carbon-free energy share for the region (its counting, "
-                 "its purchases included): shown, never ranked")  # fmt: skip
+        lines.append(
+            "† "
+            + CARBON_NOTE.split(", zone-weighted")[0].format(**result["comparable"])
+            + "; ties within a country broken by ‡"
+        )
+    lines.append(
+        "‡ the region's own sub-national zone figure where known (its own method and "
+        "gas: compared only within its dataset)"
+    )
+    lines.append(
+        "§ the provider's own carbon-free energy share for the region (its counting, "
+        "its purchases included): shown, never ranked"
+    )
     return "\n".join(lines) + "\n"

@@ -205,21 +205,42 @@ def compare_providers(
 def compare_text(result: Comparison) -> str:
     """The comparison for people: a table of providers, then one of nearest regions."""
     scope = result["scope"]
-    where = scope["market"] or (get_name(scope["country"], scope["country"]) if scope["country"]
-                                else "the world")  # fmt: skip
+    where = scope["market"] or (
+        get_name(scope["country"], scope["country"]) if scope["country"] else "the world"
+    )
     filters = f"; only {result['filters']}" if result.get("filters") else ""
-    lines = [f"Providers in {where} as of {result['as_of']} (public regions: "
-             f"{', '.join(result['kinds'])}{filters})", ""]  # fmt: skip
-    head = ["provider", "regions", "zones", "countries", "first launch", "latest launch",
-            "announced", "g/kWh†"]  # fmt: skip
+    lines = [
+        f"Providers in {where} as of {result['as_of']} (public regions: "
+        f"{', '.join(result['kinds'])}{filters})",
+        "",
+    ]
+    head = [
+        "provider",
+        "regions",
+        "zones",
+        "countries",
+        "first launch",
+        "latest launch",
+        "announced",
+        "g/kWh†",
+    ]
     body = []
     for p in result["providers"]:
         first = _date(p["first_launch"], p["first_launch_qualifier"])
         latest = _date(p["latest_launch"], p["latest_launch_qualifier"])
         zones = f"{p['live_zones']}+" if p.get("zones_unknown") else str(p["live_zones"])
-        body.append([p["name"], str(p["live_regions"]), zones,
-                     str(p["countries_covered"]), first, latest, str(len(p["announced"])),
-                     _grams(p["carbon"]["g_per_kwh"])])  # fmt: skip
+        body.append(
+            [
+                p["name"],
+                str(p["live_regions"]),
+                zones,
+                str(p["countries_covered"]),
+                first,
+                latest,
+                str(len(p["announced"])),
+                _grams(p["carbon"]["g_per_kwh"]),
+            ]
+        )
     lines += _table(head, body, right={1, 2, 3, 6, 7})
     if result["countries"]:
         names = {p["provider"]: p["name"] for p in result["providers"]}
@@ -232,19 +253,26 @@ def compare_text(result: Comparison) -> str:
             for pid in pids:
                 n = c["nearest"].get(pid)
                 rough = " ~" if n and n.get("location_precision") == "country" else ""
-                cells.append(f"{n['region']} {n['median_km']:,} km {n['rtt_est_ms']:.0f} ms "
-                             f"{_grams(n['carbon_g_per_kwh'])} g{rough}" if n else "-")  # fmt: skip
+                cells.append(
+                    f"{n['region']} {n['median_km']:,} km {n['rtt_est_ms']:.0f} ms "
+                    f"{_grams(n['carbon_g_per_kwh'])} g{rough}"
+                    if n
+                    else "-"
+                )
             body.append(cells)
         lines += _table(head, body)
-        lines.append(f"* {RTT_NOTE}: population-weighted over GeoNames cities of 15,000+ people; "
-                     "not measured (see docs/latency-model.md)")  # fmt: skip
+        lines.append(
+            f"* {RTT_NOTE}: population-weighted over GeoNames cities of 15,000+ people; "
+            "not measured (see docs/latency-model.md)"
+        )
         if any(row[i].endswith(" ~") for row in body for i in range(1, len(row))):
             from cloudmap.report import ROUGH_NOTE
 
             lines.append(ROUGH_NOTE)
     if result.get("without_cities"):
-        lines.append("No city of 15,000+ people to measure from in: "
-                     + ", ".join(result["without_cities"]))  # fmt: skip
+        lines.append(
+            "No city of 15,000+ people to measure from in: " + ", ".join(result["without_cities"])
+        )
     carbon = next((p["carbon"] for p in result["providers"] if p["carbon"]["dataset"]), None)
     if carbon is not None:
         lines.append("† " + CARBON_NOTE.format(**carbon) + ' (README, "Grid and jurisdiction")')
@@ -279,25 +307,68 @@ def compare_csv(result: Comparison) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     if not result["countries"]:
-        w.writerow(["provider", "live_regions", "live_zones", "zones_known",
-                    "countries_covered", "first_launch", "latest_launch", "announced",
-                    "carbon_g_per_kwh", "carbon_zones_without_figure"])  # fmt: skip
+        w.writerow(
+            [
+                "provider",
+                "live_regions",
+                "live_zones",
+                "zones_known",
+                "countries_covered",
+                "first_launch",
+                "latest_launch",
+                "announced",
+                "carbon_g_per_kwh",
+                "carbon_zones_without_figure",
+            ]
+        )
         for p in result["providers"]:
-            w.writerow([p["provider"], p["live_regions"], p["live_zones"],
-                        str(not p["zones_unknown"]).lower(),
-                        p["countries_covered"], _date(p["first_launch"],
-                        p["first_launch_qualifier"]), _date(p["latest_launch"],
-                        p["latest_launch_qualifier"]), len(p["announced"]),
-                        p["carbon"]["g_per_kwh"], p["carbon"]["zones_without_figure"]])  # fmt: skip
+            w.writerow(
+                [
+                    p["provider"],
+                    p["live_regions"],
+                    p["live_zones"],
+                    str(not p["zones_unknown"]).lower(),
+                    p["countries_covered"],
+                    _date(p["first_launch"], p["first_launch_qualifier"]),
+                    _date(p["latest_launch"], p["latest_launch_qualifier"]),
+                    len(p["announced"]),
+                    p["carbon"]["g_per_kwh"],
+                    p["carbon"]["zones_without_figure"],
+                ]
+            )
         return buf.getvalue()
-    w.writerow(["iso_a2", "country", "provider", "nearest_region", "region_country",
-                "median_km", "rtt_est_ms", "location_precision", "carbon_g_per_kwh",
-                "partition", "jurisdictions", "jurisdictions_complete"])  # fmt: skip
+    w.writerow(
+        [
+            "iso_a2",
+            "country",
+            "provider",
+            "nearest_region",
+            "region_country",
+            "median_km",
+            "rtt_est_ms",
+            "location_precision",
+            "carbon_g_per_kwh",
+            "partition",
+            "jurisdictions",
+            "jurisdictions_complete",
+        ]
+    )
     for c in result["countries"]:
         for pid, n in sorted(c["nearest"].items()):
-            w.writerow([c["iso_a2"], c["name"], pid, n["region"], n["region_country"],
-                        n["median_km"], n["rtt_est_ms"], n["location_precision"],
-                        n["carbon_g_per_kwh"], n["partition"],
-                        ";".join(n["jurisdictions"]),
-                        str(n["jurisdictions_complete"]).lower()])  # fmt: skip
+            w.writerow(
+                [
+                    c["iso_a2"],
+                    c["name"],
+                    pid,
+                    n["region"],
+                    n["region_country"],
+                    n["median_km"],
+                    n["rtt_est_ms"],
+                    n["location_precision"],
+                    n["carbon_g_per_kwh"],
+                    n["partition"],
+                    ";".join(n["jurisdictions"]),
+                    str(n["jurisdictions_complete"]).lower(),
+                ]
+            )
     return buf.getvalue()

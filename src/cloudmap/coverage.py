@@ -62,10 +62,27 @@ NO_DATA = "no data"
 RTT_NOTE = "estimated from distance"
 
 
-CITY_COLUMNS = ["geonameid", "name", "country", "lat", "lon", "population", "nearest_region",
-                "distance_km", "rtt_floor_ms", "rtt_est_ms"]  # fmt: skip
-SUMMARY_COLUMNS = ["cities", "population", "nearest_region", "serving_share", "median_km",
-                   "rtt_est_ms", *(f"share_{t}ms" for t in THRESHOLDS_MS)]  # fmt: skip
+CITY_COLUMNS = [
+    "geonameid",
+    "name",
+    "country",
+    "lat",
+    "lon",
+    "population",
+    "nearest_region",
+    "distance_km",
+    "rtt_floor_ms",
+    "rtt_est_ms",
+]
+SUMMARY_COLUMNS = [
+    "cities",
+    "population",
+    "nearest_region",
+    "serving_share",
+    "median_km",
+    "rtt_est_ms",
+    *(f"share_{t}ms" for t in THRESHOLDS_MS),
+]
 
 
 # --------------------------------------------------------------------------- cities

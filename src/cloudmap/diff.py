@@ -167,8 +167,7 @@ def _published(fp_b: Any, fp_a: Any) -> list[dict[str, Any]]:
     out = []
     for r in fp_a.regions:
         if r.key in unknown_before and r.key in live_before and r.key not in still_unknown:
-            row = {"id": r.id, "region": r.id, "provider": r.provider,
-                   "date": _text(r.zones_since)}  # fmt: skip
+            row = {"id": r.id, "region": r.id, "provider": r.provider, "date": _text(r.zones_since)}
             out.append((_order(r.zones_since), row))
     return _sorted(out)
 

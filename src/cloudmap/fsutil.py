@@ -62,8 +62,20 @@ def _inside(path: Path, folder: Path) -> bool:
 
 
 # Operating-system folders no output belongs in (/var is left open: /var/www serves sites).
-_SYSTEM = ("/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/proc", "/run", "/sbin",
-           "/sys", "/usr")  # fmt: skip
+_SYSTEM = (
+    "/bin",
+    "/boot",
+    "/dev",
+    "/etc",
+    "/lib",
+    "/lib32",
+    "/lib64",
+    "/proc",
+    "/run",
+    "/sbin",
+    "/sys",
+    "/usr",
+)
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 

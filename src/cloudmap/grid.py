@@ -188,8 +188,15 @@ class GridData:
     declared: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
-        for name in ("datasets", "zones", "assignments", "partitions", "defaults", "overrides",
-                     "energy_datasets"):  # fmt: skip
+        for name in (
+            "datasets",
+            "zones",
+            "assignments",
+            "partitions",
+            "defaults",
+            "overrides",
+            "energy_datasets",
+        ):
             object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
         for name in ("figures", "energy", "jurisdictions"):
             object.__setattr__(self, name, frozen(getattr(self, name)))

@@ -149,8 +149,10 @@ def read_sources(source: Path) -> dict[str, bytes]:
                     if info is None:
                         raise CloudmapError(f"{source}: has no {src.path} (not codecarbon?)")
                     if info.file_size > MAX_BYTES:
-                        raise CloudmapError(f"{source}: {src.path} would inflate to "
-                                            f"{info.file_size:,} bytes; not codecarbon's")  # fmt: skip
+                        raise CloudmapError(
+                            f"{source}: {src.path} would inflate to "
+                            f"{info.file_size:,} bytes; not codecarbon's"
+                        )
                     out[key] = wheel.read(src.path)
         except zipfile.BadZipFile:
             raise CloudmapError(

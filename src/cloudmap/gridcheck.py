@@ -54,15 +54,29 @@ def _check_zones(catalog: Catalog, grid: GridData, full: bool) -> list[Problem]:
         found = grid.assignments.get(r.key)
         if found is None:
             if r.country in grid.split_countries and r.key not in grid.declared:
-                out.append(Problem(r.file, r.line_of("country"), r.id, "country",
-                    f"{r.country} has sub-national grid zones: add \"{r.key}\" under assignments "
-                    f"in {GRID_FILE_NAME} (its zone and the evidence, or zone: null and the "
-                    "reason)"))  # fmt: skip
+                out.append(
+                    Problem(
+                        r.file,
+                        r.line_of("country"),
+                        r.id,
+                        "country",
+                        f'{r.country} has sub-national grid zones: add "{r.key}" under assignments '
+                        f"in {GRID_FILE_NAME} (its zone and the evidence, or zone: null and the "
+                        "reason)",
+                    )
+                )
             continue
         zone = grid.zone(found.zone) if found.zone is not None else None
         if zone is not None and zone.country != r.country:
-            out.append(Problem(GRID_FILE_NAME, found.line_of("zone"), r.key, "zone",
-                f"{zone.id} is a zone of {zone.country}; {r.key} is in {r.country}"))  # fmt: skip
+            out.append(
+                Problem(
+                    GRID_FILE_NAME,
+                    found.line_of("zone"),
+                    r.key,
+                    "zone",
+                    f"{zone.id} is a zone of {zone.country}; {r.key} is in {r.country}",
+                )
+            )
         elif zone is not None:
             placed.append((r, zone.id))
     for key, a in grid.assignments.items():
@@ -92,12 +106,26 @@ def _check_admin1(grid: GridData, placed: list[tuple[Region, str]]) -> list[Prob
         assert zone is not None
         city = f"{r.city or 'its city'} (GeoNames {gid})"
         if code not in zone.admin1:
-            out.append(Problem(GRID_FILE_NAME, a.line_of("zone"), r.key, "zone",
-                f"{r.key}'s city {city} lies in {code}, not in zone {zone_id} "
-                f"({', '.join(zone.admin1) or 'no divisions listed'})"))  # fmt: skip
+            out.append(
+                Problem(
+                    GRID_FILE_NAME,
+                    a.line_of("zone"),
+                    r.key,
+                    "zone",
+                    f"{r.key}'s city {city} lies in {code}, not in zone {zone_id} "
+                    f"({', '.join(zone.admin1) or 'no divisions listed'})",
+                )
+            )
         elif a.admin1 is not None and a.admin1 != code:
-            out.append(Problem(GRID_FILE_NAME, a.line_of("geonames_admin1"), r.key,
-                "geonames_admin1", f"{a.admin1}, but GeoNames puts {city} in {code}"))  # fmt: skip
+            out.append(
+                Problem(
+                    GRID_FILE_NAME,
+                    a.line_of("geonames_admin1"),
+                    r.key,
+                    "geonames_admin1",
+                    f"{a.admin1}, but GeoNames puts {city} in {code}",
+                )
+            )
     return out
 
 
@@ -106,13 +134,27 @@ def _check_operators(catalog: Catalog, grid: GridData) -> list[Problem]:
     for pid in sorted(catalog.providers):
         if pid not in grid.defaults and not {pid, JURISDICTION_FILE_NAME} & grid.declared:
             p = catalog.providers[pid]
-            out.append(Problem(p.file, p.key_lines.get("id", p.line), pid, "id",
-                f"no default operator in {JURISDICTION_FILE_NAME}: add {pid} under defaults "
-                "(operator, jurisdictions, partition, sources)"))  # fmt: skip
+            out.append(
+                Problem(
+                    p.file,
+                    p.key_lines.get("id", p.line),
+                    pid,
+                    "id",
+                    f"no default operator in {JURISDICTION_FILE_NAME}: add {pid} under defaults "
+                    "(operator, jurisdictions, partition, sources)",
+                )
+            )
     for pid, rule in grid.defaults.items():
         if pid not in catalog.providers and pid not in catalog.declared_providers:
-            out.append(Problem(JURISDICTION_FILE_NAME, rule.line, pid, "defaults",
-                               f"no provider {pid!r} in the catalog"))  # fmt: skip
+            out.append(
+                Problem(
+                    JURISDICTION_FILE_NAME,
+                    rule.line,
+                    pid,
+                    "defaults",
+                    f"no provider {pid!r} in the catalog",
+                )
+            )
     for key, rule in grid.overrides.items():
         why = _unknown_region(catalog, key)
         if why is not None:
@@ -124,8 +166,15 @@ def _check_energy(catalog: Catalog, grid: GridData) -> list[Problem]:
     out = []
     for ds in grid.energy_datasets.values():
         if ds.provider not in catalog.providers and ds.provider not in catalog.declared_providers:
-            out.append(Problem(ENERGY_FILE_NAME, ds.line, ds.id, "provider",
-                               f"no provider {ds.provider!r} in the catalog"))  # fmt: skip
+            out.append(
+                Problem(
+                    ENERGY_FILE_NAME,
+                    ds.line,
+                    ds.id,
+                    "provider",
+                    f"no provider {ds.provider!r} in the catalog",
+                )
+            )
     for key, rows in grid.energy.items():
         why = _unknown_region(catalog, key)
         if why is not None and rows:

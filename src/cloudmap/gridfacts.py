@@ -100,8 +100,18 @@ class RegionGrid:
 
 
 def _figure(f: GridFigure, level: str) -> CarbonFigure:
-    return CarbonFigure(f.g_per_kwh, f.year.effective.year, f.year.qualifier, f.zone, level,
-                        f.dataset, f.method, f.gas, f.basis, f.source_url)  # fmt: skip
+    return CarbonFigure(
+        f.g_per_kwh,
+        f.year.effective.year,
+        f.year.qualifier,
+        f.zone,
+        level,
+        f.dataset,
+        f.method,
+        f.gas,
+        f.basis,
+        f.source_url,
+    )
 
 
 def country_carbon(grid: GridData, country: str) -> CarbonFigure | None:
@@ -115,14 +125,18 @@ def _jurisdiction(grid: GridData, provider: str, key: str | None, country: str) 
     rule: OperatorRule | None = grid.overrides.get(key) if key else None
     rule = rule or default
     if rule is None:
-        why = (f"{JURISDICTION_FILE_NAME} has no default operator for {provider}"
-               if grid.has_jurisdiction else f"the project has no {JURISDICTION_FILE_NAME}")  # fmt: skip
+        why = (
+            f"{JURISDICTION_FILE_NAME} has no default operator for {provider}"
+            if grid.has_jurisdiction
+            else f"the project has no {JURISDICTION_FILE_NAME}"
+        )
         return Jurisdiction(None, why, None, (country,), False, ())
     own = default.operator if default is not None else None
     operator = None if rule.operator is None or rule.operator == own else rule.operator
     codes = tuple(sorted({*rule.jurisdictions, country}))
-    return Jurisdiction(operator, rule.reason, rule.partition, codes, rule.operator is not None,
-                        rule.sources)  # fmt: skip
+    return Jurisdiction(
+        operator, rule.reason, rule.partition, codes, rule.operator is not None, rule.sources
+    )
 
 
 def _energy(grid: GridData, key: str, on: dt.date) -> ProviderEnergy | None:
@@ -133,8 +147,9 @@ def _energy(grid: GridData, key: str, on: dt.date) -> ProviderEnergy | None:
         return None
     f = max(rows, key=lambda f: (f.year, f.dataset))
     ds = grid.energy_datasets[f.dataset]
-    return ProviderEnergy(f.cfe_share, f.grid_g_per_kwh, f.year, ds.method(f.year), f.dataset,
-                          f.source.url)  # fmt: skip
+    return ProviderEnergy(
+        f.cfe_share, f.grid_g_per_kwh, f.year, ds.method(f.year), f.dataset, f.source.url
+    )
 
 
 def place_grid(
@@ -151,8 +166,11 @@ def place_grid(
     elif found is not None:
         zone_id, reason = found.zone, found.reason
     elif country in grid.split_countries:
-        reason = (f"an announced site in {country}, which has sub-national zones, is placed in "
-                  "none" if site else f"no assignment in {GRID_FILE_NAME}")  # fmt: skip
+        reason = (
+            f"an announced site in {country}, which has sub-national zones, is placed in none"
+            if site
+            else f"no assignment in {GRID_FILE_NAME}"
+        )
     else:
         zone_id = country
     zone = grid.zone(zone_id) if zone_id is not None else None

@@ -1,5 +1,5 @@
-"""Read data/grid.yaml, data/jurisdiction.yaml, data/provider-energy.yaml and geo/grid-carbon.csv
-into cloudmap.grid's records, checking each file against its spec (cloudmap.gridschema) and the
+"""Read data/grid.yaml and geo/grid-carbon.csv (and, through cloudmap.jurisread,
+data/jurisdiction.yaml and data/provider-energy.yaml) into cloudmap.grid's records, checking each file against its spec (cloudmap.gridschema) and the
 files against each other; every problem is located (``file:line: id: field: message``). The
 checks against the catalog's regions live in cloudmap.gridcheck."""
 
@@ -13,7 +13,6 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from cloudmap.dates import parse_date
 from cloudmap.errors import Problem
@@ -25,29 +24,32 @@ from cloudmap.grid import (
     GridDataset,
     GridFigure,
     GridZone,
-    MethodPeriod,
     OperatorRule,
     Partition,
 )
 from cloudmap.gridschema import (
     CSV_COLUMNS,
-    ENERGY_FILE,
     ENERGY_FILE_NAME,
     FILES,
     GRID_CSV,
     GRID_FILE,
     GRID_FILE_NAME,
-    GRID_RECORDS,
-    JURISDICTION_FILE,
     JURISDICTION_FILE_NAME,
 )
-from cloudmap.model import Source
+from cloudmap.jurisread import (
+    KEY_HINT,
+    KEY_RE,
+    load,
+    read_energy,
+    read_jurisdiction,
+    sources,
+)
+from cloudmap.jurisread import (
+    declared as declared_names,
+)
 from cloudmap.reader import Clean, Reader
-from cloudmap.schema import ID_RE
-from cloudmap.yamlio import load_yaml, read_text
+from cloudmap.yamlio import read_text
 
-KEY_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
-_KEY_HINT = 'write "provider:region-id", ids as in data/<provider>.yaml'
 _ADMIN1_RE = re.compile(r"^[A-Z]{2}\.[A-Z0-9]+$")
 _CODE_RE = re.compile(r"^[A-Z]{2}(?:-[A-Z0-9]{1,3})*$")
 
@@ -55,31 +57,6 @@ _CODE_RE = re.compile(r"^[A-Z]{2}(?:-[A-Z0-9]{1,3})*$")
 def grid_files(root: Path) -> list[Path]:
     """The grid and jurisdiction files ``root`` has (each is optional)."""
     return [root / rel for rel in FILES if (root / rel).exists() or (root / rel).is_symlink()]
-
-
-def _sources(items: list[Clean] | None) -> tuple[Source, ...]:
-    return tuple(Source(c["url"], c["supports"]) for c in items or ())
-
-
-def _load(root: Path, rel: str, spec_name: str) -> tuple[Reader, Clean | None, Any]:
-    """The file checked against its spec, and its parsed document (None if unreadable)."""
-    rd = Reader(rel, GRID_RECORDS)
-    doc, problems = load_yaml(root / rel, rel)
-    if problems:
-        rd.problems += problems
-        return rd, None, None
-    return rd, rd.record(doc, GRID_RECORDS[spec_name], line=1, id_="-", where="file"), doc
-
-
-def _declared(doc: Any, key: str, *, ids: bool = False) -> frozenset[str]:
-    """The names a file declares under ``key`` (valid or not): a mapping's keys, or the ids of
-    a list's records. Checks against them keep one bad record from cascading into "missing"."""
-    found = doc.get(key) if isinstance(doc, dict) else None
-    if ids and isinstance(found, list):
-        return frozenset(str(x["id"]).strip() for x in found if isinstance(x, dict) and "id" in x)
-    if not ids and isinstance(found, dict):
-        return frozenset(str(k).strip() for k in found)
-    return frozenset()
 
 
 # --------------------------------------------------------------------------- data/grid.yaml
@@ -92,21 +69,35 @@ def _datasets(rd: Reader, top: Clean) -> dict[str, GridDataset]:
             rd.add(c.line_of("id"), c["id"], "id", "dataset id given twice (keep one)")
             continue
         out[c["id"]] = GridDataset(
-            c["id"], c["name"], c["file"], c["gas"], c["method"], c["basis"], c["licence"],
-            _sources(c["sources"]), c.line,
-        )  # fmt: skip
+            c["id"],
+            c["name"],
+            c["file"],
+            c["gas"],
+            c["method"],
+            c["basis"],
+            c["licence"],
+            sources(c["sources"]),
+            c.line,
+        )
         if c["file"] not in (None, GRID_CSV):
-            rd.add(c.line_of("file"), c["id"], "file",
-                   f"{c['file']!r}: figures come from {GRID_CSV} or, with null, from zones' "
-                   "figures")  # fmt: skip
+            rd.add(
+                c.line_of("file"),
+                c["id"],
+                "file",
+                f"{c['file']!r}: figures come from {GRID_CSV} or, with null, from zones' figures",
+            )
     comparable = top["comparable"]
     if comparable is not None and comparable not in out:
-        rd.add(top.line_of("comparable"), "-", "comparable",
-               f"no dataset {comparable!r} (datasets: {', '.join(out) or 'none'})")  # fmt: skip
+        rd.add(
+            top.line_of("comparable"),
+            "-",
+            "comparable",
+            f"no dataset {comparable!r} (datasets: {', '.join(out) or 'none'})",
+        )
     return out
 
 
-def _zone(rd: Reader, c: Clean, datasets: dict[str, GridDataset]) -> GridZone | None:
+def _zone(rd: Reader, c: Clean) -> GridZone | None:
     zid, country = c["id"], c["country"]
     ok = True
 
@@ -120,20 +111,33 @@ def _zone(rd: Reader, c: Clean, datasets: dict[str, GridDataset]) -> GridZone | 
     if c["unit"] == "country" and (zid != country or c["parent"] is not None):
         bad("unit", f"a country zone has the country's code as id ({country}) and parent null")
     elif c["unit"] != "country" and c["parent"] != country:
-        bad("parent", f"{c['parent']!r}: a {c['unit']} zone's parent is its country zone, "
-            f"{country}")  # fmt: skip
+        bad(
+            "parent", f"{c['parent']!r}: a {c['unit']} zone's parent is its country zone, {country}"
+        )
     for code in c.get("geonames_admin1", []):
         if not _ADMIN1_RE.match(code) or not code.startswith(f"{country}."):
-            bad("geonames_admin1", f"{code!r} is not a GeoNames admin1 code of {country} "
-                f"(write {country}.<code>, e.g. {country}.01)")  # fmt: skip
+            bad(
+                "geonames_admin1",
+                f"{code!r} is not a GeoNames admin1 code of {country} "
+                f"(write {country}.<code>, e.g. {country}.01)",
+            )
     for sub in c.get("subdivisions", []):
         if not sub.startswith(f"{country}-"):
             bad("subdivisions", f"{sub!r} is not an ISO 3166-2 code of {country}")
     if not ok:
         return None
-    return GridZone(zid, c["name"], country, c["unit"], c["parent"],
-                    tuple(c.get("subdivisions", [])), tuple(c.get("geonames_admin1", [])),
-                    c["notes"], _sources(c["sources"]), c.line)  # fmt: skip
+    return GridZone(
+        zid,
+        c["name"],
+        country,
+        c["unit"],
+        c["parent"],
+        tuple(c.get("subdivisions", [])),
+        tuple(c.get("geonames_admin1", [])),
+        c["notes"],
+        sources(c["sources"]),
+        c.line,
+    )
 
 
 def _hand_figures(rd: Reader, c: Clean, datasets: dict[str, GridDataset]) -> list[GridFigure]:
@@ -141,28 +145,60 @@ def _hand_figures(rd: Reader, c: Clean, datasets: dict[str, GridDataset]) -> lis
     for f in c.get("figures", []):
         ds = datasets.get(f["dataset"])
         if f["year"].precision != "year":
-            rd.add(f.line_of("year"), c["id"], "figures.year",
-                   f"{f['year'].text}: write the year the figure describes (YYYY or <=YYYY)")  # fmt: skip
+            rd.add(
+                f.line_of("year"),
+                c["id"],
+                "figures.year",
+                f"{f['year'].text}: write the year the figure describes (YYYY or <=YYYY)",
+            )
             continue
         if f["g_per_kwh"] < 0:
-            rd.add(f.line_of("g_per_kwh"), c["id"], "figures.g_per_kwh",
-                   f"{f['g_per_kwh']:g} is below 0; write grams per kWh")  # fmt: skip
+            rd.add(
+                f.line_of("g_per_kwh"),
+                c["id"],
+                "figures.g_per_kwh",
+                f"{f['g_per_kwh']:g} is below 0; write grams per kWh",
+            )
             continue
         if any(g.dataset == f["dataset"] for g in out):
-            rd.add(f.line_of("dataset"), c["id"], "figures.dataset",
-                   f"a second {f['dataset']} figure (keep one)")  # fmt: skip
+            rd.add(
+                f.line_of("dataset"),
+                c["id"],
+                "figures.dataset",
+                f"a second {f['dataset']} figure (keep one)",
+            )
             continue
         if ds is None:
-            rd.add(f.line_of("dataset"), c["id"], "figures.dataset",
-                   f"no dataset {f['dataset']!r} in datasets")  # fmt: skip
+            rd.add(
+                f.line_of("dataset"),
+                c["id"],
+                "figures.dataset",
+                f"no dataset {f['dataset']!r} in datasets",
+            )
             continue
         if ds.file is not None:
-            rd.add(f.line_of("dataset"), c["id"], "figures.dataset",
-                   f"{ds.id}'s figures are the rows of {ds.file}; a hand-written figure names a "
-                   "dataset with file: null")  # fmt: skip
+            rd.add(
+                f.line_of("dataset"),
+                c["id"],
+                "figures.dataset",
+                f"{ds.id}'s figures are the rows of {ds.file}; a hand-written figure names a "
+                "dataset with file: null",
+            )
             continue
-        out.append(GridFigure(c["id"], ds.id, f["year"], f["g_per_kwh"], ds.gas, ds.method,
-                              ds.basis, ds.source_url, GRID_FILE_NAME, f.line))  # fmt: skip
+        out.append(
+            GridFigure(
+                c["id"],
+                ds.id,
+                f["year"],
+                f["g_per_kwh"],
+                ds.gas,
+                ds.method,
+                ds.basis,
+                ds.source_url,
+                GRID_FILE_NAME,
+                f.line,
+            )
+        )
     return out
 
 
@@ -171,32 +207,52 @@ def _assignment(
 ) -> Assignment | None:
     before = len(rd.problems)
     if not KEY_RE.match(key):
-        rd.add(c.line, key, "assignments", f"{key!r} is not a region key; {_KEY_HINT}")
+        rd.add(c.line, key, "assignments", f"{key!r} is not a region key; {KEY_HINT}")
     zone, admin1 = c["zone"], c["geonames_admin1"]
     if zone is None:
         if c["reason"] is None:
             rd.add(c.line_of("zone"), key, "reason", "missing: say why no zone is assigned")
         if admin1 is not None:
-            rd.add(c.line_of("geonames_admin1"), key, "geonames_admin1",
-                   "given without a zone; remove it or assign the zone")  # fmt: skip
+            rd.add(
+                c.line_of("geonames_admin1"),
+                key,
+                "geonames_admin1",
+                "given without a zone; remove it or assign the zone",
+            )
     else:
         if c["reason"] is not None:
             rd.add(c.line_of("reason"), key, "reason", "only for zone: null; remove it")
         if not c.get("evidence"):
-            rd.add(c.line_of("evidence"), key, "evidence",
-                   "missing: cite what places the region in the zone")  # fmt: skip
+            rd.add(
+                c.line_of("evidence"),
+                key,
+                "evidence",
+                "missing: cite what places the region in the zone",
+            )
         listed = zones.get(zone)
         if listed is None and zone not in declared:  # (a zone with problems is reported)
             known = ", ".join(sorted(declared)) or "none"
             rd.add(c.line_of("zone"), key, "zone", f"no zone {zone!r} in zones (known: {known})")
         elif listed is not None and admin1 is not None and admin1 not in listed.admin1:
-            rd.add(c.line_of("geonames_admin1"), key, "geonames_admin1",
-                   f"{admin1} is not one of zone {zone}'s divisions "
-                   f"({', '.join(listed.admin1) or 'none listed'})")  # fmt: skip
+            rd.add(
+                c.line_of("geonames_admin1"),
+                key,
+                "geonames_admin1",
+                f"{admin1} is not one of zone {zone}'s divisions "
+                f"({', '.join(listed.admin1) or 'none listed'})",
+            )
     if len(rd.problems) > before:
         return None
-    return Assignment(key, zone, admin1, c["reason"], _sources(c["evidence"]), c["notes"],
-                      c.line, dict(c.key_lines))  # fmt: skip
+    return Assignment(
+        key,
+        zone,
+        admin1,
+        c["reason"],
+        sources(c["evidence"]),
+        c["notes"],
+        c.line,
+        dict(c.key_lines),
+    )
 
 
 @dataclass
@@ -211,7 +267,7 @@ class _GridYaml:
 
 
 def _read_grid_yaml(root: Path) -> _GridYaml:
-    rd, top, doc = _load(root, GRID_FILE_NAME, GRID_FILE.name)
+    rd, top, doc = load(root, GRID_FILE_NAME, GRID_FILE.name)
     if top is None:  # unreadable: no region is reported as lacking an assignment
         return _GridYaml(None, {}, {}, [], {}, frozenset({GRID_FILE_NAME}), rd.problems)
     datasets = _datasets(rd, top)
@@ -221,7 +277,7 @@ def _read_grid_yaml(root: Path) -> _GridYaml:
         if c["id"] in zones:
             rd.add(c.line_of("id"), c["id"], "id", "zone id given twice (keep one)")
             continue
-        zone = _zone(rd, c, datasets)
+        zone = _zone(rd, c)
         if zone is not None:
             zones[zone.id] = zone
             figures += _hand_figures(rd, c, datasets)
@@ -229,14 +285,21 @@ def _read_grid_yaml(root: Path) -> _GridYaml:
         if z.parent is not None and z.parent in zones and zones[z.parent].unit != "country":
             rd.add(z.line, z.id, "parent", f"{z.parent} is not a country zone")
     assignments = {}
-    declared = _declared(doc, "zones", ids=True)
+    declared = declared_names(doc, "zones", ids=True)
     for key, c in (top.get("assignments") or {}).items():
         found = _assignment(rd, key, c, zones, declared)
         if found is not None:
             assignments[key] = found
     comparable = top["comparable"] if top["comparable"] in datasets else None
-    return _GridYaml(comparable, datasets, zones, figures, assignments,
-                     _declared(doc, "assignments"), rd.problems)  # fmt: skip
+    return _GridYaml(
+        comparable,
+        datasets,
+        zones,
+        figures,
+        assignments,
+        declared_names(doc, "assignments"),
+        rd.problems,
+    )
 
 
 # --------------------------------------------------------------------------- the CSV
@@ -253,8 +316,15 @@ def _read_csv(
     if not rows or tuple(rows[0]) != CSV_COLUMNS:
         head = ",".join(rows[0]) if rows else "nothing"
         fix = "rebuild it: cloudmap grid rebuild (see geo/GRID-PROVENANCE.md)"
-        return [], [Problem(GRID_CSV, 1, "-", "header",
-                            f"{head!r} is not the header {','.join(CSV_COLUMNS)}; {fix}")]  # fmt: skip
+        return [], [
+            Problem(
+                GRID_CSV,
+                1,
+                "-",
+                "header",
+                f"{head!r} is not the header {','.join(CSV_COLUMNS)}; {fix}",
+            )
+        ]
     seen: set[tuple[str, str]] = set()
     for n, row in enumerate(rows[1:], start=2):
         zid = row[0] if row else "-"
@@ -271,8 +341,11 @@ def _read_csv(
             add("zone", f"{zid!r} is not a zone code (e.g. FR, US-VA)")
         elif ds is None or ds.file != GRID_CSV:
             listed = ", ".join(d.id for d in datasets.values() if d.file == GRID_CSV) or "none"
-            add("dataset", f"{cells['dataset']!r} is not a dataset of {GRID_CSV} in "
-                f"{GRID_FILE_NAME} (listed: {listed})")  # fmt: skip
+            add(
+                "dataset",
+                f"{cells['dataset']!r} is not a dataset of {GRID_CSV} in "
+                f"{GRID_FILE_NAME} (listed: {listed})",
+            )
         elif (zid, ds.id) in seen:
             add("zone", f"a second {ds.id} figure for {zid} (keep one)")
         else:
@@ -284,11 +357,26 @@ def _read_csv(
             elif value is None:
                 add("g_per_kwh", f"{cells['g_per_kwh']!r} is not a figure in g/kWh (0 or more)")
             elif (cells["gas"], cells["method"], cells["basis"]) != (ds.gas, ds.method, ds.basis):
-                add("method", f"{cells['gas']}/{cells['method']}/{cells['basis']} differs from "
-                    f"{ds.id}'s {ds.gas}/{ds.method}/{ds.basis} in {GRID_FILE_NAME}")  # fmt: skip
+                add(
+                    "method",
+                    f"{cells['gas']}/{cells['method']}/{cells['basis']} differs from "
+                    f"{ds.id}'s {ds.gas}/{ds.method}/{ds.basis} in {GRID_FILE_NAME}",
+                )
             else:
-                out.append(GridFigure(zid, ds.id, parse_date(str(year)), value, ds.gas, ds.method,
-                                      ds.basis, ds.source_url, GRID_CSV, n))  # fmt: skip
+                out.append(
+                    GridFigure(
+                        zid,
+                        ds.id,
+                        parse_date(str(year)),
+                        value,
+                        ds.gas,
+                        ds.method,
+                        ds.basis,
+                        ds.source_url,
+                        GRID_CSV,
+                        n,
+                    )
+                )
     return out, problems
 
 
@@ -301,114 +389,6 @@ def _float(text: str) -> float | None:
         return None
     value = float(text)
     return value if math.isfinite(value) else None
-
-
-# --------------------------------------------------------------------------- jurisdiction
-
-
-def _rule(rd: Reader, key: str, c: Clean, closed: set[str], partitions: set[str], *,
-          default: bool) -> OperatorRule | None:  # fmt: skip
-    before = len(rd.problems)
-    if default and not ID_RE.match(key):
-        rd.add(c.line, key, "defaults", f"{key!r} is not a provider id")
-    if not default and not KEY_RE.match(key):
-        rd.add(c.line, key, "overrides", f"{key!r} is not a region key; {_KEY_HINT}")
-    if c["operator"] is None:
-        if default:
-            rd.add(c.line_of("operator"), key, "operator", "missing: a provider's default "
-                   "operator is named (null is for a region whose partner is unknown)")  # fmt: skip
-        elif c["reason"] is None:
-            rd.add(c.line_of("operator"), key, "reason", "missing: say why the operator is unknown")
-    elif c["reason"] is not None:
-        rd.add(c.line_of("reason"), key, "reason", "only for operator: null; remove it")
-    for code in c.get("jurisdictions", []):
-        if code not in closed:
-            rd.add(c.line_of("jurisdictions"), key, "jurisdictions",
-                   f"{code!r} is not in the closed list ({', '.join(sorted(closed))}); add it "
-                   "to jurisdictions first")  # fmt: skip
-    if c["partition"] is not None and c["partition"] not in partitions:
-        rd.add(c.line_of("partition"), key, "partition",
-               f"{c['partition']!r} is not a partition ({', '.join(sorted(partitions))})")  # fmt: skip
-    if len(rd.problems) > before:
-        return None
-    return OperatorRule(key, c["operator"], c["reason"], tuple(c.get("jurisdictions", [])),
-                        c["partition"], c["notes"], _sources(c["sources"]), c.line,
-                        dict(c.key_lines))  # fmt: skip
-
-
-def _read_jurisdiction(root: Path) -> tuple[
-    dict[str, Partition], tuple[str, ...], dict[str, OperatorRule], dict[str, OperatorRule],
-    frozenset[str], list[Problem],
-]:  # fmt: skip
-    rd, top, doc = _load(root, JURISDICTION_FILE_NAME, JURISDICTION_FILE.name)
-    if top is None:  # unreadable: no provider is reported as lacking an operator
-        return {}, (), {}, {}, frozenset({JURISDICTION_FILE_NAME}), rd.problems
-    partitions: dict[str, Partition] = {}
-    for c in top.get("partitions", []):
-        if c["id"] in partitions:
-            rd.add(c.line_of("id"), c["id"], "id", "partition given twice (keep one)")
-        partitions[c["id"]] = Partition(c["id"], c["meaning"])
-    closed = top.get("jurisdictions", [])
-    for code in sorted({c for c in closed if closed.count(c) > 1}):
-        rd.add(top.line_of("jurisdictions"), "-", "jurisdictions", f"{code} listed twice")
-    rules: list[dict[str, OperatorRule]] = [{}, {}]
-    for n, name in enumerate(("defaults", "overrides")):
-        for key, c in (top.get(name) or {}).items():
-            rule = _rule(rd, key, c, set(closed), set(partitions), default=name == "defaults")
-            if rule is not None:
-                rules[n][key] = rule
-    return partitions, tuple(closed), rules[0], rules[1], _declared(doc, "defaults"), rd.problems
-
-
-# --------------------------------------------------------------------------- provider energy
-
-
-def _read_energy(root: Path) -> tuple[
-    dict[str, EnergyDataset], dict[str, tuple[EnergyFigure, ...]], list[Problem]
-]:  # fmt: skip
-    rd, top, _ = _load(root, ENERGY_FILE_NAME, ENERGY_FILE.name)
-    if top is None:
-        return {}, {}, rd.problems
-    datasets: dict[str, EnergyDataset] = {}
-    for c in top.get("datasets", []):
-        if c["id"] in datasets:
-            rd.add(c.line_of("id"), c["id"], "id", "dataset id given twice (keep one)")
-            continue
-        methods = tuple(MethodPeriod(m["since"], m["method"], m["column"])
-                        for m in c.get("methods", []))  # fmt: skip
-        datasets[c["id"]] = EnergyDataset(c["id"], c["provider"], c["name"], c["measures"],
-                                          methods, c["licence"], _sources(c["sources"]), c.line)  # fmt: skip
-    figures: dict[str, tuple[EnergyFigure, ...]] = {}
-    for key, rows in (top.get("figures") or {}).items():
-        if not KEY_RE.match(key):
-            rd.add(rows[0].line if rows else 0, key, "figures",
-                   f"{key!r} is not a region key; {_KEY_HINT}")  # fmt: skip
-            continue
-        mine: list[EnergyFigure] = []
-        for c in rows:
-            ds = datasets.get(c["dataset"])
-            where = c.line_of("dataset")
-            if ds is None:
-                rd.add(where, key, "dataset", f"no dataset {c['dataset']!r} in datasets")
-            elif not key.startswith(f"{ds.provider}:"):
-                rd.add(where, key, "dataset", f"{ds.id} is {ds.provider}'s series; the region "
-                       f"{key} is not {ds.provider}'s")  # fmt: skip
-            elif ds.method(c["year"]) is None:
-                rd.add(c.line_of("year"), key, "year",
-                       f"{c['year']} is before {ds.id}'s first method period")  # fmt: skip
-            elif c["grid_g_per_kwh"] is not None and c["grid_g_per_kwh"] < 0:
-                rd.add(c.line_of("grid_g_per_kwh"), key, "grid_g_per_kwh",
-                       f"{c['grid_g_per_kwh']:g} is below 0; write grams per kWh")  # fmt: skip
-            elif c["cfe_share"] is None and c["grid_g_per_kwh"] is None:
-                rd.add(c.line, key, "cfe_share", "no figure in this row (both values null)")
-            elif any(f.dataset == ds.id and f.year == c["year"] for f in mine):
-                rd.add(c.line_of("year"), key, "year", f"a second {ds.id} row for {c['year']}")
-            else:
-                src = c["source"]
-                mine.append(EnergyFigure(key, c["year"], ds.id, c["cfe_share"], c["grid_g_per_kwh"],
-                                         Source(src["url"], src["supports"]), c.line))  # fmt: skip
-        figures[key] = tuple(sorted(mine, key=lambda f: (f.year, f.dataset)))
-    return datasets, figures, rd.problems
 
 
 # --------------------------------------------------------------------------- entry point
@@ -430,7 +410,12 @@ def read_grid(root: Path) -> tuple[GridData, list[Problem]]:
     if GRID_FILE_NAME in present:
         g = _read_grid_yaml(root)
         comparable, datasets, zones, figures, assignments = (
-            g.comparable, g.datasets, g.zones, g.figures, g.assignments)  # fmt: skip
+            g.comparable,
+            g.datasets,
+            g.zones,
+            g.figures,
+            g.assignments,
+        )
         declared |= g.declared
         problems += g.problems
         if any(d.file == GRID_CSV for d in datasets.values()):
@@ -439,8 +424,15 @@ def read_grid(root: Path) -> tuple[GridData, list[Problem]]:
                 figures += rows
                 problems += found
             else:
-                problems.append(Problem(GRID_CSV, 0, "-", "file", "missing; rebuild it: "
-                                        "cloudmap grid rebuild (see geo/GRID-PROVENANCE.md)"))  # fmt: skip
+                problems.append(
+                    Problem(
+                        GRID_CSV,
+                        0,
+                        "-",
+                        "file",
+                        "missing; rebuild it: cloudmap grid rebuild (see geo/GRID-PROVENANCE.md)",
+                    )
+                )
     by_zone: dict[str, list[GridFigure]] = {}
     for f in figures:
         by_zone.setdefault(f.zone, []).append(f)
@@ -449,17 +441,27 @@ def read_grid(root: Path) -> tuple[GridData, list[Problem]]:
     defaults: dict[str, OperatorRule] = {}
     overrides: dict[str, OperatorRule] = {}
     if JURISDICTION_FILE_NAME in present:
-        partitions, closed, defaults, overrides, named, found = _read_jurisdiction(root)
+        partitions, closed, defaults, overrides, named, found = read_jurisdiction(root)
         declared |= named
         problems += found
     energy_datasets: dict[str, EnergyDataset] = {}
     energy: dict[str, tuple[EnergyFigure, ...]] = {}
     if ENERGY_FILE_NAME in present:
-        energy_datasets, energy, found = _read_energy(root)
+        energy_datasets, energy, found = read_energy(root)
         problems += found
     data = GridData(
-        comparable, datasets, zones, {z: tuple(fs) for z, fs in sorted(by_zone.items())},
-        assignments, partitions, closed, defaults, overrides, energy_datasets, energy, present,
+        comparable,
+        datasets,
+        zones,
+        {z: tuple(fs) for z, fs in sorted(by_zone.items())},
+        assignments,
+        partitions,
+        closed,
+        defaults,
+        overrides,
+        energy_datasets,
+        energy,
+        present,
         declared,
-    )  # fmt: skip
+    )
     return data, problems

@@ -195,8 +195,9 @@ def _cached_fit() -> LatencyModel:
             and type(meta.get("n_pairs")) is int
         )
 
-    entry = cached("latency-model", f"{h.hexdigest()}|{code_key('cloudmap.latency')}", make,
-                   valid=valid)  # fmt: skip
+    entry = cached(
+        "latency-model", f"{h.hexdigest()}|{code_key('cloudmap.latency')}", make, valid=valid
+    )
     meta = entry.meta
     return LatencyModel(float(meta["overhead_ms"]), float(meta["inflation"]), int(meta["n_pairs"]))
 

@@ -96,9 +96,11 @@ def country_shapes(layer: Countries) -> Shapes:
         wkb = shapely.to_wkb(layer.geoms)
         digest = hashlib.sha256(b"".join(wkb)).hexdigest()
         found = _shapes[layer] = cached_built(
-            "map-countries", f"{digest}|{code_key('cloudmap.mapgeom')}", make,
+            "map-countries",
+            f"{digest}|{code_key('cloudmap.mapgeom')}",
+            make,
             lambda e: _from_entry(e, len(layer)),
-        )  # fmt: skip
+        )
     return found
 
 

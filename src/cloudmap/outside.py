@@ -178,8 +178,9 @@ def _fetch(url: str, what: str, lim: Limits, accept: str | None = None) -> bytes
     if why:
         raise CloudmapError(why)
     if offline():
-        raise CloudmapError(f"{url}: no network ({OFFLINE_ENV} is set); save the {what} and pass "
-                            "the file instead")  # fmt: skip
+        raise CloudmapError(
+            f"{url}: no network ({OFFLINE_ENV} is set); save the {what} and pass the file instead"
+        )
     result: list[bytes | BaseException] = []
     started = time.monotonic()
 

@@ -336,8 +336,12 @@ class Reader:
             return raw
         if t == "share":
             if isinstance(raw, bool) or not isinstance(raw, int | float) or not 0 <= raw <= 1:
-                add(line, id_, fld, f"expected a fraction from 0 to 1 (0.25 = 25%), got "
-                    f"{describe(raw)}")  # fmt: skip
+                add(
+                    line,
+                    id_,
+                    fld,
+                    f"expected a fraction from 0 to 1 (0.25 = 25%), got {describe(raw)}",
+                )
                 return None
             return float(raw)
         if t in ("int", "count"):
@@ -354,8 +358,12 @@ class Reader:
                 add(line, id_, fld, f"expected a finite number, got {describe(raw)}")
                 return None
             if abs(raw) > MAX_NUMBER:
-                add(line, id_, fld, f"{describe(raw)} is larger than any real figure (over 10^15); "
-                    "a typo?")  # fmt: skip
+                add(
+                    line,
+                    id_,
+                    fld,
+                    f"{describe(raw)} is larger than any real figure (over 10^15); a typo?",
+                )
                 return None
             if t == "amount" and raw <= 0:
                 add(line, id_, fld, f"expected an amount greater than 0, got {describe(raw)}")
@@ -370,8 +378,12 @@ class Reader:
             if raw == "unknown":
                 return raw
             if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= MAX_ZONES:
-                add(line, id_, fld, f"expected a whole number (0..{MAX_ZONES}) or unknown, got "
-                    f"{describe(raw)}")  # fmt: skip
+                add(
+                    line,
+                    id_,
+                    fld,
+                    f"expected a whole number (0..{MAX_ZONES}) or unknown, got {describe(raw)}",
+                )
                 return None
             return raw
         if t == "total":

@@ -69,8 +69,11 @@ def _carbon_lines(data: Stats) -> list[str]:
     if not known:
         return []
     c0 = known[0]
-    out = ["", f"Grid carbon, zone-weighted ({c0['dataset']}: {c0['method']} {c0['gas']} of each "
-           "region's country, g/kWh):"]  # fmt: skip
+    out = [
+        "",
+        f"Grid carbon, zone-weighted ({c0['dataset']}: {c0['method']} {c0['gas']} of each "
+        "region's country, g/kWh):",
+    ]
     width = max(len(p) for p in carbon)
     for pid, c in carbon.items():
         figure = f"{c['g_per_kwh']:.1f}" if c["g_per_kwh"] is not None else "-"
@@ -113,8 +116,10 @@ def reconcile_text(rows: Sequence[ReconcileRow]) -> str:
             for c in row["checks"]:
                 if c.get("unknown_zone_counts"):
                     n = len(c["unknown_zone_counts"])
-                    out.append(f"  zone counts unknown for {n} counted live region"
-                               f"{'s' if n != 1 else ''}: {', '.join(c['unknown_zone_counts'])}")  # fmt: skip
+                    out.append(
+                        f"  zone counts unknown for {n} counted live region"
+                        f"{'s' if n != 1 else ''}: {', '.join(c['unknown_zone_counts'])}"
+                    )
     return "".join(line + "\n" for line in out)
 
 
@@ -181,8 +186,9 @@ def coverage_text(
         a = df.attrs
         if "as_of" in a:
             only = f"; only {a['filters']}" if a.get("filters") else ""
-            title = (f"Coverage by {_who(a)} as of {a['as_of']} ({a['live_regions']} live "
-                     f"regions{only})")  # fmt: skip
+            title = (
+                f"Coverage by {_who(a)} as of {a['as_of']} ({a['live_regions']} live regions{only})"
+            )
         elif "from" in a:
             title = f"Coverage by {_who(a)}: {a['from']} -> {a['to']}"
     headers = [_header(c) for c in cols]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 __all__ = ["FUTURE_MARGIN", "check_notes", "load_catalog", "validate"]
 
+
 import dataclasses
 import datetime as dt
 import difflib
@@ -22,6 +23,7 @@ from cloudmap.catalog import MARKETS_FILE, read_catalog, read_markets
 from cloudmap.dates import PartialDate
 from cloudmap.errors import Problem, ValidationError
 from cloudmap.model import Catalog, Market, Region, Site
+from cloudmap.notecheck import check_notes
 
 if TYPE_CHECKING:
     from cloudmap.geo import Countries
@@ -79,36 +81,70 @@ def _check_records(catalog: Catalog, problems: list[Problem]) -> None:
             if owner is not None and owner != r.id:
                 add(r, "zones", f"zone {z.id} belongs to region {owner}, not {r.id}", z.line)
             elif owner is None:
-                add(r, "zones", f"zone id {z.id!r} does not start with its region id {r.id!r}",
-                    z.line)  # fmt: skip
+                add(
+                    r,
+                    "zones",
+                    f"zone id {z.id!r} does not start with its region id {r.id!r}",
+                    z.line,
+                )
             if (r.provider, z.id) in zone_owner:
                 twice = zone_owner[r.provider, z.id].id
                 add(r, "zones", f"zone {z.id} is listed twice (also in {twice})", z.line)
             zone_owner[r.provider, z.id] = r
             if z.opened and z.closed and z.closed.latest < z.opened.start:
-                add(r, "zones", f"zone {z.id} closed ({z.closed}) before it opened ({z.opened})",
-                    z.line)  # fmt: skip
+                add(
+                    r,
+                    "zones",
+                    f"zone {z.id} closed ({z.closed}) before it opened ({z.opened})",
+                    z.line,
+                )
             if z.opened and r.launched and z.opened.latest < r.launched.start:
-                add(r, "zones", f"zone {z.id} opened ({z.opened}) before its region launched "
-                    f"({r.launched})", z.line)  # fmt: skip
+                add(
+                    r,
+                    "zones",
+                    f"zone {z.id} opened ({z.opened}) before its region launched ({r.launched})",
+                    z.line,
+                )
             if z.opened and r.closed and z.opened.start > r.closed.latest:
-                add(r, "zones", f"zone {z.id} opened ({z.opened}) after its region closed "
-                    f"({r.closed})", z.line)  # fmt: skip
+                add(
+                    r,
+                    "zones",
+                    f"zone {z.id} opened ({z.opened}) after its region closed ({r.closed})",
+                    z.line,
+                )
         if r.zones_since is not None:
             if not any(z.opened is None for z in r.zones):
-                add(r, "zones_since", "no zone without an opened date (or zone_count) for it to "
-                    "date; remove it")  # fmt: skip
+                add(
+                    r,
+                    "zones_since",
+                    "no zone without an opened date (or zone_count) for it to date; remove it",
+                )
             elif r.launched is not None and r.zones_since.latest < r.launched.start:
-                add(r, "zones_since", f"{r.zones_since} is before the region launched "
-                    f"({r.launched}); remove it (undated zones then count from launch)")  # fmt: skip
+                add(
+                    r,
+                    "zones_since",
+                    f"{r.zones_since} is before the region launched "
+                    f"({r.launched}); remove it (undated zones then count from launch)",
+                )
         if r.launched is not None and not r.zones and not r.zones_by_count:  # incl. unknown
-            add(r, "zones", "a launched region needs at least one zone (or zone_count: N when "
-                "the zone ids are not public, 0 for a region without availability zones)")  # fmt: skip
+            add(
+                r,
+                "zones",
+                "a launched region needs at least one zone (or zone_count: N when "
+                "the zone ids are not public, 0 for a region without availability zones)",
+            )
     for p in catalog.providers.values():
         for rid in sorted(p.exclude):
             if rid not in region_ids.get(p.id, set()):
-                problems.append(Problem(p.file, p.key_lines.get("counting", p.line), p.id,
-                    "counting.exclude", f"no region {rid!r} in this provider's catalog"))  # fmt: skip
+                problems.append(
+                    Problem(
+                        p.file,
+                        p.key_lines.get("counting", p.line),
+                        p.id,
+                        "counting.exclude",
+                        f"no region {rid!r} in this provider's catalog",
+                    )
+                )
     _check_styles(catalog, problems)
     by_key = {(r.provider, r.id): r for r in catalog.regions}
     for s in catalog.sites:
@@ -118,8 +154,12 @@ def _check_records(catalog: Catalog, problems: list[Problem]) -> None:
         if linked is None and (s.provider, s.region) not in catalog.declared:
             add(s, "region", f"no region {s.region!r} in the catalog")
         elif linked is not None and linked.country != s.country:
-            add(s, "region", f"region {s.region} is in {linked.country}, the site in "
-                f"{s.country}; a site becomes a region in its own country")  # fmt: skip
+            add(
+                s,
+                "region",
+                f"region {s.region} is in {linked.country}, the site in "
+                f"{s.country}; a site becomes a region in its own country",
+            )
     for rec in records:
         if rec.provider not in catalog.providers and rec.provider not in catalog.declared_providers:
             add(rec, "provider", f"unknown provider {rec.provider!r}")
@@ -158,8 +198,12 @@ def _check_dates(r: Region, add: Add) -> None:
         if d2.latest < d1.start:
             add(r, k2, f"{k2} ({d2}) is before {k1} ({d1}); dates must be in lifecycle order", None)
     if r.closed is not None and r.launched is None:
-        add(r, "closed", "a closed region needs a launched date (use <=DATE if only a bound is "
-            "known)", None)  # fmt: skip
+        add(
+            r,
+            "closed",
+            "a closed region needs a launched date (use <=DATE if only a bound is known)",
+            None,
+        )
 
 
 # --------------------------------------------------------------------------- future dates
@@ -203,18 +247,27 @@ def _check_future(catalog: Catalog, problems: list[Problem]) -> None:
         fields.append(("zones_since", r.zones_since, None))
         for name, d, line in fields:
             if late(d, limit):
-                problems.append(Problem(r.file, line or r.line_of(name), r.id, name,
-                    _future_message(d, basis)))  # fmt: skip
+                problems.append(
+                    Problem(r.file, line or r.line_of(name), r.id, name, _future_message(d, basis))
+                )
     for s in catalog.sites:
         found = _limit(catalog, s.provider)
         if found is not None and late(s.announced, found[0]):
-            problems.append(Problem(s.file, s.line_of("announced"), s.id, "announced",
-                _future_message(s.announced, found[1])))  # fmt: skip
+            problems.append(
+                Problem(
+                    s.file,
+                    s.line_of("announced"),
+                    s.id,
+                    "announced",
+                    _future_message(s.announced, found[1]),
+                )
+            )
     for a in catalog.announcements.values():
         found = _limit(catalog, a.provider)
         if found is not None and late(a.date, found[0]):
-            problems.append(Problem(a.file, a.line_of("date"), a.id, "date",
-                _future_message(a.date, found[1])))  # fmt: skip
+            problems.append(
+                Problem(a.file, a.line_of("date"), a.id, "date", _future_message(a.date, found[1]))
+            )
 
 
 def _future_message(d: PartialDate | None, basis: str) -> str:
@@ -240,12 +293,26 @@ def _check_seeds(catalog: Catalog, problems: list[Problem]) -> None:
         a = catalog.announcements[aid]
         if a.provider not in catalog.providers and a.provider not in catalog.declared_providers:
             names = ", ".join(sorted(catalog.providers)) or "none"
-            problems.append(Problem(a.file, a.line_of("provider"), a.id, "provider",
-                f"unknown provider {a.provider!r} (known: {names})"))  # fmt: skip
+            problems.append(
+                Problem(
+                    a.file,
+                    a.line_of("provider"),
+                    a.id,
+                    "provider",
+                    f"unknown provider {a.provider!r} (known: {names})",
+                )
+            )
         key = (a.provider, a.date.text, _norm(a.title))
         if key in seen:
-            problems.append(Problem(a.file, a.line_of("title"), a.id, "title",
-                f"same date and title as seeds/{seen[key]}.yaml: record an announcement once"))  # fmt: skip
+            problems.append(
+                Problem(
+                    a.file,
+                    a.line_of("title"),
+                    a.id,
+                    "title",
+                    f"same date and title as seeds/{seen[key]}.yaml: record an announcement once",
+                )
+            )
         else:
             seen[key] = a.id
         if a.provider not in catalog.providers:
@@ -255,11 +322,25 @@ def _check_seeds(catalog: Catalog, problems: list[Problem]) -> None:
                 site = place.get("site")
                 region = place.get("region")
                 if site is not None and (a.provider, site) not in known:
-                    problems.append(Problem(a.file, a.line_of(f"claims.{what}"), a.id,
-                        f"claims.{what}", f"no site {site!r} in data/ for {a.provider}"))  # fmt: skip
+                    problems.append(
+                        Problem(
+                            a.file,
+                            a.line_of(f"claims.{what}"),
+                            a.id,
+                            f"claims.{what}",
+                            f"no site {site!r} in data/ for {a.provider}",
+                        )
+                    )
                 if region is not None and (a.provider, region) not in known:
-                    problems.append(Problem(a.file, a.line_of(f"claims.{what}"), a.id,
-                        f"claims.{what}", f"no region {region!r} in data/ for {a.provider}"))  # fmt: skip
+                    problems.append(
+                        Problem(
+                            a.file,
+                            a.line_of(f"claims.{what}"),
+                            a.id,
+                            f"claims.{what}",
+                            f"no region {region!r} in data/ for {a.provider}",
+                        )
+                    )
 
 
 def _link_markets(catalog: Catalog, problems: list[Problem]) -> Catalog:
@@ -272,19 +353,47 @@ def _link_markets(catalog: Catalog, problems: list[Problem]) -> Catalog:
         line = lines.get(m.name, m.line)
         for fld, value in (("id", m.id), ("name", m.name)):
             if (fld, _norm(value)) in seen:
-                problems.append(Problem(MARKETS_FILE, m.line, m.id, fld,
-                    f"duplicate {fld} (also at {MARKETS_FILE}:{seen[fld, _norm(value)]})"))  # fmt: skip
+                problems.append(
+                    Problem(
+                        MARKETS_FILE,
+                        m.line,
+                        m.id,
+                        fld,
+                        f"duplicate {fld} (also at {MARKETS_FILE}:{seen[fld, _norm(value)]})",
+                    )
+                )
             seen.setdefault((fld, _norm(value)), m.line)
         dupes = sorted({c for c in m.countries if m.countries.count(c) > 1})
         if not m.countries:
-            problems.append(Problem(MARKETS_FILE, line, m.id, "countries",
-                "no countries: a market is the list of its ISO alpha-2 codes; give at least one"))  # fmt: skip
+            problems.append(
+                Problem(
+                    MARKETS_FILE,
+                    line,
+                    m.id,
+                    "countries",
+                    "no countries: a market is the list of its ISO alpha-2 codes; give at least one",
+                )
+            )
         elif dupes:
-            problems.append(Problem(MARKETS_FILE, line, m.id, "countries",
-                f"listed twice: {', '.join(dupes)} (keep one)"))  # fmt: skip
+            problems.append(
+                Problem(
+                    MARKETS_FILE,
+                    line,
+                    m.id,
+                    "countries",
+                    f"listed twice: {', '.join(dupes)} (keep one)",
+                )
+            )
         elif list(m.countries) != sorted(m.countries):
-            problems.append(Problem(MARKETS_FILE, line, m.id, "countries",
-                "not sorted; write them in alphabetical order"))  # fmt: skip
+            problems.append(
+                Problem(
+                    MARKETS_FILE,
+                    line,
+                    m.id,
+                    "countries",
+                    "not sorted; write them in alphabetical order",
+                )
+            )
     _check_aliases(markets, problems)
     if "*" in catalog.declared_markets:
         return catalog  # data/markets.yaml is unreadable (reported): no name can be checked
@@ -305,8 +414,15 @@ def _link_markets(catalog: Catalog, problems: list[Problem]) -> Catalog:
             close = difflib.get_close_matches(raw, list(markets), n=1, cutoff=0.6)
             defined = ", ".join(sorted(markets)) or "none"
             hint = f"did you mean {close[0]!r}?" if close else f"defined: {defined}"
-            problems.append(Problem(a.file, a.line_of("claims.markets"), a.id, "claims.markets",
-                f"unknown market {raw!r} ({hint}; markets are defined in {MARKETS_FILE})"))  # fmt: skip
+            problems.append(
+                Problem(
+                    a.file,
+                    a.line_of("claims.markets"),
+                    a.id,
+                    "claims.markets",
+                    f"unknown market {raw!r} ({hint}; markets are defined in {MARKETS_FILE})",
+                )
+            )
     linked = {
         n: dataclasses.replace(m, announcements=tuple(sorted(links[n]))) for n, m in markets.items()
     }
@@ -325,100 +441,16 @@ def _check_aliases(markets: dict[str, Market], problems: list[Problem]) -> None:
         for alias in m.aliases:
             other, what = owner.setdefault(_norm(alias), (m, "alias"))
             if other is not m:
-                problems.append(Problem(MARKETS_FILE, line, m.id, "aliases",
-                    f"{alias!r} is the {what} of another market, {other.name} "
-                    f"({MARKETS_FILE}:{other.line}); an alias must name this market only"))  # fmt: skip
-
-
-# --------------------------------------------------------------------------- notes
-
-
-_BOUND = re.compile(r"<=\s?(\d{4}(?:-\d{2}(?:-\d{2})?)?)")
-_LEFT_NULL = re.compile(
-    r"\b(announced|launched|closure_announced|closed|opened)\b[^.;]{0,20}?\b(?:is|are|was|stays?)"
-    r" (?:left )?(?:null|unset|empty)\b",
-    re.IGNORECASE,
-)
-_DATE_UNKNOWN = re.compile(
-    r"\b(?:exact )?(?:launch|opening) (?:date|day) (?:was )?(?:not found|unknown|not known)",
-    re.IGNORECASE,
-)
-_NO_NOTICE = re.compile(r"\bno (?:closure |shutdown )?(?:notice|announcement)\b[^.]*\bfound\b",
-                        re.IGNORECASE)  # fmt: skip
-_PRECISION = re.compile(r"\b(?:precision[: ]+|as an? |at )(facility|metro|admin-area|country)\b"
-                        r"(?: precision| level| point)?", re.IGNORECASE)  # fmt: skip
-_COUNT_OF = re.compile(r"not (?:part|counted) (?:of|in) the \d+-zone (?:count|total) of "
-                       r"(\d{4}-\d{2}-\d{2})", re.IGNORECASE)  # fmt: skip
-
-
-def _note_problems(
-    note: str, dates: dict[str, PartialDate | None], precision: str | None
-) -> Iterable[str]:
-    texts = {d.text for d in dates.values() if d is not None}
-    for m in _BOUND.finditer(note):
-        bound = "<=" + m.group(1)
-        if bound not in texts:
-            yield f"names the bound {bound}, which none of its dates has (update the note)"
-    for m in _LEFT_NULL.finditer(note):
-        name = m.group(1).lower()
-        if dates.get(name) is not None:
-            yield f"says {name} is null, but {name} is {dates[name]} (update the note)"
-    launched = dates.get("launched") or dates.get("opened")
-    if (
-        _DATE_UNKNOWN.search(note)
-        and launched is not None
-        and launched.precision == "day"
-        and (not launched.no_later_than)
-    ):
-        yield f"says the date is unknown, but it is given to the day ({launched}) (update the note)"
-    if _NO_NOTICE.search(note) and dates.get("closure_announced") is not None:
-        yield (
-            f"says no notice was found, but closure_announced is {dates['closure_announced']} "
-            "(update the note)"
-        )
-    if precision is not None:
-        for m in _PRECISION.finditer(note):
-            named = m.group(1).lower()
-            if named != precision and m.group(0).lower().startswith("precision"):
-                yield f"names precision {named}, but the location's precision is {precision}"
-    opened = dates.get("opened")
-    for m in _COUNT_OF.finditer(note):
-        day = dt.date.fromisoformat(m.group(1))
-        if opened is not None and not opened.no_later_than and opened.effective <= day:
-            yield f"says it is not in the count of {day}, but it opened {opened} (update the note)"
-
-
-def check_notes(catalog: Catalog) -> list[Problem]:
-    """Notes that contradict their record's fields: a bound, a null, an unknown date, a missing
-    notice or a precision the fields do not have. Catches the class where the words allow."""
-    out: list[Problem] = []
-    for r in catalog.regions:
-        dates: dict[str, PartialDate | None] = {
-            "announced": r.announced,
-            "launched": r.launched,
-            "closure_announced": r.closure_announced,
-            "closed": r.closed,
-        }
-        every = {**dates, "zones_since": r.zones_since}
-        for i, z in enumerate(r.zones):
-            every[f"zone{i}.opened"] = z.opened
-            every[f"zone{i}.closed"] = z.closed
-        if r.notes:
-            for msg in _note_problems(r.notes, every, r.location.precision):
-                out.append(Problem(r.file, r.line_of("notes"), r.id, "notes", f"the note {msg}"))
-        for z in r.zones:
-            if z.notes:
-                zd = {**dates, "zones_since": r.zones_since, "opened": z.opened,
-                      "closed": z.closed, "launched": None}  # fmt: skip
-                for msg in _note_problems(z.notes, zd, None):
-                    out.append(Problem(r.file, z.line, r.id, "zones", f"zone {z.id}'s note {msg}"))
-    for s in catalog.sites:
-        if s.notes:
-            sd: dict[str, PartialDate | None] = {"announced": s.announced}
-            prec = s.location.precision if s.location else None
-            for msg in _note_problems(s.notes, sd, prec):
-                out.append(Problem(s.file, s.line_of("notes"), s.id, "notes", f"the note {msg}"))
-    return out
+                problems.append(
+                    Problem(
+                        MARKETS_FILE,
+                        line,
+                        m.id,
+                        "aliases",
+                        f"{alias!r} is the {what} of another market, {other.name} "
+                        f"({MARKETS_FILE}:{other.line}); an alias must name this market only",
+                    )
+                )
 
 
 # --------------------------------------------------------------------------- entry point
@@ -444,10 +476,6 @@ def validate(
         layer = countries if countries is not None else geo.read_countries(catalog.root)
         problems += geo.check_points(catalog, layer)
     return catalog, sorted(set(problems))
-
-
-def _unused(*_: Any) -> None:  # pragma: no cover - keeps the Add alias referenced for mypy
-    return None
 
 
 def load_catalog(

@@ -38,9 +38,15 @@ class Finding:
     evidence: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"source": self.source, "where": self.where, "provider": self.provider,
-                "what": self.what, "headline": self.headline, "command": self.command,
-                "evidence": self.evidence}  # fmt: skip
+        return {
+            "source": self.source,
+            "where": self.where,
+            "provider": self.provider,
+            "what": self.what,
+            "headline": self.headline,
+            "command": self.command,
+            "evidence": self.evidence,
+        }
 
 
 @dataclass(frozen=True)
@@ -79,11 +85,15 @@ class WatchReport:
             "registry": self.registry.to_json() if self.registry else None,
             "pages": [p.to_json() for p in self.pages],
             "articles": [
-                {"path": a.path, "recorded": a.recorded, "note": a.note,
-                 "draft": a.draft.to_json() if a.draft else None}
+                {
+                    "path": a.path,
+                    "recorded": a.recorded,
+                    "note": a.note,
+                    "draft": a.draft.to_json() if a.draft else None,
+                }
                 for a in self.articles
             ],
-        }  # fmt: skip
+        }
 
     def to_markdown(self) -> str:
         """The report for people (the body of the weekly issue)."""
@@ -100,12 +110,18 @@ class WatchReport:
             read.append(
                 f"{len(self.articles)} saved article{'s' if len(self.articles) != 1 else ''}"
             )
-        lines = [f"# cloudmap drift report, catalog as of {self.as_of.isoformat()}", "",
-                 f"Read: {', '.join(read)}. **{n} finding{'s' if n != 1 else ''}**, {h} of them "
-                 "changing a headline total" + (f"; **{len(self.errors)} input(s) could not be "
-                 "read**" if self.errors else "") + "."]  # fmt: skip
-        for title, group in (("Changes a headline total", [f for f in self.findings if f.headline]),
-                             ("Other findings", [f for f in self.findings if not f.headline])):  # fmt: skip
+        lines = [
+            f"# cloudmap drift report, catalog as of {self.as_of.isoformat()}",
+            "",
+            f"Read: {', '.join(read)}. **{n} finding{'s' if n != 1 else ''}**, {h} of them "
+            "changing a headline total"
+            + (f"; **{len(self.errors)} input(s) could not be read**" if self.errors else "")
+            + ".",
+        ]
+        for title, group in (
+            ("Changes a headline total", [f for f in self.findings if f.headline]),
+            ("Other findings", [f for f in self.findings if not f.headline]),
+        ):
             if not group:
                 continue
             lines += ["", f"## {title}", ""]
@@ -118,8 +134,10 @@ class WatchReport:
             lines += ["", "## Inputs that could not be read", ""]
             lines += [f"- `{w}`: {e}" for w, e in self.errors]
         if not self.findings and not self.errors:
-            lines += ["", "No drift: the registries, the pages and the articles agree with the "
-                      "catalog."]  # fmt: skip
+            lines += [
+                "",
+                "No drift: the registries, the pages and the articles agree with the catalog.",
+            ]
         if self.registry is not None:
             lines += ["", "## Registry tables read", ""]
             for p in self.registry.providers:
@@ -142,16 +160,36 @@ def _registry_findings(report: RegistryReport) -> list[Finding]:
             cmd = c.command
             if c.kind == "renamed":
                 cmd = f"# rename {c.old} to {c.region} by hand in data/{c.provider}.yaml"
-            out.append(Finding("registry", f"{ev.dist} {ev.version}", c.provider,
-                               f"{c.kind}: {c.detail}", c.headline, cmd, when))  # fmt: skip
+            out.append(
+                Finding(
+                    "registry",
+                    f"{ev.dist} {ev.version}",
+                    c.provider,
+                    f"{c.kind}: {c.detail}",
+                    c.headline,
+                    cmd,
+                    when,
+                )
+            )
         if p.since_base is not None and (p.since_base.added or p.since_base.removed):
             d = p.since_base
-            said = "; ".join(x for x in (
-                f"added {', '.join(r.id for r in d.added)}" if d.added else "",
-                f"removed {', '.join(r.id for r in d.removed)}" if d.removed else "") if x)  # fmt: skip
-            out.append(Finding("registry", ", ".join(t.dist + " " + t.version for t in p.tables),
-                               p.provider, f"new in the registry since {', '.join(d.base)}: {said}",
-                               False))  # fmt: skip
+            said = "; ".join(
+                x
+                for x in (
+                    f"added {', '.join(r.id for r in d.added)}" if d.added else "",
+                    f"removed {', '.join(r.id for r in d.removed)}" if d.removed else "",
+                )
+                if x
+            )
+            out.append(
+                Finding(
+                    "registry",
+                    ", ".join(t.dist + " " + t.version for t in p.tables),
+                    p.provider,
+                    f"new in the registry since {', '.join(d.base)}: {said}",
+                    False,
+                )
+            )
     return out
 
 
@@ -163,24 +201,69 @@ def _page_findings(r: DocsCheck) -> list[Finding]:
         return next((c for c in cmds if f" {rid} " in f"{c} " or f":{rid} " in f"{c} "), None)
 
     for m in r.missing_in_catalog:
-        out.append(Finding("page", r.source, r.provider, f"region {m.region} ({m.name}) is on the "
-                           "page, not in the catalog", True, cmd_for(m.region)))  # fmt: skip
+        out.append(
+            Finding(
+                "page",
+                r.source,
+                r.provider,
+                f"region {m.region} ({m.name}) is on the page, not in the catalog",
+                True,
+                cmd_for(m.region),
+            )
+        )
     for lab in r.labels_disagree:
         label = f" ({lab.label})" if lab.label else ""
-        out.append(Finding("page", r.source, r.provider, f"{lab.region}: page says {lab.page}"
-                           f"{label}, catalog says {lab.catalog}", True, cmd_for(lab.region)))  # fmt: skip
+        out.append(
+            Finding(
+                "page",
+                r.source,
+                r.provider,
+                f"{lab.region}: page says {lab.page}{label}, catalog says {lab.catalog}",
+                True,
+                cmd_for(lab.region),
+            )
+        )
     for mr in r.missing_on_page:
-        out.append(Finding("page", r.source, r.provider, f"region {mr.region} ({mr.status}) is in "
-                           "the catalog, not on the page", False))  # fmt: skip
+        out.append(
+            Finding(
+                "page",
+                r.source,
+                r.provider,
+                f"region {mr.region} ({mr.status}) is in the catalog, not on the page",
+                False,
+            )
+        )
     for z in r.zones_missing_in_catalog:
-        out.append(Finding("page", r.source, r.provider, f"zone {z.zone} of {z.region} is on the "
-                           "page, not in the catalog", True, cmd_for(z.zone)))  # fmt: skip
+        out.append(
+            Finding(
+                "page",
+                r.source,
+                r.provider,
+                f"zone {z.zone} of {z.region} is on the page, not in the catalog",
+                True,
+                cmd_for(z.zone),
+            )
+        )
     for z in r.zones_not_on_page:
-        out.append(Finding("page", r.source, r.provider, f"zone {z.zone} of {z.region} is in the "
-                           "catalog, not on the page", False))  # fmt: skip
+        out.append(
+            Finding(
+                "page",
+                r.source,
+                r.provider,
+                f"zone {z.zone} of {z.region} is in the catalog, not on the page",
+                False,
+            )
+        )
     for u in r.unknown_labels:
-        out.append(Finding("page", r.source, r.provider, f"{u.region}: unknown label {u.label!r} "
-                           "(not read as any status)", False))  # fmt: skip
+        out.append(
+            Finding(
+                "page",
+                r.source,
+                r.provider,
+                f"{u.region}: unknown label {u.label!r} (not read as any status)",
+                False,
+            )
+        )
     return out
 
 
@@ -215,10 +298,16 @@ def _article_findings(a: ArticleResult) -> list[Finding]:
         )
     out = [Finding("article", a.path, d.provider, what, headline, d.commands[0])]
     out += [
-        Finding("article", a.path, d.provider, f"then, for {d.title!r}: {c.split(' --', 1)[0]}",
-                headline, c)
+        Finding(
+            "article",
+            a.path,
+            d.provider,
+            f"then, for {d.title!r}: {c.split(' --', 1)[0]}",
+            headline,
+            c,
+        )
         for c in d.commands[1:]
-    ]  # fmt: skip
+    ]
     return out
 
 
@@ -276,6 +365,13 @@ def watch(
         findings += _article_findings(a)
     order = {"registry": 0, "page": 1, "article": 2}
     findings.sort(key=lambda f: (not f.headline, order[f.source], f.provider, f.where))
-    return WatchReport(on, reg, tuple(checked), tuple(results), tuple(findings), tuple(errors),
-                       str(pages) if pages is not None else None,
-                       str(articles) if articles is not None else None)  # fmt: skip
+    return WatchReport(
+        on,
+        reg,
+        tuple(checked),
+        tuple(results),
+        tuple(findings),
+        tuple(errors),
+        str(pages) if pages is not None else None,
+        str(articles) if articles is not None else None,
+    )

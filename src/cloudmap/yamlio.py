@@ -91,12 +91,16 @@ def _plain_number(loader: Any, node: yaml.ScalarNode, plain: re.Pattern[str], re
     if not plain.match(text):
         digits = text.lstrip("+-").lower()
         why = (
-            "0x means hexadecimal" if digits.startswith("0x")
-            else "0b means binary" if digits.startswith("0b")
-            else "a colon counts in sixties" if ":" in digits
-            else "underscores are dropped" if "_" in digits
+            "0x means hexadecimal"
+            if digits.startswith("0x")
+            else "0b means binary"
+            if digits.startswith("0b")
+            else "a colon counts in sixties"
+            if ":" in digits
+            else "underscores are dropped"
+            if "_" in digits
             else "a leading 0 means octal"
-        )  # fmt: skip
+        )
         raise _Refused(
             None,
             None,
@@ -121,7 +125,7 @@ _LineLoader.add_constructor(
     ),
 )
 # Dates stay text: cloudmap.dates.parse_date reads them (and reports impossible ones properly).
-_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: node.value)
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda _loader, node: node.value)
 
 
 class _NotRegular(OSError):

@@ -97,8 +97,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         from cloudmap.fsutil import os_error
 
-        print(f"Error: {os_error(exc, 'cannot complete the command; nothing was written')}",
-              file=err)  # fmt: skip
+        print(
+            f"Error: {os_error(exc, 'cannot complete the command; nothing was written')}", file=err
+        )
         return EXIT_ERROR
     finally:
         if previous is not None:

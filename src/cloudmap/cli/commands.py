@@ -274,55 +274,112 @@ def _done(lines: list[str]) -> int:
 def cmd_announce_add(args: argparse.Namespace) -> int:
     from cloudmap.edit import add_announcement
 
-    return _done(add_announcement(
-        edit_root(args), date=args.date, title=args.title, source=args.source,
-        supports=args.supports, summary=args.summary, publisher=args.publisher,
-        claims=args.claim, markets=args.market, sites=args.site, id=args.id,
-        provider=args.provider, investment=args.investment, target=args.target,
-    ))  # fmt: skip
+    return _done(
+        add_announcement(
+            edit_root(args),
+            date=args.date,
+            title=args.title,
+            source=args.source,
+            supports=args.supports,
+            summary=args.summary,
+            publisher=args.publisher,
+            claims=args.claim,
+            markets=args.market,
+            sites=args.site,
+            id=args.id,
+            provider=args.provider,
+            investment=args.investment,
+            target=args.target,
+        )
+    )
 
 
 def cmd_region_add(args: argparse.Namespace) -> int:
     from cloudmap.edit import add_region
 
-    return _done(add_region(
-        edit_root(args), id=args.id, name=args.name, city=args.city, country=args.country,
-        lat=args.lat, lon=args.lon, launched=args.launched, announced=args.announced,
-        zones=args.zones, source=args.source, supports=args.supports,
-        location_source=args.location_source, announcements=args.announcement, kind=args.kind,
-        precision=args.precision, provider=args.provider, site=args.site, notes=args.notes,
-    ))  # fmt: skip
+    return _done(
+        add_region(
+            edit_root(args),
+            id=args.id,
+            name=args.name,
+            city=args.city,
+            country=args.country,
+            lat=args.lat,
+            lon=args.lon,
+            launched=args.launched,
+            announced=args.announced,
+            zones=args.zones,
+            source=args.source,
+            supports=args.supports,
+            location_source=args.location_source,
+            announcements=args.announcement,
+            kind=args.kind,
+            precision=args.precision,
+            provider=args.provider,
+            site=args.site,
+            notes=args.notes,
+        )
+    )
 
 
 def cmd_region_update(args: argparse.Namespace) -> int:
     from cloudmap.edit import update_region
 
-    return _done(update_region(
-        edit_root(args), args.region, source=args.source, supports=args.supports,
-        name=args.name, city=args.city, country=args.country, kind=args.kind, lat=args.lat,
-        lon=args.lon, precision=args.precision, location_source=args.location_source,
-        announced=args.announced, launched=args.launched,
-        closure_announced=args.closure_announced, closed=args.closed, notes=args.notes,
-        announcements=args.announcement,
-    ))  # fmt: skip
+    return _done(
+        update_region(
+            edit_root(args),
+            args.region,
+            source=args.source,
+            supports=args.supports,
+            name=args.name,
+            city=args.city,
+            country=args.country,
+            kind=args.kind,
+            lat=args.lat,
+            lon=args.lon,
+            precision=args.precision,
+            location_source=args.location_source,
+            announced=args.announced,
+            launched=args.launched,
+            closure_announced=args.closure_announced,
+            closed=args.closed,
+            notes=args.notes,
+            announcements=args.announcement,
+        )
+    )
 
 
 def cmd_region_close(args: argparse.Namespace) -> int:
     from cloudmap.edit import close_region
 
-    return _done(close_region(
-        edit_root(args), args.region, date=args.date, source=args.source,
-        announced=args.announced, supports=args.supports, announcements=args.announcement,
-    ))  # fmt: skip
+    return _done(
+        close_region(
+            edit_root(args),
+            args.region,
+            date=args.date,
+            source=args.source,
+            announced=args.announced,
+            supports=args.supports,
+            announcements=args.announcement,
+        )
+    )
 
 
 def cmd_region_add_zone(args: argparse.Namespace) -> int:
     from cloudmap.edit import add_zone
 
-    return _done(add_zone(
-        edit_root(args), args.region, zone=args.zone, opened=args.opened, source=args.source,
-        supports=args.supports, notes=args.notes, announcements=args.announcement,
-    ))  # fmt: skip
+    return _done(
+        add_zone(
+            edit_root(args),
+            args.region,
+            zone=args.zone,
+            opened=args.opened,
+            source=args.source,
+            supports=args.supports,
+            notes=args.notes,
+            announcements=args.announcement,
+        )
+    )
 
 
 def stderr(text: str) -> None:

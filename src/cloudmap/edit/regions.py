@@ -209,8 +209,9 @@ def update_region(
         add_announcements(f, m, announcements)
         changed.add("announcements")
     if not changed and same:
-        return [f"No change: region {rid} already has the {', '.join(same)} given; nothing was "
-                "written"]  # fmt: skip
+        return [
+            f"No change: region {rid} already has the {', '.join(same)} given; nothing was written"
+        ]
     if not changed:
         raise CloudmapError(
             "nothing to update: give at least one of name, city, country, kind, lat, lon, "

@@ -56,7 +56,7 @@ def csvt_text(layer: Layer) -> str:
     return ",".join(f'"{t}"' for t in types) + "\n"
 
 
-def write_csv(layers: dict[str, Layer], tmp: Path, on: dt.date) -> list[Path]:
+def write_csv(layers: dict[str, Layer], tmp: Path, _on: dt.date) -> list[Path]:
     layer = layers["regions"]
     path, types = tmp / "regions.csv", tmp / "regions.csvt"
     path.write_text(csv_text(layer), encoding="utf-8", newline="")

@@ -225,8 +225,9 @@ class _Shapes:
                 parts = [layer.geoms[layer.rows_of[c]] for c in codes if c in layer.rows_of]
                 geom = dissolve(parts)
                 wkb = np.frombuffer(shapely.to_wkb(geom), dtype=np.uint8)
-                return Entry({"json": polygon_json(geom, f"market {','.join(codes)}")},
-                             {"wkb": wkb})  # fmt: skip
+                return Entry(
+                    {"json": polygon_json(geom, f"market {','.join(codes)}")}, {"wkb": wkb}
+                )
 
             key = f"{layer.digest}|{','.join(codes)}|{code_key('cloudmap.export.geometry')}"
             self._markets[codes] = cached_built("market", key, make, _market_value)

@@ -86,9 +86,13 @@ class DocsCheck:
     def drift(self) -> bool:
         """True when the page and the catalog differ in anything reported."""
         return bool(
-            self.missing_in_catalog or self.missing_on_page or self.zones_missing_in_catalog
-            or self.zones_not_on_page or self.labels_disagree or self.unknown_labels
-        )  # fmt: skip
+            self.missing_in_catalog
+            or self.missing_on_page
+            or self.zones_missing_in_catalog
+            or self.zones_not_on_page
+            or self.labels_disagree
+            or self.unknown_labels
+        )
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -223,8 +227,10 @@ def check_docs(
         for zid in row.zone_ids:
             if zid not in listed and not region.zones_by_count:
                 zones_missing.append(ZoneRef(rid, zid))
-                commands.append(f"cloudmap region add-zone {provider}:{rid} --zone {zid} "
-                                f"--opened <DATE> --source {src}")  # fmt: skip
+                commands.append(
+                    f"cloudmap region add-zone {provider}:{rid} --zone {zid} "
+                    f"--opened <DATE> --source {src}"
+                )
         if row.zone_ids:
             for zid in sorted(listed - set(row.zone_ids)):
                 z = next(z for z in region.zones if z.id == zid)

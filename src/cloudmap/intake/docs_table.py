@@ -33,35 +33,83 @@ DocStatus = Literal["live", "closing", "closed", "announced", "unknown"]
 # restricted, opt-in). A label not listed here is reported as unknown, never guessed.
 LIFECYCLE_LABELS: dict[str, DocStatus | None] = {
     # closing: announced, not yet gone
-    "closing down": "closing", "being decommissioned": "closing",
-    "to be decommissioned": "closing", "decommissioning": "closing",
-    "service to be discontinued": "closing", "to be discontinued": "closing",
-    "being discontinued": "closing", "closing": "closing", "end of service announced": "closing",
-    "关停中": "closing", "關停中": "closing", "即将关停": "closing", "即將關停": "closing",
-    "下线中": "closing", "下線中": "closing", "即将下线": "closing", "即將下線": "closing",
-    "停服中": "closing", "即将停服": "closing", "即將停服": "closing",
-    "サービス終了予定": "closing", "提供終了予定": "closing", "終了予定": "closing",
-    "廃止予定": "closing", "閉鎖予定": "closing", "서비스 종료 예정": "closing",
+    "closing down": "closing",
+    "being decommissioned": "closing",
+    "to be decommissioned": "closing",
+    "decommissioning": "closing",
+    "service to be discontinued": "closing",
+    "to be discontinued": "closing",
+    "being discontinued": "closing",
+    "closing": "closing",
+    "end of service announced": "closing",
+    "关停中": "closing",
+    "關停中": "closing",
+    "即将关停": "closing",
+    "即將關停": "closing",
+    "下线中": "closing",
+    "下線中": "closing",
+    "即将下线": "closing",
+    "即將下線": "closing",
+    "停服中": "closing",
+    "即将停服": "closing",
+    "即將停服": "closing",
+    "サービス終了予定": "closing",
+    "提供終了予定": "closing",
+    "終了予定": "closing",
+    "廃止予定": "closing",
+    "閉鎖予定": "closing",
+    "서비스 종료 예정": "closing",
     "종료 예정": "closing",
     # closed: gone
-    "decommissioned": "closed", "discontinued": "closed", "closed": "closed",
-    "retired": "closed", "shut down": "closed", "offline": "closed",
-    "已关停": "closed", "已關停": "closed", "已下线": "closed", "已下線": "closed",
-    "已停服": "closed", "已关闭": "closed", "已關閉": "closed", "已停止服务": "closed",
-    "サービス終了": "closed", "提供終了": "closed", "廃止": "closed", "서비스 종료": "closed",
+    "decommissioned": "closed",
+    "discontinued": "closed",
+    "closed": "closed",
+    "retired": "closed",
+    "shut down": "closed",
+    "offline": "closed",
+    "已关停": "closed",
+    "已關停": "closed",
+    "已下线": "closed",
+    "已下線": "closed",
+    "已停服": "closed",
+    "已关闭": "closed",
+    "已關閉": "closed",
+    "已停止服务": "closed",
+    "サービス終了": "closed",
+    "提供終了": "closed",
+    "廃止": "closed",
+    "서비스 종료": "closed",
     # announced: coming, not yet open
-    "coming soon": "announced", "upcoming": "announced", "opening soon": "announced",
-    "即将开服": "announced", "即將開服": "announced", "即将开放": "announced",
-    "即將開放": "announced", "即将上线": "announced", "即將上線": "announced",
-    "開設予定": "announced", "近日公開": "announced", "출시 예정": "announced",
+    "coming soon": "announced",
+    "upcoming": "announced",
+    "opening soon": "announced",
+    "即将开服": "announced",
+    "即將開服": "announced",
+    "即将开放": "announced",
+    "即將開放": "announced",
+    "即将上线": "announced",
+    "即將上線": "announced",
+    "開設予定": "announced",
+    "近日公開": "announced",
+    "출시 예정": "announced",
     "오픈 예정": "announced",
     # live, when a status column says so
-    "available": "live", "generally available": "live", "open": "live", "可用": "live",
-    "提供中": "live", "사용 가능": "live",
+    "available": "live",
+    "generally available": "live",
+    "open": "live",
+    "可用": "live",
+    "提供中": "live",
+    "사용 가능": "live",
     # printed, but not a lifecycle
-    "sold out": None, "售罄": None, "已售罄": None, "restricted": None,
-    "access restricted": None, "not required": None, "required": None, "opt-in required": None,
-}  # fmt: skip
+    "sold out": None,
+    "售罄": None,
+    "已售罄": None,
+    "restricted": None,
+    "access restricted": None,
+    "not required": None,
+    "required": None,
+    "opt-in required": None,
+}
 _LABEL_RX = re.compile(
     "|".join(
         (r"\b" + re.escape(k) + r"\b") if k.isascii() else re.escape(k)
@@ -322,15 +370,23 @@ def read_rows(
         if col is None:
             continue
         name_col = next(
-            (i for i, h in enumerate(header)
-             if i != col and _NAME_HEADER.search(h.text) and not re.search(r"\bid\b|code", h.text, re.I)),
+            (
+                i
+                for i, h in enumerate(header)
+                if i != col
+                and _NAME_HEADER.search(h.text)
+                and not re.search(r"\bid\b|code", h.text, re.I)
+            ),
             None,
-        )  # fmt: skip
+        )
         status_col = next(
-            (i for i, h in enumerate(header)
-             if _STATUS_HEADER.search(h.text) and not _NOT_STATUS_HEADER.search(h.text)),
+            (
+                i
+                for i, h in enumerate(header)
+                if _STATUS_HEADER.search(h.text) and not _NOT_STATUS_HEADER.search(h.text)
+            ),
             None,
-        )  # fmt: skip
+        )
         for row in body:
             if col >= len(row):
                 continue
@@ -353,8 +409,12 @@ def read_rows(
                 label = unknown_alt
             zones = [zone] if zone else []
             if index is not None:
-                zones += [z for c in row for t in _TOKEN.finditer(c.text)
-                          if (z := t.group(1)) in index.zones and index.zones[z] == rid]  # fmt: skip
+                zones += [
+                    z
+                    for c in row
+                    for t in _TOKEN.finditer(c.text)
+                    if (z := t.group(1)) in index.zones and index.zones[z] == rid
+                ]
             zone_rx = re.compile(rf"(?<![\w.-]){re.escape(rid)}-?[a-z0-9](?![\w.-])")
             zones += [z.group() for c in row for z in zone_rx.finditer(c.text)]
             status: DocStatus = "live" if label is None else _meaning(label)

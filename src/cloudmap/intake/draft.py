@@ -49,8 +49,12 @@ class Check:
         return self.catalog - self.claimed
 
     def to_json(self) -> dict[str, Any]:
-        return {"what": self.what, "claimed": self.claimed, "catalog": self.catalog,
-                "difference": self.difference}  # fmt: skip
+        return {
+            "what": self.what,
+            "claimed": self.claimed,
+            "catalog": self.catalog,
+            "difference": self.difference,
+        }
 
 
 @dataclass(frozen=True)
@@ -200,8 +204,18 @@ def _commands(
     source: str,
 ) -> tuple[list[str], list[str]]:
     """(the commands a person would review and run, the ``announce add`` arguments)."""
-    add = ["announce", "add", "--date", date, "--title", title, "--source", source,
-           "--provider", provider]  # fmt: skip
+    add = [
+        "announce",
+        "add",
+        "--date",
+        date,
+        "--title",
+        title,
+        "--source",
+        source,
+        "--provider",
+        provider,
+    ]
     if ex.regions is not None:
         add += ["--claim", f"regions={ex.regions}"]
     if ex.zones is not None:
@@ -295,8 +309,10 @@ def draft(
     )
     if about not in catalog.providers:
         known = ", ".join(sorted(catalog.providers))
-        raise CloudmapError(f"{name}: the article is about {about}, which the catalog does not "
-                            f"have (known: {known})")  # fmt: skip
+        raise CloudmapError(
+            f"{name}: the article is about {about}, which the catalog does not "
+            f"have (known: {known})"
+        )
     if ex.regions is None and ex.zones is None and not ex.sites and not ex.investment:
         raise NothingToPropose(
             f"{name}: found no region or zone totals, data-centre sites or investment figures "
@@ -305,8 +321,9 @@ def draft(
         )
     date = ex.date.isoformat() if ex.date else "<DATE>"
     title = (article.title or "").strip() or f"Announcement of {date}"
-    commands, add = _commands(catalog, about, ex, date=date, title=title,
-                              source=source or "<SOURCE-URL>")  # fmt: skip
+    commands, add = _commands(
+        catalog, about, ex, date=date, title=title, source=source or "<SOURCE-URL>"
+    )
     return Draft(
         extraction=ex,
         provider=about,
@@ -321,8 +338,12 @@ def draft(
 def _announce_options(argv: list[str]) -> dict[str, Any]:
     """`announce add` arguments as keyword arguments of cloudmap.edit.add_announcement."""
     opts: dict[str, Any] = {"claims": [], "markets": [], "sites": [], "investment": []}
-    keys = {"--claim": "claims", "--market": "markets", "--site": "sites",
-            "--investment": "investment"}  # fmt: skip
+    keys = {
+        "--claim": "claims",
+        "--market": "markets",
+        "--site": "sites",
+        "--investment": "investment",
+    }
     it = iter(argv[2:])
     for flag in it:
         if flag == "--target":

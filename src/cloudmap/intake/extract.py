@@ -317,13 +317,13 @@ def _cues(sentence: Span, lex: Lexicon) -> list[_Cue]:
         hi = after(m.end()) if lex.future_side in ("after", "both") else m.end()
         return future.search(text[lo:hi]) is not None
 
-    add(lex.venue, lambda m: "venue")
+    add(lex.venue, lambda _m: "venue")
     add(lex.closed, lambda m: "closing" if has_future(m) else "closed")
-    add(lex.close, lambda m: "closing")
-    add(lex.expand, lambda m: "expanding")
+    add(lex.close, lambda _m: "closing")
+    add(lex.expand, lambda _m: "expanding")
     add(lex.open, lambda m: "planned" if has_future(m) else "opened")
-    add(lex.plan, lambda m: "planned")
-    add(lex.weak_plan, lambda m: "planned", strong=False)
+    add(lex.plan, lambda _m: "planned")
+    add(lex.weak_plan, lambda _m: "planned", strong=False)
     return cues
 
 

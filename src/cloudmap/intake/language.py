@@ -16,10 +16,31 @@ LANGUAGES: tuple[Lang, ...] = ("en", "fr", "es", "pt", "zh", "ja", "ko")
 # Languages news about cloud footprints is often written in that cloudmap does not read: an
 # article in one of them is refused by name instead of being misread as its nearest neighbour.
 OTHER_LANGUAGES = (
-    "GERMAN", "ITALIAN", "DUTCH", "INDONESIAN", "MALAY", "TURKISH", "VIETNAMESE", "POLISH",
-    "SWEDISH", "DANISH", "BOKMAL", "FINNISH", "CZECH", "ROMANIAN", "HUNGARIAN", "RUSSIAN",
-    "UKRAINIAN", "ARABIC", "HEBREW", "THAI", "HINDI", "GREEK", "PERSIAN", "CATALAN",
-)  # fmt: skip
+    "GERMAN",
+    "ITALIAN",
+    "DUTCH",
+    "INDONESIAN",
+    "MALAY",
+    "TURKISH",
+    "VIETNAMESE",
+    "POLISH",
+    "SWEDISH",
+    "DANISH",
+    "BOKMAL",
+    "FINNISH",
+    "CZECH",
+    "ROMANIAN",
+    "HUNGARIAN",
+    "RUSSIAN",
+    "UKRAINIAN",
+    "ARABIC",
+    "HEBREW",
+    "THAI",
+    "HINDI",
+    "GREEK",
+    "PERSIAN",
+    "CATALAN",
+)
 UNSUPPORTED_CONFIDENCE = 0.95  # trigram-only models: only a clear answer counts
 SAMPLE_CHARS = 8000  # language is decided on the first characters: linear work on long texts
 MIN_LETTERS = 100  # below this, trigram statistics are noise: a short text is never refused

