@@ -385,7 +385,7 @@ def counting_rule(p: Provider, catalog: Catalog) -> str:
             for rid in p.exclude
         )
         text += f"; they also leave out {', '.join(names)}"
-    return text + ". The header and the legend's provider counts follow that rule."
+    return text + ". The header's totals and the Providers panel count this way."
 
 
 # --------------------------------------------------------------------------- the data

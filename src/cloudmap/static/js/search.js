@@ -94,6 +94,7 @@
         e.preventDefault();
       } else if (e.key === "Escape") {
         if (!results.hidden) close();
+        else if (app.popupOpen && app.popupOpen()) return; // Escape closes the popup
         else input.value = "";
         e.preventDefault();
         e.stopPropagation();
