@@ -127,7 +127,11 @@
       app.emit("layers");
     };
     app.on("change", restyle);
-    map.on("zoomend", function () { if (app.shade === "zones") restyle(); });
+    var fadeAt = null; // over tiles the shading fades as the map zooms in: three steps
+    map.on("zoomend", function () {
+      var z = map.getZoom(), step = z <= 4 ? 0 : z <= 6 ? 1 : 2;
+      if (step !== fadeAt && app.shade !== "none") { fadeAt = step; restyle(); }
+    });
     app.on("copies", function () {
       copiesOn = true;
       addCountries(shading, countryStyle, null, [-1, 1]);

@@ -16,7 +16,8 @@
     var GAP = 8, TIP = 14; // room kept around a popup, and its tip below it
     function size() {
       var v = app.visibleBox(), w = v.r - v.l, h = v.b - v.t;
-      return { maxWidth: Math.max(160, Math.min(360, w - 2 * GAP - 8)), minWidth: Math.max(120, Math.min(240, w - 2 * GAP - 8)),
+      // (widths are the content's: the popup adds 28 px of margins and a border)
+      return { maxWidth: Math.max(140, Math.min(360, w - 2 * GAP - 32)), minWidth: Math.max(120, Math.min(240, w - 2 * GAP - 32)),
         maxHeight: Math.max(120, Math.min(420, h - 110)) };
     }
     function openAt(latlng, content, opener) {
