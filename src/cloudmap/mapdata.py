@@ -6,6 +6,9 @@ selection; ``cloudmap.render`` puts this data into the folium map's elements."""
 from __future__ import annotations
 
 __all__ = [
+    "ANNOUNCED_FILL",
+    "BASEMAP",
+    "MARKET_CASING",
     "MARKET_COLORS",
     "MARKET_DASHES",
     "RTT_COLORS",
@@ -41,21 +44,29 @@ STATUS_CODES = {
     "announced": "a",
     "closed": "x",
 }
-# Marker fills; white text on each is at least 4.5:1 (WCAG AA), announced markers are outlined.
+# Marker fills; white text on each is at least 4.5:1 (WCAG AA), announced markers are outlined
+# (ANNOUNCED_FILL inside). Every pair of fills stays at least CIE76 10 apart under simulated
+# deuteranopia and protanopia (tests/test_mapdata.py computes it).
 STATUS_COLORS = {
-    "new": "#17783a",
-    "expanded": "#0b6e75",
-    "live": "#1f56b3",
-    "closing": "#b3245a",
+    "new": "#2b7a0b",
+    "expanded": "#0077a8",
+    "live": "#2637a8",
+    "closing": "#c2185b",
     "announced": "#7040b8",
-    "closed": "#5b6470",
+    "closed": "#686e75",
 }
+ANNOUNCED_FILL = "#f4effb"
+# The offline basemap: land (every country's fill when unshaded) and sea.
+BASEMAP = {"land": "#e4e7eb", "sea": "#c9dcea"}
 # Countries shaded by live zones: (lowest count, colour); zero zones stay unshaded.
 ZONE_BINS = ((1, "#fdeccd"), (3, "#f9cf8f"), (6, "#efa954"), (11, "#d07c2e"), (21, "#9c5421"))
-RTT_COLORS = ("#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027")
-# Market outlines: a colour-blind-safe qualitative palette (Okabe & Ito; yellow, too pale on a
-# light map, dropped), each with its own dash pattern, so no two markets look alike.
-MARKET_COLORS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000")
+# Estimated RTT, nearest first: darker is closer, as more zones are darker (ColorBrewer YlGnBu,
+# one lightness step per band, so the bands stay apart for every kind of colour vision).
+RTT_COLORS = ("#253494", "#2c7fb8", "#41b6c4", "#a1dab4", "#ffffcc")
+# Market outlines: dark lines (3:1 against every light background) on a white casing (3:1
+# against every dark one), each market with its own dash pattern, so no two look alike.
+MARKET_COLORS = ("#00457a", "#8a2e00", "#005c3d", "#7a1f5c", "#5c4a00", "#3d2a8a", "#000000")
+MARKET_CASING = "#ffffff"
 MARKET_DASHES = ("8 4", "2 4", "12 4 2 4", "6 2", "1 3", "10 3 3 3 3 3", "4 4")
 
 
@@ -71,6 +82,7 @@ class MapData(TypedDict):
     places: list[dict[str, Any]]
     countries: dict[str, Any]
     zoneBins: list[dict[str, Any]]
+    colors: dict[str, str]
     markets: list[dict[str, Any]]
     rtt: dict[str, Any] | None
     details: dict[str, Any] | None
@@ -451,6 +463,7 @@ def map_data(view: AsOf) -> MapData:
         "places": [_compact(place) for place, _ in rows],
         "countries": _countries(view, market_index),
         "zoneBins": [{"from": lo, "color": color} for lo, color in ZONE_BINS],
+        "colors": {**BASEMAP, "announced": ANNOUNCED_FILL, "casing": MARKET_CASING},
         "markets": [
             {
                 "name": m.name,

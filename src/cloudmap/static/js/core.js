@@ -157,6 +157,7 @@
       for (var i = 0; i < h.length && h[i].on <= d; i += 1) e = h[i];
       return e;
     }
+    app.fill = function (s) { return s === "announced" ? data.colors.announced : statusInfo[s].color; };
     app.statusAt = function (p, d) { var e = entryAt(p, d || app.day); return e ? statusByCode[e.status] : null; };
     app.zonesAt = function (p, d) { var e = entryAt(p, d || app.day); return e ? e.zones : 0; };
     // whether the zone count is not published then (the figure is a lower bound)

@@ -45,7 +45,7 @@
           app.apply();
         });
         body.appendChild(el("label", { class: "cm-row" }, [box,
-          cm.swatch(st.id === "announced" ? "#f4effb" : st.color, "cm-s-swatch cm-swatch-" + st.id),
+          cm.swatch(app.fill(st.id), "cm-s-swatch cm-swatch-" + st.id),
           el("span", { text: st.label }),
           el("b", { class: "cm-count", "data-status": st.id, text: String(t.status[st.id] || 0) })]));
       });

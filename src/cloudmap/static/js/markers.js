@@ -12,7 +12,7 @@
 
     function markerSvg(p) {
       var s = p.s, prov = p.prov, shape = cm.SHAPES[prov.shape] ? prov.shape : "circle";
-      var fill = s === "announced" ? "#f4effb" : cm.color(info[s].color);
+      var fill = cm.color(app.fill(s));
       var stroke = s === "announced" ? cm.color(info.announced.color) : cm.color(prov.color);
       var dash = s === "announced" ? ' stroke-dasharray="3 2"' : "";
       var label = LIVE[s] && !p.site ? cm.zonesText(p.z, p.zu) : "";

@@ -180,7 +180,7 @@
       var title = el("h3", { tabindex: "-1", text: p.name });
       var sub = el("p", { class: "cm-sub" }, [cm.shapeSwatch(p.prov), p.prov.name + " · ",
         p.site ? "announced site" : el("code", { class: "cm-id", text: p.id })]);
-      row(rows, "Status", el("span", {}, [s ? cm.swatch(s === "announced" ? "#f4effb" : info[s].color) : null,
+      row(rows, "Status", el("span", {}, [s ? cm.swatch(app.fill(s)) : null,
         (s ? info[s].label : "Not yet announced") + " on " + cm.humanDay(app.day)]));
       row(rows, "Where", (p.city ? p.city + ", " : "") + (p.flag ? p.flag + " " : "") + p.countryName +
         " (" + p.country + ")");
