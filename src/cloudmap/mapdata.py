@@ -8,9 +8,11 @@ from __future__ import annotations
 __all__ = [
     "ANNOUNCED_FILL",
     "BASEMAP",
+    "KIND_WORDS",
     "MARKET_CASING",
     "MARKET_COLORS",
     "MARKET_DASHES",
+    "PLACED_AT",
     "RTT_COLORS",
     "STATUS_CODES",
     "STATUS_COLORS",
@@ -18,12 +20,14 @@ __all__ = [
     "MapData",
     "counting_rule",
     "map_data",
+    "reader_text",
     "script_json",
     "transitions",
 ]
 
 import datetime as dt
 import json
+import re
 from collections.abc import Sequence
 from typing import Any, TypedDict
 
@@ -150,6 +154,30 @@ def _dates(items: Sequence[tuple[str, PartialDate | None]]) -> list[dict[str, An
     ]
 
 
+# What a popup says for a region's kind and for how precisely it is placed (reader's words,
+# not the catalog's field values).
+KIND_WORDS = {
+    "region": "region",
+    "local-region": "local region",
+    "partner-region": "region run by a partner",
+    "government": "government region",
+    "sovereign": "sovereign-cloud region",
+    "industry-cloud": "industry cloud",
+}
+PLACED_AT = {
+    "facility": "at the data centre's site",
+    "metro": "at its city",
+    "admin-area": "in its province or state (exact city not published)",
+    "country": "in its country only (exact place not published)",
+}
+_BOUND = re.compile(r"<=(\d{4}(?:-\d{2}){0,2})")
+
+
+def reader_text(text: str | None) -> str | None:
+    """Catalog notes as a reader sees them: a "no later than" bound in words, not as ``<=``."""
+    return _BOUND.sub(r"no later than \1", text) if text else text
+
+
 def _human(d: PartialDate | None) -> str | None:
     return d.human() if d is not None else None
 
@@ -181,9 +209,8 @@ def _region(
     if r.zones_by_count and not r.zones_unknown:
         zones = [{"id": None, "count": len(r.zones)}]
     detail = {
-        "kind": r.kind,
-        "precision": loc.precision,
-        "approximate": False,
+        "kind": KIND_WORDS[r.kind],
+        "placed": PLACED_AT[loc.precision],
         "zones": zones,
         "dates": _dates(
             [
@@ -194,9 +221,9 @@ def _region(
             ]
         ),
         "sources": [(s.url, s.supports) for s in r.sources],
-        "notes": r.notes,
+        "notes": reader_text(r.notes),
         "region": None,
-        "excluded": catalog.providers[r.provider].exclude.get(r.id),
+        "excluded": reader_text(catalog.providers[r.provider].exclude.get(r.id)),
     }
     return place, detail
 
@@ -237,12 +264,11 @@ def _site(
     }
     detail = {
         "kind": "announced site",
-        "precision": precision,
-        "approximate": approximate,
+        "placed": PLACED_AT["country" if approximate else precision],
         "zones": [],
         "dates": _dates([("Announced", s.announced)]),
         "sources": [(src.url, src.supports) for src in s.sources],
-        "notes": s.notes,
+        "notes": reader_text(s.notes),
         "region": s.region,
         "excluded": None,
     }

@@ -227,6 +227,7 @@
     app.on("start", function () {
       minimap = new L.Control.MiniMap(app.miniLayer(), {
         toggleDisplay: true, position: "bottomright", zoomLevelOffset: -4, width: 150, height: 100,
+        collapsedWidth: 24, collapsedHeight: 24, // a touch target of 24 px at least
         mapOptions: { keyboard: false }, strings: { hideText: "Hide the overview map", showText: "Show the overview map" },
         aimingRectOptions: { color: "#2563c9", weight: 1, fillOpacity: 0.08, interactive: false },
         shadowRectOptions: { color: "#1f2933", weight: 1, opacity: 0, fillOpacity: 0, interactive: false },

@@ -233,8 +233,8 @@
       }
       var extra = [];
       d.dates.forEach(function (x) { row(extra, x.label, dateText(x)); });
-      row(extra, "Kind", d.kind);
-      row(extra, "Location", d.approximate ? "approximate: country only" : "precision: " + d.precision);
+      row(extra, "Kind", d.kind.charAt(0).toUpperCase() + d.kind.slice(1));
+      row(extra, "Placed", d.placed);
       if (d.region) row(extra, "Region", el("code", { class: "cm-id", text: d.region }));
       var moreBody = [el("table", { class: "cm-facts" }, extra)];
       if (d.excluded) moreBody.push(el("p", { class: "cm-notes", text: "Not in " + p.prov.name + "'s own totals: " + d.excluded }));
@@ -286,13 +286,18 @@
     var revealToken = 0;
     app.goTo = function (p, opener) {
       if (app.stopPlaying) app.stopPlaying();
-      var changed = false;
-      if (!app.selected[p.provider]) { app.selected[p.provider] = true; changed = true; }
-      if (!app.statusAt(p)) { app.step = app.last; app.day = app.steps[app.last]; changed = true; }
+      var said = []; // what the result needed changed, said beside the search
+      if (!app.selected[p.provider]) { app.selected[p.provider] = true; said.push("added " + p.prov.name + " to the map"); }
+      if (!app.statusAt(p)) {
+        said.push("moved the date to " + cm.humanDay(app.steps[app.last]) + " (not on the map on " + cm.humanDay(app.day) + ")");
+        app.step = app.last;
+        app.day = app.steps[app.last];
+      }
       var s = app.statusAt(p);
-      if (s && !app.statusOn[s]) { app.statusOn[s] = true; changed = true; }
-      if (!app.markersShown()) { app.showMarkers(true); changed = true; }
-      if (changed) app.apply();
+      if (s && !app.statusOn[s]) { app.statusOn[s] = true; said.push("showed \u201c" + info[s].label + "\u201d places again"); }
+      if (!app.markersShown()) { app.showMarkers(true); said.push("showed the places layer again"); }
+      if (said.length) app.apply();
+      if (app.notice) app.notice(said.length ? "To show " + p.name + ", the map " + said.join(", ") + "." : "");
       app.busy += 1;
       var token = revealToken += 1;
       app.whenSettled(function () {
