@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 import json
 
 import pytest
@@ -273,8 +274,8 @@ def test_market_outlines_meet_3_to_1_against_every_background():
         assert _contrast(colour, casing) >= 3, colour
         for bg in BACKGROUNDS:
             assert max(_contrast(colour, bg), _contrast(casing, bg)) >= 3, (colour, bg)
-    assert len(set(mapdata.MARKET_DASHES)) == len(mapdata.MARKET_DASHES) >= len(
-        mapdata.MARKET_COLORS
+    assert (
+        len(set(mapdata.MARKET_DASHES)) == len(mapdata.MARKET_DASHES) >= len(mapdata.MARKET_COLORS)
     )
     for a, b in itertools.combinations(mapdata.MARKET_COLORS, 2):
         assert _delta_e(a, b) >= 20, (a, b)
@@ -340,3 +341,39 @@ def test_script_json_cannot_break_out_and_round_trips(raw):
     text = mapdata.script_json({"k": raw})
     assert not set("<>&\u2028\u2029") & set(text)
     assert json.loads(text) == {"k": raw}
+
+
+def test_popup_texts_name_no_catalog_field_or_file(blob):
+    """What popups show is written for a reader: no field name of the catalog (``zone_count``,
+    ``counting.exclude``), no file, no ``<=`` bound syntax; kinds and placements in words."""
+    from cloudmap import schema
+
+    fields = {k.name for rec in schema.RECORDS.values() for k in rec.keys if "_" in k.name}
+    words = [*sorted(fields), "counting.exclude", "exclude:", ".yaml", "seeds/", "data/", "<="]
+    details = blob["details"]
+    assert details is not None
+    texts = [p["name"] for p in blob["places"]]
+    for d in details["places"]:
+        texts += [d["kind"], d["placed"], d["notes"] or "", d["excluded"] or ""]
+        texts += [x["text"] for x in d["dates"]]
+        texts += [z.get("notes") or "" for z in d["zones"]]
+    texts += [p["rule"] for p in blob["providers"]]
+
+    def pattern(w: str) -> str:  # whole words: "excludes" is English, "exclude:" a field
+        return (
+            ("(?<![\\w.])" if w[0].isalnum() else "")
+            + re.escape(w)
+            + ("(?!\\w)" if w[-1].isalnum() else "")
+        )
+
+    found = re.compile("|".join(pattern(w) for w in words))
+    bad = [(m.group(), t[:80]) for t in texts for m in [found.search(t)] if m]
+    assert bad == []
+    assert {d["kind"] for d in details["places"]} <= {
+        *mapdata.KIND_WORDS.values(),
+        "announced site",
+    }
+    assert {d["placed"] for d in details["places"]} <= set(mapdata.PLACED_AT.values())
+    assert mapdata.reader_text("launched <=2024-05; zones known <=2021-12-20") == (
+        "launched no later than 2024-05; zones known no later than 2021-12-20"
+    )

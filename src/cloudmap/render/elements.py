@@ -137,6 +137,7 @@ class Header(CloudElement):
 {%- endif %}
 </nav>
 </header>
+<div id="cm-loading" class="cm-load-note cm-loading" role="status">Loading the map…</div>
 <div id="cm-slow" class="cm-load-note" role="status" hidden>Loading the map from {{ this.cdn_host|e }} is taking long. The header and the <a href="changelog.html">changelog</a> work without it; for a copy that needs no network, build the self-contained page (<code>cloudmap build --self-contained</code>).</div>
 <div id="cm-fail" class="cm-fail" role="alert" hidden>
 <h2>The map could not load</h2>

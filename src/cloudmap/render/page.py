@@ -30,7 +30,7 @@ from cloudmap.mapdata import script_json
 
 # How long the page waits for the map's scripts before it says the network is slow (the
 # request may still answer: the map then draws as usual).
-SLOW_MS = 2500
+SLOW_MS = 1500
 
 
 def static(name: str) -> str:
