@@ -5,6 +5,7 @@ markers out from under the panels, a date can be typed, one tab stop per visible
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -14,19 +15,18 @@ from typing import Any
 
 import pytest
 
-from browser_support import chromium as chromium_path
 from browser_support import (
     CHROMIUM_ARGS,
     WAIT_MS,
     Watch,
     built_site,
     close_clean,
-    new_page,
     node_modules,
     search,
     shot,
     wait_settled,
 )
+from browser_support import chromium as chromium_path
 
 pytestmark = pytest.mark.browser
 
@@ -317,10 +317,8 @@ def hanging_server() -> Iterator[int]:
     def accept() -> None:
         end = time.monotonic() + 60
         while not stop.is_set() and time.monotonic() < end:
-            try:
+            with contextlib.suppress(OSError):
                 held.append(srv.accept()[0])
-            except OSError:
-                pass
 
     thread = threading.Thread(target=accept, daemon=True)
     thread.start()
@@ -341,23 +339,22 @@ def test_header_and_a_message_within_3_s_while_the_cdn_hangs(chromium, hanging_s
     b = chromium.browser_type.launch(
         executable_path=chromium_path(), args=[*CHROMIUM_ARGS, f"--host-resolver-rules={rules}"]
     )
-    if True:
-        try:
-            page = b.new_page(viewport={"width": 1366, "height": 768})
-            start = time.monotonic()
-            page.goto(built_site("default").resolve().as_uri(), wait_until="commit")
-            page.wait_for_function(
-                """() => { const h = document.querySelector('.cm-header h1'),
-                        slow = document.getElementById('cm-slow');
-                    return h && h.offsetHeight > 0 && slow && !slow.hidden && slow.offsetHeight > 0; }""",
-                timeout=3000,
-            )
-            assert time.monotonic() - start < 3
-            assert page.evaluate("cloudmapBoot.state()") == "slow"
-            assert "taking long" in page.text_content("#cm-slow")
-            assert page.is_visible("text=Changelog")
-        finally:
-            b.close()
+    try:
+        page = b.new_page(viewport={"width": 1366, "height": 768})
+        start = time.monotonic()
+        page.goto(built_site("default").resolve().as_uri(), wait_until="commit")
+        page.wait_for_function(
+            """() => { const h = document.querySelector('.cm-header h1'),
+                    slow = document.getElementById('cm-slow');
+                return h && h.offsetHeight > 0 && slow && !slow.hidden && slow.offsetHeight > 0; }""",
+            timeout=3000,
+        )
+        assert time.monotonic() - start < 3
+        assert page.evaluate("cloudmapBoot.state()") == "slow"
+        assert "taking long" in page.text_content("#cm-slow")
+        assert page.is_visible("text=Changelog")
+    finally:
+        b.close()
 
 
 def test_self_contained_page_ticks_the_places_box_while_they_show(chromium):

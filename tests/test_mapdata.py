@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import re
 import json
+import re
 
 import pytest
 
