@@ -30,7 +30,7 @@ async ({ zoom, limit }) => {
   for (const p of places) {
     map.closePopup();
     const size = map.getSize(), maxZoom = map.getMaxZoom();
-    let mk = app.nearestCopy(p), z = zoom, hit = null, shownAs = null, why = '';
+    let mk = app.nearestCopy(p), z = zoom, hit = null, shownAs, why = '';
     if (mk.__parent && mk.__parent._zoom !== undefined) z = Math.max(z, Math.min(mk.__parent._zoom + 1, maxZoom));
     for (let tries = 0; tries < 6; tries += 1) {
       const spot = spots[k++ % spots.length];
@@ -68,7 +68,7 @@ async ({ zoom, limit }) => {
       const e = pop.querySelector(sel), b = e && box(e);
       if (!b) { fails.push([p.prov.id, p.id, name + ' missing']); continue; }
       if (b.l < vis.l - 0.5 || b.r > vis.r + 0.5 || b.t < vis.t - 0.5 || b.b > vis.b + 0.5) fails.push([p.prov.id, p.id, name + ' outside the map', b, vis]);
-      const c = cs.find((c) => meets(b, c));
+      const c = cs.find((ctrl) => meets(b, ctrl));
       if (c) fails.push([p.prov.id, p.id, name + ' under a control', b, c]);
     }
     const whole = box(pop);
