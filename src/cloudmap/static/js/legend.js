@@ -79,7 +79,14 @@
       }
     }
     app.on("change", update);
+    app.on("explain", function () { // the header's "How counted"
+      opened.why = true;
+      panel.set(true);
+      update(app.counts());
+      var summary = body.querySelector(".cm-why summary");
+      if (summary) summary.focus();
+    });
     app.on("layers", function () { update(app.counts()); });
-    cm.panel(app, "legend", "Legend", body, true);
+    var panel = cm.panel(app, "legend", "Legend", body, true);
   };
 })();

@@ -35,6 +35,43 @@
       map.setView(centre, zoom, { animate: false });
     };
 
+    // A phone: close (two zooms in, else one), on the middle of the selection, nudged so that no
+    // marker starts under the search, the zoom buttons or the dock (then: most markers in view,
+    // the smallest nudge).
+    function compactView(middle, places) {
+      var size = map.getSize(), v = app.visibleBox(), best = null;
+      var ctrls = app.controlBoxes().filter(function (c) { return c.b - c.t > 20 || c.r - c.l < 200; });
+      [2, 1].forEach(function (dz) {
+        var z = map.getMinZoom() + dz, world = 256 * Math.pow(2, z), mid = map.project(middle, z);
+        var pts = [], seen = {};
+        places.forEach(function (p) { // where it shows at zoom z: itself, or the cluster holding it
+          var node = p.markers ? p.markers[1] : null;
+          while (node && node.__parent && node.__parent._zoom >= z) node = node.__parent;
+          var ll = node ? node.getLatLng() : L.latLng(p.lat, p.lon), key = ll.lat + "," + ll.lng;
+          if (!seen[key]) { seen[key] = 1; pts.push(map.project(ll, z)); }
+        });
+        for (var i = -3; i <= 3; i += 1) {
+          for (var j = -3; j <= 3; j += 1) {
+            var c = mid.add([i * 40, j * 40]), clear = 0, under = 0;
+            pts.forEach(function (pt) {
+              var dx = pt.x - c.x;
+              dx -= Math.round(dx / world) * world;
+              var x = size.x / 2 + dx, y = size.y / 2 + pt.y - c.y;
+              if (x < v.l + 14 || x > v.r - 14 || y < v.t + 14 || y > v.b - 14) return;
+              if (ctrls.some(function (b) { return x + 16 > b.l && x - 16 < b.r && y + 16 > b.t && y - 16 < b.b; })) under += 1;
+              else clear += 1;
+            });
+            var score = [under ? 0 : 1, dz, clear, -(Math.abs(i) + Math.abs(j))];
+            if (!best || score.some(function (s, k) { // the first difference decides
+              for (var n = 0; n < k; n += 1) if (score[n] !== best.score[n]) return false;
+              return s > best.score[k];
+            })) best = { score: score, centre: map.unproject(c, z), z: z };
+          }
+        }
+      });
+      map.setView(best.centre, best.z, { animate: false });
+    }
+
     // The selection's places fill the clear part of the map (a phone: close, on where most of its
     // live places are).
     function initialView() {
@@ -46,7 +83,7 @@
       var lats = sorted(sel, "lat"), lons = sorted(sel, "lon");
       function at(a, f) { return a[Math.min(a.length - 1, Math.max(0, Math.round(f * (a.length - 1))))]; }
       if (app.compact) {
-        app.showAt(L.latLng(at(lats, 0.5), at(lons, 0.5)), map.getMinZoom() + 2);
+        compactView(L.latLng(at(lats, 0.5), at(lons, 0.5)), shown.length ? shown : sel);
         return;
       }
       if (shown.length) { lats = sorted(shown, "lat"); lons = sorted(shown, "lon"); }
