@@ -368,3 +368,36 @@ def test_self_contained_page_ticks_the_places_box_while_they_show(chromium):
     page.check('input[data-layer="markers"]')
     assert page.evaluate("cloudmap.app_.markersShown()") is True
     close_clean(page)
+
+
+# --------------------------------------------------------------------------- smaller things
+
+
+def test_touch_targets_are_24_px_at_least_on_a_phone(chromium):
+    """WCAG 2.2's minimum target size: every control in the panels, the dock, the search and the
+    zoom buttons (a checkbox or radio counts with the label that wraps it)."""
+    page = _page(chromium, "phone")
+    small: list[str] = []
+    measure = """() => [...document.querySelectorAll(
+            '.leaflet-control:not(.leaflet-control-attribution) :is(button, a[href], input, select, summary)')]
+        .filter((e) => e.offsetParent !== null)
+        .map((e) => { const t = (e.type === 'checkbox' || e.type === 'radio') && e.closest('label') || e;
+            const r = t.getBoundingClientRect();
+            return [Math.min(r.width, r.height), e.outerHTML.slice(0, 80)]; })
+        .filter(([size]) => size < 24).map(([size, what]) => Math.round(size) + ' ' + what)"""
+    small += page.evaluate(measure)
+    for name in ("providers", "timeline", "legend", "layers", "compare"):
+        page.tap(f"#cm-{name}-toggle")
+        small += page.evaluate(measure)
+    assert small == []
+    close_clean(page)
+
+
+def test_changelog_fits_a_phone_without_sideways_scrolling(chromium):
+    ctx = chromium.new_context(**SCREENS["phone"])
+    page = ctx.new_page()
+    page.goto((built_site("default").parent / "changelog.html").resolve().as_uri())
+    width = page.evaluate("document.scrollingElement.scrollWidth")
+    assert width <= 390
+    assert page.locator("tr.event").first.is_visible()
+    ctx.close()
