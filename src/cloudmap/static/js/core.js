@@ -270,6 +270,9 @@
         if (c.t > v.t && c.t < v.b) ys.push(c.t);
         if (c.b > v.t && c.b < v.b) ys.push(c.b);
       });
+      function uniq(a) { return a.filter(function (x, i) { return a.indexOf(x) === i; }); }
+      xs = uniq(xs);
+      ys = uniq(ys);
       xs.forEach(function (l) {
         xs.forEach(function (r) {
           if (r <= l) return;
