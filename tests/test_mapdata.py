@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import re
 
 import pytest
 
@@ -188,9 +189,26 @@ def test_rtt_is_per_provider_with_banded_colours(project, blob):
 # --------------------------------------------------------------------------- colours, shapes
 
 
-def _lab(hex_: str) -> tuple[float, float, float]:
+def _linear(hex_: str) -> list[float]:
     rgb = [int(hex_[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+
+
+# Colour vision deficiencies at full severity, as linear-RGB matrices (Machado, Oliveira and
+# Fernandes 2009, "A Physiologically-based Model for Simulation of Color Vision Deficiency").
+CVD = {
+    "deuteranopia": ((0.367322, 0.860646, -0.227968), (0.280085, 0.672501, 0.047413),
+                     (-0.011820, 0.042940, 0.968881)),
+    "protanopia": ((0.152286, 1.052583, -0.204868), (0.114503, 0.786281, 0.099216),
+                   (-0.003882, -0.048116, 1.051998)),
+}  # fmt: skip
+
+
+def _lab(hex_: str, vision: str | None = None) -> tuple[float, float, float]:
+    lin = _linear(hex_)
+    if vision is not None:
+        m = CVD[vision]
+        lin = [min(max(sum(m[i][j] * lin[j] for j in range(3)), 0.0), 1.0) for i in range(3)]
     x = (0.4124 * lin[0] + 0.3576 * lin[1] + 0.1805 * lin[2]) / 0.95047
     y = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
     z = (0.0193 * lin[0] + 0.1192 * lin[1] + 0.9505 * lin[2]) / 1.08883
@@ -201,32 +219,73 @@ def _lab(hex_: str) -> tuple[float, float, float]:
     return 116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))
 
 
-def _delta_e(a: str, b: str) -> float:
-    return sum((p - q) ** 2 for p, q in zip(_lab(a), _lab(b), strict=True)) ** 0.5
+def _delta_e(a: str, b: str, vision: str | None = None) -> float:
+    """CIE76 distance, as seen with normal vision or the given deficiency."""
+    return sum((p - q) ** 2 for p, q in zip(_lab(a, vision), _lab(b, vision), strict=True)) ** 0.5
 
 
-def _contrast_with_white(hex_: str) -> float:
-    rgb = [int(hex_[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
-    lum = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
-    return 1.05 / (lum + 0.05)
+def _contrast(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio."""
+    la, lb = (0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2] for c in (_linear(a), _linear(b)))
+    return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
 
 
-def test_status_fills_carry_white_digits_and_differ():
+def test_colour_formulas_match_known_values():
+    assert round(_contrast("#000000", "#ffffff"), 2) == 21.0
+    assert round(_contrast("#767676", "#ffffff"), 2) == 4.54  # WCAG's classic grey on white
+    # the pair the walkthrough measured: "new zone" teal vs "closed" grey of the old palette,
+    # ΔE 5 under deuteranopia and 2 under protanopia
+    assert 5 <= _delta_e("#0b6e75", "#5b6470", "deuteranopia") < 6
+    assert 1.5 <= _delta_e("#0b6e75", "#5b6470", "protanopia") < 2.5
+
+
+STATUS_FILLS = {**mapdata.STATUS_COLORS, "announced": mapdata.ANNOUNCED_FILL}
+# Every background a marker or an outline can lie on: the offline basemap's land and sea, the
+# street map's land and water (OpenStreetMap's own colours, before the page greys them), white,
+# and every shading colour.
+BACKGROUNDS = (
+    mapdata.BASEMAP["land"], mapdata.BASEMAP["sea"], "#f2efe9", "#aad3df", "#ffffff",
+    *(c for _, c in mapdata.ZONE_BINS), *mapdata.RTT_COLORS,
+)  # fmt: skip
+
+
+def test_status_fills_carry_white_digits_and_differ_for_every_vision():
     for status, colour in mapdata.STATUS_COLORS.items():
         if status != "announced":
-            assert _contrast_with_white(colour) >= 4.5, status
-    for a, b in itertools.combinations(mapdata.STATUS_COLORS.values(), 2):
-        assert _delta_e(a, b) >= 15, (a, b)
+            assert _contrast(colour, "#ffffff") >= 4.5, status
+    for vision in (None, "deuteranopia", "protanopia"):
+        for (s, a), (t, b) in itertools.combinations(STATUS_FILLS.items(), 2):
+            assert _delta_e(a, b, vision) >= 10, (vision, s, t)
 
 
-def test_market_outlines_are_distinguishable():
-    """Americas and South Korea were nearly the same colour: every pair now differs in colour
-    (CIE76 distance) and dash pattern."""
-    colours = mapdata.MARKET_COLORS
-    for a, b in itertools.combinations(colours, 2):
+def test_status_colours_meet_3_to_1_against_the_basemap():
+    """A marker's status colour (the outline for announced ones) against the land and sea it
+    lies on; over shading, its white ring (4.5:1 with every fill, above) sets it apart."""
+    for status, colour in mapdata.STATUS_COLORS.items():
+        for bg in (mapdata.BASEMAP["land"], mapdata.BASEMAP["sea"], "#f2efe9", "#aad3df"):
+            assert _contrast(colour, bg) >= 3, (status, bg)
+
+
+def test_market_outlines_meet_3_to_1_against_every_background():
+    """Each outline is a dark line on a light casing: on every background one of the two
+    reaches 3:1, and the line reaches 3:1 against its casing."""
+    casing = mapdata.MARKET_CASING
+    for colour in mapdata.MARKET_COLORS:
+        assert _contrast(colour, casing) >= 3, colour
+        for bg in BACKGROUNDS:
+            assert max(_contrast(colour, bg), _contrast(casing, bg)) >= 3, (colour, bg)
+    assert (
+        len(set(mapdata.MARKET_DASHES)) == len(mapdata.MARKET_DASHES) >= len(mapdata.MARKET_COLORS)
+    )
+    for a, b in itertools.combinations(mapdata.MARKET_COLORS, 2):
         assert _delta_e(a, b) >= 20, (a, b)
-    assert len(set(mapdata.MARKET_DASHES)) == len(mapdata.MARKET_DASHES) >= len(colours)
+
+
+def test_shading_steps_stay_apart_for_every_vision():
+    for vision in (None, "deuteranopia", "protanopia"):
+        for palette in ([c for _, c in mapdata.ZONE_BINS], mapdata.RTT_COLORS):
+            for a, b in itertools.combinations(palette, 2):
+                assert _delta_e(a, b, vision) >= 10, (vision, a, b)
 
 
 def test_every_provider_is_drawn_as_its_file_says(project, blob):
@@ -282,3 +341,39 @@ def test_script_json_cannot_break_out_and_round_trips(raw):
     text = mapdata.script_json({"k": raw})
     assert not set("<>&\u2028\u2029") & set(text)
     assert json.loads(text) == {"k": raw}
+
+
+def test_popup_texts_name_no_catalog_field_or_file(blob):
+    """What popups show is written for a reader: no field name of the catalog (``zone_count``,
+    ``counting.exclude``), no file, no ``<=`` bound syntax; kinds and placements in words."""
+    from cloudmap import schema
+
+    fields = {k.name for rec in schema.RECORDS.values() for k in rec.keys if "_" in k.name}
+    words = [*sorted(fields), "counting.exclude", "exclude:", ".yaml", "seeds/", "data/", "<="]
+    details = blob["details"]
+    assert details is not None
+    texts = [p["name"] for p in blob["places"]]
+    for d in details["places"]:
+        texts += [d["kind"], d["placed"], d["notes"] or "", d["excluded"] or ""]
+        texts += [x["text"] for x in d["dates"]]
+        texts += [z.get("notes") or "" for z in d["zones"]]
+    texts += [p["rule"] for p in blob["providers"]]
+
+    def pattern(w: str) -> str:  # whole words: "excludes" is English, "exclude:" a field
+        return (
+            ("(?<![\\w.])" if w[0].isalnum() else "")
+            + re.escape(w)
+            + ("(?!\\w)" if w[-1].isalnum() else "")
+        )
+
+    found = re.compile("|".join(pattern(w) for w in words))
+    bad = [(m.group(), t[:80]) for t in texts for m in [found.search(t)] if m]
+    assert bad == []
+    assert {d["kind"] for d in details["places"]} <= {
+        *mapdata.KIND_WORDS.values(),
+        "announced site",
+    }
+    assert {d["placed"] for d in details["places"]} <= set(mapdata.PLACED_AT.values())
+    assert mapdata.reader_text("launched <=2024-05; zones known <=2021-12-20") == (
+        "launched no later than 2024-05; zones known no later than 2021-12-20"
+    )

@@ -252,8 +252,36 @@ def test_package_json_pins_the_assets_and_axe_core():
     for asset in ASSETS:
         assert pkg["dependencies"][asset.package] == asset.version
         assert lock[f"node_modules/{asset.package}"]["version"] == asset.version
-    axe = pkg["devDependencies"]["axe-core"]
-    assert re.fullmatch(r"\d+\.\d+\.\d+", axe) and lock["node_modules/axe-core"]["version"] == axe
+    for tool in ("axe-core", "eslint", "@eslint/js", "globals"):  # CI's tools, pinned exactly
+        version = pkg["devDependencies"][tool]
+        assert re.fullmatch(r"\d+\.\d+\.\d+", version), tool
+        assert lock[f"node_modules/{tool}"]["version"] == version
+
+
+def test_eslint_runs_in_ci_on_the_maps_scripts_with_a_flat_config():
+    config = (REPO / "eslint.config.mjs").read_text(encoding="utf-8")
+    assert '"src/cloudmap/static/js/**/*.js"' in config and "js.configs.recommended" in config
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert ci.index("npm ci") < ci.index("node_modules/.bin/eslint") < ci.index("pytest")
+
+
+def test_scripts_are_carried_without_indentation_and_mean_the_same():
+    """The page drops our scripts' indentation and comment lines (about 17 KB): safe only while
+    no string spans lines, which this checks, with ESLint's no-multi-str and no template
+    literals (eslint.config.mjs)."""
+    from cloudmap.render.page import script, static
+
+    names = sorted(
+        p.name for p in (REPO / "src" / "cloudmap" / "static" / "js").iterdir() if p.suffix == ".js"
+    )
+    for name in names:
+        code = script(name)
+        assert "`" not in code and not re.search(r"\\\n", code), name
+        assert len(code) < 0.9 * len(static(f"js/{name}")), name
+        kept = [line.strip() for line in static(f"js/{name}").splitlines()]
+        assert code.splitlines() == [  # every code line, in order, only stripped
+            line for line in code.splitlines() if line in kept
+        ]
 
 
 # --------------------------------------------------------------------------- site

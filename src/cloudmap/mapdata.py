@@ -6,8 +6,13 @@ selection; ``cloudmap.render`` puts this data into the folium map's elements."""
 from __future__ import annotations
 
 __all__ = [
+    "ANNOUNCED_FILL",
+    "BASEMAP",
+    "KIND_WORDS",
+    "MARKET_CASING",
     "MARKET_COLORS",
     "MARKET_DASHES",
+    "PLACED_AT",
     "RTT_COLORS",
     "STATUS_CODES",
     "STATUS_COLORS",
@@ -15,12 +20,14 @@ __all__ = [
     "MapData",
     "counting_rule",
     "map_data",
+    "reader_text",
     "script_json",
     "transitions",
 ]
 
 import datetime as dt
 import json
+import re
 from collections.abc import Sequence
 from typing import Any, TypedDict
 
@@ -41,21 +48,29 @@ STATUS_CODES = {
     "announced": "a",
     "closed": "x",
 }
-# Marker fills; white text on each is at least 4.5:1 (WCAG AA), announced markers are outlined.
+# Marker fills; white text on each is at least 4.5:1 (WCAG AA), announced markers are outlined
+# (ANNOUNCED_FILL inside). Every pair of fills stays at least CIE76 10 apart under simulated
+# deuteranopia and protanopia (tests/test_mapdata.py computes it).
 STATUS_COLORS = {
-    "new": "#17783a",
-    "expanded": "#0b6e75",
-    "live": "#1f56b3",
-    "closing": "#b3245a",
+    "new": "#2b7a0b",
+    "expanded": "#0077a8",
+    "live": "#2637a8",
+    "closing": "#c2185b",
     "announced": "#7040b8",
-    "closed": "#5b6470",
+    "closed": "#686e75",
 }
+ANNOUNCED_FILL = "#f4effb"
+# The offline basemap: land (every country's fill when unshaded) and sea.
+BASEMAP = {"land": "#e4e7eb", "sea": "#c9dcea"}
 # Countries shaded by live zones: (lowest count, colour); zero zones stay unshaded.
 ZONE_BINS = ((1, "#fdeccd"), (3, "#f9cf8f"), (6, "#efa954"), (11, "#d07c2e"), (21, "#9c5421"))
-RTT_COLORS = ("#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027")
-# Market outlines: a colour-blind-safe qualitative palette (Okabe & Ito; yellow, too pale on a
-# light map, dropped), each with its own dash pattern, so no two markets look alike.
-MARKET_COLORS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000")
+# Estimated RTT, nearest first: darker is closer, as more zones are darker (ColorBrewer YlGnBu,
+# one lightness step per band, so the bands stay apart for every kind of colour vision).
+RTT_COLORS = ("#253494", "#2c7fb8", "#41b6c4", "#a1dab4", "#ffffcc")
+# Market outlines: dark lines (3:1 against every light background) on a white casing (3:1
+# against every dark one), each market with its own dash pattern, so no two look alike.
+MARKET_COLORS = ("#00457a", "#8a2e00", "#005c3d", "#7a1f5c", "#5c4a00", "#3d2a8a", "#000000")
+MARKET_CASING = "#ffffff"
 MARKET_DASHES = ("8 4", "2 4", "12 4 2 4", "6 2", "1 3", "10 3 3 3 3 3", "4 4")
 
 
@@ -71,6 +86,7 @@ class MapData(TypedDict):
     places: list[dict[str, Any]]
     countries: dict[str, Any]
     zoneBins: list[dict[str, Any]]
+    colors: dict[str, str]
     markets: list[dict[str, Any]]
     rtt: dict[str, Any] | None
     details: dict[str, Any] | None
@@ -138,6 +154,30 @@ def _dates(items: Sequence[tuple[str, PartialDate | None]]) -> list[dict[str, An
     ]
 
 
+# What a popup says for a region's kind and for how precisely it is placed (reader's words,
+# not the catalog's field values).
+KIND_WORDS = {
+    "region": "region",
+    "local-region": "local region",
+    "partner-region": "region run by a partner",
+    "government": "government region",
+    "sovereign": "sovereign-cloud region",
+    "industry-cloud": "industry cloud",
+}
+PLACED_AT = {
+    "facility": "at the data centre's site",
+    "metro": "at its city",
+    "admin-area": "in its province or state (exact city not published)",
+    "country": "in its country only (exact place not published)",
+}
+_BOUND = re.compile(r"<=(\d{4}(?:-\d{2}){0,2})")
+
+
+def reader_text(text: str | None) -> str | None:
+    """Catalog notes as a reader sees them: a "no later than" bound in words, not as ``<=``."""
+    return _BOUND.sub(r"no later than \1", text) if text else text
+
+
 def _human(d: PartialDate | None) -> str | None:
     return d.human() if d is not None else None
 
@@ -169,9 +209,8 @@ def _region(
     if r.zones_by_count and not r.zones_unknown:
         zones = [{"id": None, "count": len(r.zones)}]
     detail = {
-        "kind": r.kind,
-        "precision": loc.precision,
-        "approximate": False,
+        "kind": KIND_WORDS[r.kind],
+        "placed": PLACED_AT[loc.precision],
         "zones": zones,
         "dates": _dates(
             [
@@ -182,9 +221,9 @@ def _region(
             ]
         ),
         "sources": [(s.url, s.supports) for s in r.sources],
-        "notes": r.notes,
+        "notes": reader_text(r.notes),
         "region": None,
-        "excluded": catalog.providers[r.provider].exclude.get(r.id),
+        "excluded": reader_text(catalog.providers[r.provider].exclude.get(r.id)),
     }
     return place, detail
 
@@ -225,12 +264,11 @@ def _site(
     }
     detail = {
         "kind": "announced site",
-        "precision": precision,
-        "approximate": approximate,
+        "placed": PLACED_AT["country" if approximate else precision],
         "zones": [],
         "dates": _dates([("Announced", s.announced)]),
         "sources": [(src.url, src.supports) for src in s.sources],
-        "notes": s.notes,
+        "notes": reader_text(s.notes),
         "region": s.region,
         "excluded": None,
     }
@@ -385,7 +423,7 @@ def counting_rule(p: Provider, catalog: Catalog) -> str:
             for rid in p.exclude
         )
         text += f"; they also leave out {', '.join(names)}"
-    return text + ". The header and the legend's provider counts follow that rule."
+    return text + ". The header's totals and the Providers panel count this way."
 
 
 # --------------------------------------------------------------------------- the data
@@ -451,6 +489,7 @@ def map_data(view: AsOf) -> MapData:
         "places": [_compact(place) for place, _ in rows],
         "countries": _countries(view, market_index),
         "zoneBins": [{"from": lo, "color": color} for lo, color in ZONE_BINS],
+        "colors": {**BASEMAP, "announced": ANNOUNCED_FILL, "casing": MARKET_CASING},
         "markets": [
             {
                 "name": m.name,

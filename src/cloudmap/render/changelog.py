@@ -44,6 +44,11 @@ td.date{white-space:nowrap}.ev{font-weight:600}.k-closed,.k-closure_announced{co
 code{font-size:.9em}a{color:#1849a9}.prov{font-weight:600}
 .filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;margin:1rem 0}
 .src{margin:0;padding-left:1.2rem}tr[hidden]{display:none}
+td{overflow-wrap:anywhere}
+@media (max-width:40rem){body{margin:1rem auto}table,tbody,tr,td{display:block}
+thead{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%)}
+tr.event{padding:.5rem 0;border-bottom:1px solid #ddd}td{border:0;padding:.1rem 0}
+td.date{font-size:.9em;color:#4a5662}.src{display:flex;flex-wrap:wrap;gap:0 1.4rem}}
 """
 
 

@@ -39,7 +39,7 @@ from folium.template import Template
 
 from cloudmap.assets import asset_url
 from cloudmap.mapdata import MapData, script_json
-from cloudmap.render.page import Raw, render_macros, static
+from cloudmap.render.page import Raw, render_macros, script, static
 
 CORE = "core.js"
 
@@ -73,7 +73,7 @@ class CloudElement(JSCSSMixin, MacroElement):
         assert isinstance(figure, Figure), "add the element to a map first"
         figure.header.add_child(Raw(f"<style>{static('map.css')}</style>"), name="cloudmap-css")
         for module in (CORE, *self.modules):
-            figure.script.add_child(Raw(static(f"js/{module}")), name=f"cloudmap-{module}")
+            figure.script.add_child(Raw(script(module)), name=f"cloudmap-{module}")
         render_macros(self, figure, kwargs)
 
 
@@ -137,6 +137,7 @@ class Header(CloudElement):
 {%- endif %}
 </nav>
 </header>
+<div id="cm-loading" class="cm-load-note cm-loading" role="status">Loading the map…</div>
 <div id="cm-slow" class="cm-load-note" role="status" hidden>Loading the map from {{ this.cdn_host|e }} is taking long. The header and the <a href="changelog.html">changelog</a> work without it; for a copy that needs no network, build the self-contained page (<code>cloudmap build --self-contained</code>).</div>
 <div id="cm-fail" class="cm-fail" role="alert" hidden>
 <h2>The map could not load</h2>

@@ -14,6 +14,7 @@ __all__ = [
     "Raw",
     "number_elements",
     "render_macros",
+    "script",
     "static",
 ]
 
@@ -29,12 +30,31 @@ from cloudmap.mapdata import script_json
 
 # How long the page waits for the map's scripts before it says the network is slow (the
 # request may still answer: the map then draws as usual).
-SLOW_MS = 2500
+SLOW_MS = 1500
 
 
 def static(name: str) -> str:
     """A file of the package's static/ folder (our own scripts and styles)."""
     return (importlib.resources.files("cloudmap") / "static" / name).read_text(encoding="utf-8")
+
+
+def script(name: str) -> str:
+    """One of our scripts (static/js/``name``) as the page carries it: without indentation,
+    comment lines and comment blocks that start a line. Line breaks stay (no statement changes
+    meaning); our scripts have no multi-line strings (tests/test_render.py checks), the one
+    place where leading spaces could matter."""
+    out, in_block = [], False
+    for line in static(f"js/{name}").splitlines():
+        text = line.strip()
+        if in_block:
+            in_block = "*/" not in text
+            continue
+        if text.startswith("/*"):
+            in_block = "*/" not in text
+            continue
+        if text and not text.startswith("//"):
+            out.append(text)
+    return "\n".join(out) + "\n"
 
 
 class Raw(Element):
@@ -163,7 +183,7 @@ class CloudFigure(Figure):
                 this=self,
                 kwargs=kwargs,
                 inline_assets="\n".join(tags),
-                boot=static("js/boot.js"),
+                boot=script("boot.js"),
                 scripts=script_json(scripts),
                 styles=script_json(styles),
                 slow_ms=SLOW_MS,

@@ -15,6 +15,7 @@
   }
   function showState() {
     document.documentElement.setAttribute("data-cm-load", state);
+    show("cm-loading", state === "loading");
     show("cm-slow", state === "slow");
     show("cm-fail", state === "failed");
     if (state === "failed") {

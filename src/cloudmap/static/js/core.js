@@ -17,7 +17,8 @@
   var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
   cm.LIVE = LIVE;
-  cm.COMPACT_WIDTH = 700; // narrower maps get the phone layout
+  // Phones (either way up) and portrait tablets get the touch layout: one bottom dock of panels.
+  cm.isCompact = function (w, h) { return w < 700 || h < 500 || (w < 1000 && h > w); };
   cm.SHAPES = {
     circle: '<circle cx="14" cy="14" r="11.5"/>',
     square: '<rect x="3" y="3" width="22" height="22" rx="2"/>',
@@ -133,7 +134,7 @@
       statusInfo: statusInfo,
       statusOn: statusOn,
       selected: providers.map(function (p) { return data.selected.indexOf(p.id) >= 0; }),
-      compact: container.clientWidth < cm.COMPACT_WIDTH,
+      compact: cm.isCompact(container.clientWidth, container.clientHeight),
       ready: false,
       busy: 0, // pending work (a probe, a reveal) that settled() waits for
       playing: null,
@@ -142,8 +143,8 @@
     };
     map.cloudmapApp = app;
     document.body.classList.toggle("cm-compact", app.compact);
-    // Controls before the map pane in the DOM: Tab reaches the search before the markers.
-    container.insertBefore(map._controlContainer, container.firstChild);
+    // Tab order: the search and zoom (top left), the markers, then the panels.
+    container.insertBefore(map._controlCorners.topleft, container.firstChild);
     container.removeAttribute("tabindex");
     container.setAttribute("tabindex", "0");
 
@@ -156,6 +157,7 @@
       for (var i = 0; i < h.length && h[i].on <= d; i += 1) e = h[i];
       return e;
     }
+    app.fill = function (s) { return s === "announced" ? data.colors.announced : statusInfo[s].color; };
     app.statusAt = function (p, d) { var e = entryAt(p, d || app.day); return e ? statusByCode[e.status] : null; };
     app.zonesAt = function (p, d) { var e = entryAt(p, d || app.day); return e ? e.zones : 0; };
     // whether the zone count is not published then (the figure is a lower bound)
@@ -242,6 +244,65 @@
     };
     if (data.details) attachDetails(data.details);
 
+    // -------------------------------------------------------------- clear of the controls
+    // The boxes of the map's visible controls, in the map container's pixels.
+    app.controlBoxes = function () {
+      var m = container.getBoundingClientRect(), out = [];
+      Array.prototype.forEach.call(container.querySelectorAll(".leaflet-control"), function (c) {
+        var r = c.getBoundingClientRect();
+        if (r.width > 0 && r.height > 0) out.push({ l: r.left - m.left, t: r.top - m.top, r: r.right - m.left, b: r.bottom - m.top });
+      });
+      return out;
+    };
+    // The map's visible part (the page may be scrolled or the map taller than the window).
+    app.visibleBox = function () {
+      var m = container.getBoundingClientRect();
+      return { l: Math.max(0, -m.left), t: Math.max(0, -m.top), r: Math.min(m.width, window.innerWidth - m.left),
+        b: Math.min(m.height, window.innerHeight - m.top) };
+    };
+    // Every rectangle of the visible map with no control in it (edges on the controls' edges).
+    app.clearRects = function () {
+      var v = app.visibleBox(), ctrls = app.controlBoxes(), out = [];
+      var xs = [v.l, v.r], ys = [v.t, v.b];
+      ctrls.forEach(function (c) {
+        if (c.l > v.l && c.l < v.r) xs.push(c.l);
+        if (c.r > v.l && c.r < v.r) xs.push(c.r);
+        if (c.t > v.t && c.t < v.b) ys.push(c.t);
+        if (c.b > v.t && c.b < v.b) ys.push(c.b);
+      });
+      function uniq(a) { return a.filter(function (x, i) { return a.indexOf(x) === i; }); }
+      xs = uniq(xs);
+      ys = uniq(ys);
+      xs.forEach(function (l) {
+        xs.forEach(function (r) {
+          if (r <= l) return;
+          ys.forEach(function (t) {
+            ys.forEach(function (b) {
+              if (b <= t) return;
+              for (var i = 0; i < ctrls.length; i += 1) {
+                var c = ctrls[i];
+                if (l < c.r && c.l < r && t < c.b && c.t < b) return;
+              }
+              out.push({ l: l, t: t, r: r, b: b });
+            });
+          });
+        });
+      });
+      return out.length ? out : [v];
+    };
+    // The clear rectangle that shows a w x h box largest (ties: the larger rectangle).
+    app.clearRect = function (w, h) {
+      var best = null;
+      app.clearRects().forEach(function (c) {
+        var scale = Math.min((c.r - c.l) / Math.max(w, 1), (c.b - c.t) / Math.max(h, 1));
+        var area = (c.r - c.l) * (c.b - c.t);
+        if (!best || scale > best.scale + 1e-9 || (scale > best.scale - 1e-9 && area > best.area)) {
+          best = { l: c.l, t: c.t, r: c.r, b: c.b, scale: scale, area: area };
+        }
+      });
+      return best;
+    };
+
     // -------------------------------------------------------------- settled
     app.moving = function () {
       return map._animatingZoom || (map._panAnim && map._panAnim._inProgress) || map._flyToFrame ||
@@ -265,7 +326,8 @@
     };
 
     // The other scripts have added their parts by the end of this task: then start.
-    Promise.resolve().then(function () { app.emit("start"); app.apply(); app.emit("started"); });
+    // ("view": the first view, once the panels are in place and filled)
+    Promise.resolve().then(function () { app.emit("start"); app.apply(); app.emit("view"); app.emit("started"); });
 
     // The API tests and snapshots use (window.cloudmap.ready, settled(), ...).
     cm.map = map;

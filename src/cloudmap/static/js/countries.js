@@ -7,11 +7,10 @@
   "use strict";
 
   var cm = window.cloudmap;
-  var LAND = "#e4e7eb";
 
   cm.countries = function (app, opts) {
     var map = app.map, data = app.data, LIVE = cm.LIVE;
-    var tiles = opts.tiles || null;
+    var tiles = opts.tiles || null, LAND = data.colors.land;
     var countries = data.countries.items, scale = data.countries.scale;
     var rings = countries.map(function (c) { // [[lat, lon] rings] per polygon, decoded once
       return c.shape.map(function (poly) {
@@ -127,7 +126,11 @@
       app.emit("layers");
     };
     app.on("change", restyle);
-    map.on("zoomend", function () { if (app.shade === "zones") restyle(); });
+    var fadeAt = null; // over tiles the shading fades as the map zooms in: three steps
+    map.on("zoomend", function () {
+      var z = map.getZoom(), step = z <= 4 ? 0 : z <= 6 ? 1 : 2;
+      if (step !== fadeAt && app.shade !== "none") { fadeAt = step; restyle(); }
+    });
     app.on("copies", function () {
       copiesOn = true;
       addCountries(shading, countryStyle, null, [-1, 1]);
@@ -156,6 +159,7 @@
       if (which === "tiles") map.addLayer(tiles);
       else if (tiles && map.hasLayer(tiles)) map.removeLayer(tiles);
       app.container.classList.toggle("cm-offline-base", which === "countries");
+      app.container.style.background = which === "countries" ? data.colors.sea : "";
       showCountries();
       app.emit("base");
       app.emit("layers");
@@ -196,9 +200,12 @@
     app.setMarket = function (i, on) {
       var m = app.data.markets[i];
       app.marketOn[i] = on;
-      if (!layers[i]) {
-        layers[i] = app.countryLayer({ pane: "cm-markets", interactive: false, color: cm.color(m.color),
-          weight: 2.5, dashArray: m.dash, fill: false }, m.countries);
+      if (!layers[i]) { // a dark line on a light casing: it shows on light land and dark shading alike
+        layers[i] = L.layerGroup([
+          app.countryLayer({ pane: "cm-markets", interactive: false, color: cm.color(app.data.colors.casing),
+            weight: 5, opacity: 0.95, fill: false }, m.countries),
+          app.countryLayer({ pane: "cm-markets", interactive: false, color: cm.color(m.color),
+            weight: 2.5, dashArray: m.dash, fill: false }, m.countries)]);
       }
       if (on) map.addLayer(layers[i]); else map.removeLayer(layers[i]);
       app.emit("layers");
@@ -207,9 +214,9 @@
 
   cm.lineSwatch = function (m) {
     var span = cm.el("span", { class: "cm-line", "aria-hidden": "true" });
-    span.innerHTML = '<svg width="28" height="8" focusable="false"><line x1="1" y1="4" x2="27" y2="4" stroke="' +
-      cm.color(m.color) + '" stroke-width="2.5" stroke-dasharray="' + String(m.dash).replace(/[^0-9. ]/g, "") +
-      '"/></svg>';
+    span.innerHTML = '<svg width="28" height="8" focusable="false"><line x1="1" y1="4" x2="27" y2="4" stroke="#ffffff" ' +
+      'stroke-width="5"/><line x1="1" y1="4" x2="27" y2="4" stroke="' + cm.color(m.color) +
+      '" stroke-width="2.5" stroke-dasharray="' + String(m.dash).replace(/[^0-9. ]/g, "") + '"/></svg>';
     return span;
   };
 
@@ -220,6 +227,7 @@
     app.on("start", function () {
       minimap = new L.Control.MiniMap(app.miniLayer(), {
         toggleDisplay: true, position: "bottomright", zoomLevelOffset: -4, width: 150, height: 100,
+        collapsedWidth: 24, collapsedHeight: 24, // a touch target of 24 px at least
         mapOptions: { keyboard: false }, strings: { hideText: "Hide the overview map", showText: "Show the overview map" },
         aimingRectOptions: { color: "#2563c9", weight: 1, fillOpacity: 0.08, interactive: false },
         shadowRectOptions: { color: "#1f2933", weight: 1, opacity: 0, fillOpacity: 0, interactive: false },

@@ -9,6 +9,10 @@
   cm.header = function (app) {
     var box = document.getElementById("cm-totals");
     if (!box) return;
+    // the counting rule behind these figures, in the legend
+    var how = el("button", { type: "button", class: "cm-how", text: "How counted" });
+    how.addEventListener("click", function () { app.emit("explain"); });
+    box.parentNode.insertBefore(how, box.nextSibling);
     app.on("change", function (t) {
       box.textContent = "";
       [el("span", { class: "cm-who", text: app.who() }), " on ",

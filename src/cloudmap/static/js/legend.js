@@ -11,6 +11,29 @@
     var data = app.data;
     var body = el("div", { class: "cm-legend" });
 
+    var opened = {};
+    // a <details> that stays open or closed as the legend is redrawn
+    function fold(key, summary, children) {
+      var d = el("details", { class: "cm-why", open: !!opened[key] }, [el("summary", { text: summary })].concat(children));
+      d.addEventListener("toggle", function () { opened[key] = d.open; });
+      return d;
+    }
+    // Why the live markers and the counted regions differ, in the providers' own words.
+    function counting(t) {
+      var shown = app.providers.filter(function (p, i) { return app.selected[i]; });
+      var left = app.places.filter(function (p) {
+        return app.selected[p.provider] && p.s && cm.LIVE[p.s] && !p.countsRegion;
+      }).map(function (p) { return p.name + (p.site ? "" : " (" + p.prov.short + ")"); });
+      var summary = t.live === t.regions ? "How counted: " + t.regions + " live " + cm.plural(t.regions, "region", "regions")
+        : t.live + " live on the map, " + t.regions + " counted: why?";
+      var parts = shown.map(function (p) { return el("p", { text: p.rule }); });
+      if (left.length) {
+        parts.unshift(el("p", { text: "Live on the map but not in the providers' own totals: " + left.join(", ") + "." }));
+      }
+      if (!shown.length) parts.push(el("p", { text: "No provider is selected." }));
+      return fold("why", summary, parts);
+    }
+
     function update(t) {
       body.textContent = "";
       body.appendChild(el("h3", { text: "Status on " + cm.humanDay(app.day) }));
@@ -22,15 +45,16 @@
           app.apply();
         });
         body.appendChild(el("label", { class: "cm-row" }, [box,
-          cm.swatch(st.id === "announced" ? "#f4effb" : st.color, "cm-s-swatch cm-swatch-" + st.id),
+          cm.swatch(app.fill(st.id), "cm-s-swatch cm-swatch-" + st.id),
           el("span", { text: st.label }),
           el("b", { class: "cm-count", "data-status": st.id, text: String(t.status[st.id] || 0) })]));
       });
-      body.appendChild(el("p", { class: "cm-hint" }, [
+      body.appendChild(counting(t));
+      body.appendChild(fold("marks", "What the marks mean", [el("p", { class: "cm-hint" }, [
         el("span", { class: "cm-bound-key", "aria-hidden": "true", text: "≤" }),
         " on a marker: launch date known only as \u201cno later than\u201d: the region may be older than the " +
         "map shows. \u201c0+\u201d, \u201c3+\u201d: zone count not published for that date (at least that many). " +
-        "Dashed outline: announced. Dark disc: several places (select to zoom in)."]));
+        "Dashed outline: announced. Dark disc: several places (select to zoom in)."])]));
       if (app.shade === "zones") {
         body.appendChild(el("h3", { text: "Live zones per country" }));
         body.appendChild(el("div", { class: "cm-bins" }, data.zoneBins.map(function (b, i) {
@@ -55,7 +79,14 @@
       }
     }
     app.on("change", update);
+    app.on("explain", function () { // the header's "How counted"
+      opened.why = true;
+      panel.set(true);
+      update(app.counts());
+      var summary = body.querySelector(".cm-why summary");
+      if (summary) summary.focus();
+    });
     app.on("layers", function () { update(app.counts()); });
-    cm.panel(app, "legend", "Legend", body, true);
+    var panel = cm.panel(app, "legend", "Legend", body, true);
   };
 })();

@@ -12,7 +12,7 @@
 
     function markerSvg(p) {
       var s = p.s, prov = p.prov, shape = cm.SHAPES[prov.shape] ? prov.shape : "circle";
-      var fill = s === "announced" ? "#f4effb" : cm.color(info[s].color);
+      var fill = cm.color(app.fill(s));
       var stroke = s === "announced" ? cm.color(info.announced.color) : cm.color(prov.color);
       var dash = s === "announced" ? ' stroke-dasharray="3 2"' : "";
       var label = LIVE[s] && !p.site ? cm.zonesText(p.z, p.zu) : "";
@@ -72,6 +72,7 @@
         }, 0);
       }
       afterLoad.splice(0).forEach(function (fn) { fn(); });
+      later();
     }
     var cluster = L.markerClusterGroup({
       animate: false, // clustering changes in one step: no state half-way through a zoom
@@ -154,6 +155,40 @@
     };
     app.on("start", function () { map.addLayer(cluster); });
     app.on("change", drawMarkers);
+
+    // Each place shows once: the copy within half a world of the middle of the view (the others
+    // are hidden). Markers inside the visible map and clear of the controls are the tab stops.
+    var stopsPending = false;
+    function tabStops() {
+      stopsPending = false;
+      if (!map.hasLayer(cluster)) return;
+      var c = map.getCenter().lng, v = app.visibleBox(), ctrls = app.controlBoxes();
+      cluster._featureGroup.eachLayer(function (l) {
+        var icon = l._icon;
+        if (!icon) return;
+        var ll = l.getLatLng(), far = Math.abs(ll.lng - c) > 180, pt = map.latLngToContainerPoint(ll);
+        var stop = !far && pt.x >= v.l && pt.x <= v.r && pt.y >= v.t && pt.y <= v.b &&
+          !ctrls.some(function (b) { return pt.x >= b.l && pt.x <= b.r && pt.y >= b.t && pt.y <= b.b; });
+        icon.classList.toggle("cm-far", far);
+        if (far) icon.setAttribute("aria-hidden", "true");
+        else icon.removeAttribute("aria-hidden");
+        icon.tabIndex = stop ? 0 : -1;
+      });
+    }
+    function later() {
+      if (stopsPending) return;
+      stopsPending = true;
+      Promise.resolve().then(tabStops); // after the cluster has drawn what the move shows
+    }
+    app.idleChecks.push(function () { return !stopsPending; });
+    app.tabStops = later;
+    map.on("moveend zoomend resize", later);
+    cluster.on("animationend spiderfied unspiderfied layeradd", later);
+    var frame = null;
+    map.on("move", function () { // while dragging: the copy shown follows the middle
+      if (frame === null) frame = requestAnimationFrame(function () { frame = null; tabStops(); });
+    });
+    app.on("layers", later);
 
     cm.shown = function () {
       var seen = {};

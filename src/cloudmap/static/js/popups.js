@@ -13,10 +13,12 @@
     var popup = null, popupPlace = null, popupOpener = null, layoutPending = false;
     app.idleChecks.push(function () { return !layoutPending; });
 
+    var GAP = 8, TIP = 14; // room kept around a popup, and its tip below it
     function size() {
-      var w = container.clientWidth, h = container.clientHeight;
-      return { maxWidth: Math.max(200, Math.min(360, w - 64)), minWidth: Math.min(240, w - 64),
-        maxHeight: Math.max(160, Math.min(app.compact ? h - 150 : 420, h - 110)) };
+      var v = app.visibleBox(), w = v.r - v.l, h = v.b - v.t;
+      // (widths are the content's: the popup adds 28 px of margins and a border)
+      return { maxWidth: Math.max(140, Math.min(360, w - 2 * GAP - 32)), minWidth: Math.max(120, Math.min(240, w - 2 * GAP - 32)),
+        maxHeight: Math.max(120, Math.min(420, h - 110)) };
     }
     function openAt(latlng, content, opener) {
       if (app.compact) app.panels.forEach(function (p) { p.set(false); });
@@ -38,23 +40,48 @@
     }
     function refresh() {
       if (popup && popupPlace && map.hasLayer(popup)) {
+        var had = popup.getElement().contains(document.activeElement);
         popup.setContent(placePopup(popupPlace));
         clearOfControls();
+        if (had) focusPopup();
       }
     }
+    app.popupOpen = function () { return !!(popup && map.hasLayer(popup)); };
     app.on("open-place", function (e) { openPlace(e.marker, e.focus); });
     app.on("open-country", function (e) { openCountry(e.index, e.latlng); });
     app.on("change", refresh);
     app.on("details", refresh);
-    // Escape closes the popup wherever focus is inside the map (Leaflet only listens while the
-    // map container itself has focus); focus then returns to what opened it.
-    container.addEventListener("keydown", function (e) {
-      if (e.key === "Escape" && popup && map.hasLayer(popup) && e.target !== app.searchInput) {
+    function tabbable(root) {
+      return Array.prototype.filter.call(root.querySelectorAll("a[href], button, summary, [tabindex='0'], input"),
+        function (e) { return e.offsetParent !== null && !e.closest("details:not([open]) > :not(summary)"); });
+    }
+    // Escape closes the popup wherever focus is (the search keeps Escape for its own list);
+    // focus then returns to what opened it. While it is open, Tab and Shift+Tab go round the
+    // popup's own links and buttons.
+    document.addEventListener("keydown", function (e) {
+      if (!popup || !map.hasLayer(popup)) return;
+      var box = popup.getElement();
+      if (e.key === "Escape" && !e.defaultPrevented) {
         map.closePopup();
+        e.preventDefault();
+      } else if (e.key === "Tab" && box && box.contains(document.activeElement)) {
+        var list = tabbable(box);
+        if (!list.length) { e.preventDefault(); return; }
+        var i = list.indexOf(document.activeElement);
+        var next = e.shiftKey ? (i <= 0 ? list.length - 1 : i - 1) : (i < 0 || i === list.length - 1 ? 0 : i + 1);
+        list[next].focus({ preventScroll: true });
         e.preventDefault();
       }
     });
-    map.on("popupopen", function () { container.classList.add("cm-popup-open"); });
+    map.on("popupopen", function (e) {
+      container.classList.add("cm-popup-open");
+      var box = e.popup.getElement(), title = box && box.querySelector("h3");
+      if (box && title) {
+        title.id = "cm-popup-title";
+        box.setAttribute("role", "dialog");
+        box.setAttribute("aria-labelledby", "cm-popup-title");
+      }
+    });
     map.on("popupclose", function (e) {
       if (e.popup !== popup) return;
       container.classList.remove("cm-popup-open");
@@ -77,27 +104,13 @@
     });
 
     // -------------------------------------------------------------- clear of the controls
-    function box(r) { return { l: r.left, t: r.top, r: r.right, b: r.bottom }; }
     function hits(a, b) { return a.l < b.r && b.l < a.r && a.t < b.b && b.t < a.b; }
-    function controlBoxes() {
-      var out = [];
-      Array.prototype.forEach.call(map._controlContainer.querySelectorAll(".leaflet-control"), function (c) {
-        var r = c.getBoundingClientRect();
-        if (r.width > 0 && r.height > 0) out.push(box(r));
-      });
-      return out;
-    }
-    // Pan the map so the open popup (and its tip) meets no control: the smallest shift that puts
-    // it in the clear, inside the map.
-    function clearOfControls() {
-      if (!popup || !popup.getElement()) return;
-      var pr = box(popup.getElement().getBoundingClientRect());
-      pr.b += 14; // the tip
-      var mr = box(container.getBoundingClientRect());
-      mr = { l: mr.l + 4, t: mr.t + 4, r: mr.r - 4, b: mr.b - 4 };
-      var ctrls = controlBoxes();
+    // The smallest shift (dx, dy) that puts box pr inside the visible map and off every control.
+    function bestShift(pr) {
+      var v = app.visibleBox(), ctrls = app.controlBoxes();
+      var mr = { l: v.l + GAP / 2, t: v.t + GAP / 2, r: v.r - GAP / 2, b: v.b - GAP / 2 };
       var xs = [0, mr.l - pr.l, mr.r - pr.r], ys = [0, mr.t - pr.t, mr.b - pr.b];
-      ctrls.forEach(function (c) { xs.push(c.r + 8 - pr.l, c.l - 8 - pr.r); ys.push(c.b + 8 - pr.t, c.t - 8 - pr.b); });
+      ctrls.forEach(function (c) { xs.push(c.r + GAP - pr.l, c.l - GAP - pr.r); ys.push(c.b + GAP - pr.t, c.t - GAP - pr.b); });
       var best = null;
       xs.forEach(function (dx) {
         ys.forEach(function (dy) {
@@ -108,15 +121,38 @@
           if (!best || cost < best.cost) best = { dx: dx, dy: dy, cost: cost };
         });
       });
-      if (!best) { // no room beside the open panels: fold them and try again
+      return best;
+    }
+    function popupBox() {
+      var m = container.getBoundingClientRect(), r = popup.getElement().getBoundingClientRect();
+      return { l: r.left - m.left, t: r.top - m.top, r: r.right - m.left, b: r.bottom - m.top + TIP };
+    }
+    // Pan the map so the open popup (and its tip) meets no control and lies inside the visible
+    // map. No room: fold the open panels; still none: the popup gets as tall as the tallest clear
+    // part of the map that is wide enough, and scrolls.
+    function clearOfControls() {
+      if (!popup || !popup.getElement()) return;
+      var pr = popupBox(), best = bestShift(pr);
+      if (!best) {
         var open = app.panels.filter(function (p) { return p.isOpen(); });
-        if (open.length) {
-          open.forEach(function (p) { p.set(false); });
-          clearOfControls();
-        }
-        return;
+        open.forEach(function (p) { p.set(false); });
+        best = bestShift(pr);
       }
-      if (best.dx || best.dy) map.panBy([-best.dx, -best.dy], { animate: false });
+      if (!best) {
+        var w = pr.r - pr.l + GAP, room = null;
+        app.clearRects().forEach(function (c) {
+          if (c.r - c.l >= w && (!room || c.b - c.t > room.b - room.t)) room = c;
+        });
+        var content = popup.getElement().querySelector(".leaflet-popup-content");
+        if (room && content) {
+          var chrome = pr.b - pr.t - content.offsetHeight;
+          popup.options.maxHeight = Math.max(60, room.b - room.t - chrome - 2 * GAP);
+          popup.update();
+          pr = popupBox();
+          best = bestShift(pr);
+        }
+      }
+      if (best && (best.dx || best.dy)) map.panBy([-best.dx, -best.dy], { animate: false });
     }
 
     // -------------------------------------------------------------- a place
@@ -144,7 +180,7 @@
       var title = el("h3", { tabindex: "-1", text: p.name });
       var sub = el("p", { class: "cm-sub" }, [cm.shapeSwatch(p.prov), p.prov.name + " · ",
         p.site ? "announced site" : el("code", { class: "cm-id", text: p.id })]);
-      row(rows, "Status", el("span", {}, [s ? cm.swatch(s === "announced" ? "#f4effb" : info[s].color) : null,
+      row(rows, "Status", el("span", {}, [s ? cm.swatch(app.fill(s)) : null,
         (s ? info[s].label : "Not yet announced") + " on " + cm.humanDay(app.day)]));
       row(rows, "Where", (p.city ? p.city + ", " : "") + (p.flag ? p.flag + " " : "") + p.countryName +
         " (" + p.country + ")");
@@ -197,8 +233,8 @@
       }
       var extra = [];
       d.dates.forEach(function (x) { row(extra, x.label, dateText(x)); });
-      row(extra, "Kind", d.kind);
-      row(extra, "Location", d.approximate ? "approximate: country only" : "precision: " + d.precision);
+      row(extra, "Kind", d.kind.charAt(0).toUpperCase() + d.kind.slice(1));
+      row(extra, "Placed", d.placed);
       if (d.region) row(extra, "Region", el("code", { class: "cm-id", text: d.region }));
       var moreBody = [el("table", { class: "cm-facts" }, extra)];
       if (d.excluded) moreBody.push(el("p", { class: "cm-notes", text: "Not in " + p.prov.name + "'s own totals: " + d.excluded }));
@@ -250,13 +286,18 @@
     var revealToken = 0;
     app.goTo = function (p, opener) {
       if (app.stopPlaying) app.stopPlaying();
-      var changed = false;
-      if (!app.selected[p.provider]) { app.selected[p.provider] = true; changed = true; }
-      if (!app.statusAt(p)) { app.step = app.last; app.day = app.steps[app.last]; changed = true; }
+      var said = []; // what the result needed changed, said beside the search
+      if (!app.selected[p.provider]) { app.selected[p.provider] = true; said.push("added " + p.prov.name + " to the map"); }
+      if (!app.statusAt(p)) {
+        said.push("moved the date to " + cm.humanDay(app.steps[app.last]) + " (not on the map on " + cm.humanDay(app.day) + ")");
+        app.step = app.last;
+        app.day = app.steps[app.last];
+      }
       var s = app.statusAt(p);
-      if (s && !app.statusOn[s]) { app.statusOn[s] = true; changed = true; }
-      if (!app.markersShown()) { app.showMarkers(true); changed = true; }
-      if (changed) app.apply();
+      if (s && !app.statusOn[s]) { app.statusOn[s] = true; said.push("showed \u201c" + info[s].label + "\u201d places again"); }
+      if (!app.markersShown()) { app.showMarkers(true); said.push("showed the places layer again"); }
+      if (said.length) app.apply();
+      if (app.notice) app.notice(said.length ? "To show " + p.name + ", the map " + said.join(", ") + "." : "");
       app.busy += 1;
       var token = revealToken += 1;
       app.whenSettled(function () {
@@ -266,7 +307,8 @@
         var zoom = Math.max(map.getZoom(), SEARCH_ZOOM);
         var parent = m.__parent;
         if (parent && parent._zoom !== undefined) zoom = Math.max(zoom, Math.min(parent._zoom + 1, map.getMaxZoom()));
-        map.setView(m.getLatLng(), zoom, { animate: false });
+        app.showAt(m.getLatLng(), zoom); // in the middle of the map's clear part
+        m = app.nearestCopy(p); // the view may have wrapped to another world copy
         var shownAs = app.cluster.getVisibleParent(m);
         if (shownAs && shownAs !== m && shownAs.spiderfy) shownAs.spiderfy();
         openPlace(m, true);

@@ -9,6 +9,8 @@
   cm.providersPanel = function (app) {
     var boxes = [], counts = [];
     var body = el("div", {}, [
+      el("p", { class: "cm-row cm-colhead", "aria-hidden": "true" }, [el("span", { text: "Shown" }),
+        el("span", { class: "cm-count", text: "Live regions" })]),
       el("fieldset", { class: "cm-fieldset" }, [el("legend", { class: "cm-sr", text: "Providers shown" })].concat(
         app.providers.map(function (p, i) {
           var box = el("input", { type: "checkbox", "data-provider": p.id });
@@ -25,7 +27,8 @@
       el("div", { class: "cm-buttons" }, [
         el("button", { type: "button", class: "cm-small", "data-action": "all", text: "All" }),
         el("button", { type: "button", class: "cm-small", "data-action": "none", text: "None" })]),
-      el("p", { class: "cm-hint", text: "Marker shape: provider. Fill: status. Number: live zones." })]);
+      el("p", { class: "cm-hint", text: "Marker shape: provider. Fill: status. Number: live zones. Counts: " +
+        "live regions by each provider's own rule (see \u201cHow counted\u201d in the legend)." })]);
     body.querySelector("[data-action=all]").addEventListener("click", function () {
       app.setProviders(app.providers.map(function () { return true; }));
     });
@@ -34,7 +37,9 @@
     });
     app.on("change", function (t) {
       app.providers.forEach(function (p, i) {
-        counts[i].textContent = t.provider[i] + " " + cm.plural(t.provider[i], "region", "regions");
+        counts[i].textContent = "";
+        counts[i].appendChild(document.createTextNode(String(t.provider[i])));
+        counts[i].appendChild(el("span", { class: "cm-sr", text: " live " + cm.plural(t.provider[i], "region", "regions") }));
         boxes[i].checked = app.selected[i];
       });
     });

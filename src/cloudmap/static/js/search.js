@@ -14,6 +14,9 @@
     var results = el("ul", { id: "cm-results", class: "cm-results", role: "listbox", "aria-label": "Search results" });
     results.hidden = true;
     var status = el("p", { class: "cm-sr", "aria-live": "polite" });
+    var note = el("p", { class: "cm-search-note", role: "status" });
+    note.hidden = true;
+    app.notice = function (text) { note.textContent = text; note.hidden = !text; };
     var found = [], active = -1;
     app.searchInput = input;
 
@@ -82,7 +85,7 @@
       close();
       app.goTo(p, input);
     }
-    input.addEventListener("input", show);
+    input.addEventListener("input", function () { app.notice(""); show(); });
     input.addEventListener("keydown", function (e) {
       if (e.key === "ArrowDown" || e.key === "ArrowUp") {
         if (results.hidden) show();
@@ -94,6 +97,7 @@
         e.preventDefault();
       } else if (e.key === "Escape") {
         if (!results.hidden) close();
+        else if (app.popupOpen && app.popupOpen()) return; // Escape closes the popup
         else input.value = "";
         e.preventDefault();
         e.stopPropagation();
@@ -102,7 +106,7 @@
     input.addEventListener("blur", function () { if (!results.matches(":hover")) close(); });
     cm.control(app, "topleft", el("div", { class: "cm-search", role: "search" }, [
       el("label", { for: "cm-search-input", class: "cm-sr", text: "Search regions, cities, countries and providers" }),
-      input, results, status]), "cm-search-control");
+      input, results, status, note]), "cm-search-control");
     L.control.zoom({ position: app.compact ? "topright" : "topleft" }).addTo(app.map);
     cm.find = find;
   };
