@@ -465,8 +465,12 @@ def test_compare_panel_gives_each_providers_figures_in_a_market(page, project):
         assert cells.nth(2).text_content() == str(row["countries_covered"])
     ae = page.text_content('.cm-compare tr[data-country="AE"]')
     assert "me-east-1" in ae and " ms" in ae and " km" in ae
-    rough = [n["region"] for c in want["countries"] for n in c["nearest"].values()
-             if n["location_precision"] == "country"]  # fmt: skip
+    rough = [
+        n["region"]
+        for c in want["countries"]
+        for n in c["nearest"].values()
+        if n["location_precision"] == "country"
+    ]
     assert rough and "(rough)" in page.text_content(".cm-compare")
     if any(row["zones_unknown"] for row in want["providers"]):
         assert "N+ zones" in page.text_content(".cm-compare")

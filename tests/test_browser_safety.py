@@ -165,8 +165,11 @@ def test_search_result_always_opens_its_popup_on_a_slow_busy_page(chromium, quer
 # --------------------------------------------------------------------------- snapshot
 
 
-@pytest.mark.parametrize("phone, compare", [(False, False), (True, False), (False, True)],
-                         ids=["desktop", "phone", "compare"])  # fmt: skip
+@pytest.mark.parametrize(
+    "phone, compare",
+    [(False, False), (True, False), (False, True)],
+    ids=["desktop", "phone", "compare"],
+)
 def test_snapshot_writes_a_png_offline(tmp_path, phone, compare):
     root = hostile_root(tmp_path / "evil")
     out = tmp_path / "shots" / "map.png"
@@ -174,13 +177,24 @@ def test_snapshot_writes_a_png_offline(tmp_path, phone, compare):
     args = ["--phone"] if phone else []
     args += ["--compare", EVIL_MARKET.upper()] if compare else []  # names match in any case
     r = subprocess.run(  # its own process: this module's browser holds Playwright's sync loop
-        [sys.executable, "-m", "cloudmap", "snapshot", "--root", str(root), "--out", str(out),
-         "--as-of", "2025-11-26", *args],
+        [
+            sys.executable,
+            "-m",
+            "cloudmap",
+            "snapshot",
+            "--root",
+            str(root),
+            "--out",
+            str(out),
+            "--as-of",
+            "2025-11-26",
+            *args,
+        ],
         env=env,
         capture_output=True,
         text=True,
         check=False,
-    )  # fmt: skip
+    )
     assert r.returncode == 0, r.stderr
     assert r.stdout == f"Wrote {out} (map as of 2025-11-26)\n"
     data = out.read_bytes()

@@ -251,8 +251,10 @@ def test_focus_stays_in_an_open_popup_and_escape_always_closes_it(laptop):
 def test_counts_add_up_or_say_why(laptop):
     page = laptop
     t = page.evaluate("cloudmap.totals()")
-    live = sum(int(page.text_content(f'.cm-count[data-status="{s}"]')) for s in
-               ("new", "expanded", "live", "closing"))  # fmt: skip
+    live = sum(
+        int(page.text_content(f'.cm-count[data-status="{s}"]'))
+        for s in ("new", "expanded", "live", "closing")
+    )
     assert live == t["live"]
     why = page.locator(".cm-legend details.cm-why").first
     summary = why.locator("summary").text_content()

@@ -30,8 +30,13 @@ def blob(project):
 
 def _places(blob: dict) -> list[dict]:
     """The places with the fields the page reads as false or null when absent."""
-    defaults = {"site": False, "city": None, "countsRegion": False, "countsZones": False,
-                "bounded": False}  # fmt: skip
+    defaults = {
+        "site": False,
+        "city": None,
+        "countsRegion": False,
+        "countsZones": False,
+        "bounded": False,
+    }
     return [{**defaults, **p} for p in blob["places"]]
 
 
@@ -148,15 +153,22 @@ def test_comparison_is_compare_providers_per_market(project, blob):
             [pids[r["provider"]], r["regions"], r["zones"], r["countries"], r["zonesUnknown"]]
             for r in m["providers"]
         ] == [
-            [p["provider"], p["live_regions"], p["live_zones"], p["countries_covered"],
-             len(p["zones_unknown"])]
+            [
+                p["provider"],
+                p["live_regions"],
+                p["live_zones"],
+                p["countries_covered"],
+                len(p["zones_unknown"]),
+            ]
             for p in want["providers"]
-        ]  # fmt: skip
+        ]
         got = {
-            c["country"]: {pids[n["provider"]]: (n["region"], n["km"], n["ms"], n["rough"])
-                           for n in c["nearest"]}
+            c["country"]: {
+                pids[n["provider"]]: (n["region"], n["km"], n["ms"], n["rough"])
+                for n in c["nearest"]
+            }
             for c in m["countries"]
-        }  # fmt: skip
+        }
         assert got == {
             c["iso_a2"]: {
                 pid: (

@@ -319,7 +319,7 @@ def test_failed_build_leaves_previous_site_intact(evil_site, monkeypatch):
     site.build_site(project.at(ON), out=out)
     before = tree_digest(out)
 
-    def boom(*args, **kwargs):
+    def boom(*_args, **_kwargs):
         raise RuntimeError("render failed")
 
     monkeypatch.setattr(site.render, "site_pages", boom)
@@ -339,12 +339,22 @@ def test_build_is_byte_identical_across_processes(evil, tmp_path):
         out = tmp_path / f"site-{seed}"
         env = {**os.environ, "PYTHONHASHSEED": seed}
         subprocess.run(
-            [sys.executable, "-m", "cloudmap", "build", "--root", str(evil.root), "--out",
-             str(out), "--as-of", "2025-11-26"],
+            [
+                sys.executable,
+                "-m",
+                "cloudmap",
+                "build",
+                "--root",
+                str(evil.root),
+                "--out",
+                str(out),
+                "--as-of",
+                "2025-11-26",
+            ],
             check=True,
             env=env,
             capture_output=True,
-        )  # fmt: skip
+        )
         pages.append(tree_digest(out))
     assert pages[0] == pages[1]
 

@@ -139,8 +139,9 @@ def snapshot(
         except PlaywrightError as exc:
             raise CloudmapError(f"snapshot: Chromium failed: {exc}") from None
         if out.is_symlink():  # appeared meanwhile: never replaced (see check_output_file)
-            raise OutputError(given, "became a symbolic link while the map was drawn; nothing "
-                              "was written")  # fmt: skip
+            raise OutputError(
+                given, "became a symbolic link while the map was drawn; nothing was written"
+            )
         try:
             os.replace(png, out)
         except OSError as exc:

@@ -64,7 +64,7 @@ class Raw(Element):
         super().__init__()
         self.text = text
 
-    def render(self, **kwargs: Any) -> str:
+    def render(self, **_kwargs: Any) -> str:  # branca's signature
         return self.text
 
 
