@@ -442,6 +442,38 @@ def test_country_shading_is_one_layer_at_a_time_with_its_own_legend(page):
     shot(page, "browser-layers")
 
 
+def test_grid_carbon_shading_and_each_regions_grid_and_jurisdiction(page, project):
+    """Issue 24 on the map: countries shaded by their grid carbon (one dataset for all) with
+    one legend, and a region's popup says where it draws power and whose law applies."""
+    from cloudmap.gridfacts import carbon_band
+
+    page.click("#cm-layers-toggle")
+    page.check('input[name="cm-shade"][value="carbon"]')
+    assert page.evaluate("cloudmap.shade()") == "carbon"
+    legend = page.text_content(".cm-legend")
+    assert "Grid carbon intensity (gCO2e per kWh)" in legend and "life-cycle" in legend
+    bands = page.evaluate("cloudmap.data.carbon.bands.map(b => b.color)")
+    fills = page.evaluate(
+        "[...new Set([...document.querySelectorAll('.cm-map > .leaflet-map-pane .leaflet-overlay-pane path')]"
+        ".map(p => p.getAttribute('fill')).filter(f => f && f !== '#ffffff'))]"
+    )
+    assert fills and set(fills) <= set(bands)
+    view = project.at(providers="all")
+    hz = view.grid_popups["alibaba-cloud:cn-hangzhou"]
+    band = page.evaluate(
+        "label => cloudmap.data.carbon.bands.find(b => b.label === label).color", hz["carbon_band"]
+    )
+    assert band and carbon_band(hz["carbon"]) == hz["carbon_band"]
+    page.wait_for_function("cloudmap.details() === 'ready'", timeout=WAIT_MS)
+    search(page, "cn-hangzhou")
+    page.click(".leaflet-popup summary:text('Grid and jurisdiction')")
+    wait_settled(page)
+    text = page.text_content(".leaflet-popup-content")
+    assert f"{round(hz['carbon'])} gCO2e/kWh (China, {hz['carbon_year']}" in text
+    assert hz["zone_name"] in text and "Operator" in text and "Partition" + hz["partition"] in text
+    popup_is_clear(page)
+
+
 def test_downloads_menu_explains_the_csvt_file(page):
     page.click(".cm-downloads summary")
     item = page.locator(".cm-downloads li", has_text="regions.csvt")

@@ -11,7 +11,7 @@ import re
 import pytest
 
 from browser_support import REPO, need_geo
-from cloudmap import mapdata
+from cloudmap import mapdata, mapfigures
 from cloudmap.project import load_project
 
 LIVE = {"new", "expanded", "live", "closing"}
@@ -257,7 +257,7 @@ STATUS_FILLS = {**mapdata.STATUS_COLORS, "announced": mapdata.ANNOUNCED_FILL}
 # and every shading colour.
 BACKGROUNDS = (
     mapdata.BASEMAP["land"], mapdata.BASEMAP["sea"], "#f2efe9", "#aad3df", "#ffffff",
-    *(c for _, c in mapdata.ZONE_BINS), *mapdata.RTT_COLORS,
+    *(c for _, c in mapdata.ZONE_BINS), *mapdata.RTT_COLORS, *mapfigures.CARBON_COLORS,
 )  # fmt: skip
 
 
@@ -295,7 +295,11 @@ def test_market_outlines_meet_3_to_1_against_every_background():
 
 def test_shading_steps_stay_apart_for_every_vision():
     for vision in (None, "deuteranopia", "protanopia"):
-        for palette in ([c for _, c in mapdata.ZONE_BINS], mapdata.RTT_COLORS):
+        for palette in (
+            [c for _, c in mapdata.ZONE_BINS],
+            mapdata.RTT_COLORS,
+            mapfigures.CARBON_COLORS,
+        ):
             for a, b in itertools.combinations(palette, 2):
                 assert _delta_e(a, b, vision) >= 10, (vision, a, b)
 
@@ -369,6 +373,8 @@ def test_popup_texts_name_no_catalog_field_or_file(blob):
         texts += [d["kind"], d["placed"], d["notes"] or "", d["excluded"] or ""]
         texts += [x["text"] for x in d["dates"]]
         texts += [z.get("notes") or "" for z in d["zones"]]
+        grid = d.get("grid", {})
+        texts += [grid.get("zone_reason") or "", grid.get("operator_unknown") or ""]
     texts += [p["rule"] for p in blob["providers"]]
 
     def pattern(w: str) -> str:  # whole words: "excludes" is English, "exclude:" a field
@@ -389,3 +395,28 @@ def test_popup_texts_name_no_catalog_field_or_file(blob):
     assert mapdata.reader_text("launched <=2024-05; zones known <=2021-12-20") == (
         "launched no later than 2024-05; zones known no later than 2021-12-20"
     )
+
+
+def test_grid_carbon_is_each_countrys_comparable_figure_and_each_regions_facts(project, blob):
+    """The "grid carbon" shading is the comparable country figure (one dataset for every
+    country), and each region's popup facts are its view's grid facts (cloudmap.gridfacts)."""
+    from cloudmap.gridfacts import country_carbon
+
+    view = project.at()
+    carbon = blob["carbon"]
+    grid = project.at(providers="all").grid
+    assert carbon["dataset"] == grid.datasets[grid.comparable].name
+    for cc in ("CN", "US", "FR", "SA", "MX"):
+        figure = country_carbon(grid, cc)
+        assert figure is not None and carbon["byCountry"][cc] == round(figure.g_per_kwh)
+    assert [b["upTo"] for b in carbon["bands"]] == [100, 250, 400, 550, None]
+    keys = [
+        f"{blob['providers'][p['provider']]['id']}:{p['id']}"
+        for p in blob["places"]
+        if not p.get("site")
+    ]
+    popups = project.at(providers="all").grid_popups
+    for key, d in zip(keys, blob["details"]["places"], strict=False):
+        want = {k: v for k, v in popups[key].items() if v not in (None, [], "")}
+        assert d["grid"] == want, key
+    assert view.stats()["regions"] > 0

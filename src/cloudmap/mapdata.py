@@ -31,10 +31,11 @@ import re
 from collections.abc import Sequence
 from typing import Any, TypedDict
 
-from cloudmap.compare import RTT_NOTE, compare_providers
+from cloudmap.compare import RTT_NOTE
 from cloudmap.countries import flag, get_name
 from cloudmap.dates import PartialDate
 from cloudmap.errors import CloudmapError
+from cloudmap.mapfigures import RTT_COLORS, carbon_layer, comparison, grid_detail, rtt
 from cloudmap.mapgeom import COORD_SCALE, country_shapes
 from cloudmap.model import NEW_WINDOW, Catalog, Provider, Region, Site
 from cloudmap.schema import KINDS, LIVE_STATUSES, STATUS_LABELS, STATUSES
@@ -66,7 +67,6 @@ BASEMAP = {"land": "#e4e7eb", "sea": "#c9dcea"}
 ZONE_BINS = ((1, "#fdeccd"), (3, "#f9cf8f"), (6, "#efa954"), (11, "#d07c2e"), (21, "#9c5421"))
 # Estimated RTT, nearest first: darker is closer, as more zones are darker (ColorBrewer YlGnBu,
 # one lightness step per band, so the bands stay apart for every kind of colour vision).
-RTT_COLORS = ("#253494", "#2c7fb8", "#41b6c4", "#a1dab4", "#ffffcc")
 # Market outlines: dark lines (3:1 against every light background) on a white casing (3:1
 # against every dark one), each market with its own dash pattern, so no two look alike.
 MARKET_COLORS = ("#00457a", "#8a2e00", "#005c3d", "#7a1f5c", "#5c4a00", "#3d2a8a", "#000000")
@@ -89,6 +89,7 @@ class MapData(TypedDict):
     colors: dict[str, str]
     markets: list[dict[str, Any]]
     rtt: dict[str, Any] | None
+    carbon: dict[str, Any] | None
     details: dict[str, Any] | None
 
 
@@ -228,6 +229,11 @@ def _region(
     return place, detail
 
 
+def _with_grid(view: AsOf, key: str, detail: dict[str, Any]) -> dict[str, Any]:
+    grid = grid_detail(view, key)
+    return {**detail, "grid": grid} if grid is not None else detail
+
+
 def _site(
     catalog: Catalog, s: Site, on: dt.date, provider: int, points: dict[str, tuple[float, float]]
 ) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -310,96 +316,6 @@ def _countries(view: AsOf, market_index: dict[str, int]) -> dict[str, Any]:
     return {"scale": COORD_SCALE, "items": items}
 
 
-# --------------------------------------------------------------------------- RTT
-
-
-def _rtt(view: AsOf, pids: Sequence[str]) -> dict[str, Any] | None:
-    """Estimated RTT per country from each provider's nearest live public region: the page
-    shades a country by the best estimate among the providers the user selected.
-
-    ``byCountry``: ``{cc: {"ms": [ms or null per provider], "region": [id or null per
-    provider]}}``; ``bands``: ``[{"label", "color", "upTo": ms or null}, ...]``."""
-    from cloudmap.coverage import RTT_BANDS
-
-    per: dict[str, dict[str, list[Any]]] = {}
-    for i, pid in enumerate(pids):
-        for rec in view.only(pid).coverage_records:
-            ms = rec["rtt_est_ms"]
-            if ms is None or ms != ms:  # no city to measure from
-                continue
-            row = per.setdefault(
-                rec["iso_a2"], {"ms": [None] * len(pids), "region": [None] * len(pids)}
-            )
-            row["ms"][i] = round(float(ms), 1)
-            row["region"][i] = rec["nearest_region"]
-    if not per:
-        return None
-    return {
-        "note": RTT_NOTE,
-        "bands": [
-            {"label": label, "color": color, "upTo": None if upper == float("inf") else upper}
-            for (upper, label), color in zip(RTT_BANDS, RTT_COLORS, strict=True)
-        ],
-        "byCountry": dict(sorted(per.items())),
-    }
-
-
-# --------------------------------------------------------------------------- comparison
-
-
-def _launch(iso: str | None, qualifier: str | None) -> str | None:
-    if iso is None:
-        return None
-    return f"<={iso}" if qualifier else iso
-
-
-def _compare(view: AsOf, pids: Sequence[str]) -> list[dict[str, Any]]:
-    """Per market, what the comparison panel shows (cloudmap.compare.compare_providers of every
-    provider), with provider indices into the page's provider list."""
-    index = {pid: i for i, pid in enumerate(pids)}
-    out = []
-    for name in sorted(view.catalog.markets):
-        res = compare_providers(view.everyone, market=name)
-        out.append(
-            {
-                "name": name,
-                "providers": [
-                    {
-                        "provider": index[p["provider"]],
-                        "regions": p["live_regions"],
-                        "zones": p["live_zones"],
-                        "zonesUnknown": len(p["zones_unknown"]),
-                        "countries": p["countries_covered"],
-                        "firstLaunch": _launch(p["first_launch"], p["first_launch_qualifier"]),
-                        "latestLaunch": _launch(p["latest_launch"], p["latest_launch_qualifier"]),
-                        "announced": p["announced"],
-                    }
-                    for p in res["providers"]
-                ],
-                "countries": [
-                    {
-                        "country": c["iso_a2"],
-                        "nearest": [
-                            {
-                                "provider": index[pid],
-                                "region": n["region"],
-                                "city": n["city"],
-                                "regionCountry": n["region_country"],
-                                "km": n["median_km"],
-                                "ms": n["rtt_est_ms"],
-                                "rough": n["location_precision"] == "country",
-                            }
-                            for pid, n in sorted(c["nearest"].items(), key=lambda kv: index[kv[0]])
-                        ],
-                    }
-                    for c in res["countries"]
-                ],
-                "without": res.get("without_cities", []),
-            }
-        )
-    return out
-
-
 # --------------------------------------------------------------------------- counting in words
 
 
@@ -446,8 +362,9 @@ def map_data(view: AsOf) -> MapData:
     pindex = {p: i for i, p in enumerate(pids)}
     _, points = country_shapes(view.map_countries)
     rows = [
-        _region(catalog, r, on, pindex[r.provider])
+        (place, _with_grid(view, r.key, detail))
         for r in sorted(catalog.regions, key=lambda r: r.key)
+        for place, detail in [_region(catalog, r, on, pindex[r.provider])]
     ]
     rows += [
         _site(catalog, s, on, pindex[s.provider], points)
@@ -471,9 +388,10 @@ def map_data(view: AsOf) -> MapData:
     ]
     codes = {place["country"] for place, _ in rows}
     details = [detail for _, detail in rows]
-    comparison = _compare(view, pids) if catalog.markets and pids else []
-    codes |= {c["country"] for m in comparison for c in m["countries"]}
-    codes |= {cc for m in comparison for cc in m["without"]}
+    compared = comparison(view, pids) if catalog.markets and pids else []
+    codes |= {c["country"] for m in compared for c in m["countries"]}
+    codes |= {cc for m in compared for cc in m["without"]}
+    codes |= {cc for d in details for cc in d.get("grid", {}).get("jurisdictions", [])}
     blob: MapData = {
         "asOf": on.isoformat(),
         "steps": steps,
@@ -511,11 +429,12 @@ def map_data(view: AsOf) -> MapData:
             }
             for i, m in enumerate(catalog.markets[n] for n in names)
         ],
-        "rtt": _rtt(view, pids) if pids else None,
+        "rtt": rtt(view, pids) if pids else None,
+        "carbon": carbon_layer(view),
         "details": {
             "sources": _share_sources(details),
             "places": details,
-            "compare": {"note": RTT_NOTE, "markets": comparison},
+            "compare": {"note": RTT_NOTE, "markets": compared},
         },
     }
     return blob

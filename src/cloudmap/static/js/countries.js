@@ -79,6 +79,16 @@
       });
       return best;
     };
+    // the country's grid carbon (the one comparable dataset), or null
+    app.countryCarbon = function (iso) {
+      var c = data.carbon && data.carbon.byCountry[iso];
+      return c === undefined || c === null ? null : c;
+    };
+    app.carbonBand = function (g) {
+      var bands = data.carbon.bands;
+      for (var i = 0; i < bands.length; i += 1) if (bands[i].upTo === null || g <= bands[i].upTo) return bands[i];
+      return bands[bands.length - 1];
+    };
     function rttBand(ms) {
       var bands = data.rtt.bands;
       for (var i = 0; i < bands.length; i += 1) if (bands[i].upTo === null || ms <= bands[i].upTo) return i;
@@ -92,6 +102,10 @@
         else dash = "2 3";
       } else if (app.shade === "zones") {
         fill = zoneColor(zonesByCountry[c.iso] || 0);
+      } else if (app.shade === "carbon" && data.carbon) {
+        var g = app.countryCarbon(c.iso);
+        if (g !== null) fill = app.carbonBand(g).color;
+        else dash = "2 3";
       }
       var z = map.getZoom(), fade = z <= 4 ? 0.75 : z <= 6 ? 0.45 : 0.25; // over tiles: see through
       if (fill) {

@@ -40,6 +40,9 @@
         shade.appendChild(radio("cm-shade", "rtt", "Estimated RTT to the nearest region", app.shade === "rtt",
           app.setShade));
       }
+      if (data.carbon) {
+        shade.appendChild(radio("cm-shade", "carbon", "Grid carbon intensity", app.shade === "carbon", app.setShade));
+      }
       body.appendChild(shade);
       if (data.markets.length) {
         body.appendChild(el("fieldset", { class: "cm-fieldset" }, [el("legend", { text: "Markets (outlines)" })].concat(

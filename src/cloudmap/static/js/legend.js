@@ -62,6 +62,15 @@
           return el("span", {}, [cm.swatch(b.color),
             next ? (b.from === next.from - 1 ? String(b.from) : b.from + "–" + (next.from - 1)) : b.from + "+"]);
         })));
+      } else if (app.shade === "carbon" && data.carbon) {
+        body.appendChild(el("h3", { text: "Grid carbon intensity (gCO2e per kWh)" }));
+        body.appendChild(el("div", { class: "cm-bins" }, data.carbon.bands.map(function (b) {
+          return el("span", {}, [cm.swatch(b.color), b.label]);
+        }).concat([el("span", {}, [el("i", { class: "cm-swatch cm-nodata" }), "no figure"])])));
+        body.appendChild(el("p", { class: "cm-hint", text: "Each country's electricity, one dataset for all so the " +
+          "countries compare: " + data.carbon.dataset + " (" + data.carbon.method + ", " +
+          data.carbon.years.join(", ") + "). A region's popup gives its own grid zone's figure where one is " +
+          "published, with its method." }));
       } else if (app.shade === "rtt" && data.rtt) {
         body.appendChild(el("h3", { text: "Estimated RTT to the nearest region" }));
         body.appendChild(el("div", { class: "cm-bins" }, data.rtt.bands.map(function (b) {

@@ -231,6 +231,7 @@
           row(rows, "Zones", counted.count + " (the provider does not publish their names)");
         }
       }
+      if (d.grid) body.push(gridFacts(d.grid, p));
       var extra = [];
       d.dates.forEach(function (x) { row(extra, x.label, dateText(x)); });
       row(extra, "Kind", d.kind.charAt(0).toUpperCase() + d.kind.slice(1));
@@ -241,6 +242,33 @@
       if (d.notes) moreBody.push(el("p", { class: "cm-notes", text: d.notes }));
       body.push(more("Dates, kind and notes", moreBody));
       return el("div", { class: "cm-popup" }, body);
+    }
+
+    // Where the region draws its power and whose law its operator answers to.
+    function gridFacts(g, p) {
+      var rows = [];
+      row(rows, "Grid", g.zone ? (g.zone_name || g.zone) : (g.zone_reason ? "not placed: " + g.zone_reason : null));
+      if (g.carbon !== undefined) {
+        row(rows, "Grid carbon", Math.round(g.carbon) + " gCO2e/kWh (" + p.countryName + ", " + g.carbon_year +
+          "; the figure every region is compared by)");
+      }
+      if (g.figure !== undefined && (g.figure_level === "zone" && g.figure_zone !== p.country)) {
+        row(rows, "Zone figure", Math.round(g.figure) + " g" + (g.figure_gas === "CO2" ? "CO2" : "CO2e") +
+          "/kWh (" + (g.figure_zone || "") + ", " + g.figure_year + ", " + g.figure_method +
+          "; not comparable with other zones' figures)");
+      }
+      if (g.cfe_share !== undefined) {
+        row(rows, "Carbon-free energy", Math.round(g.cfe_share * 100) + "% (" + g.cfe_year + ", the provider's own figure)");
+      }
+      row(rows, "Operator", g.operator || (g.operator_unknown ? "a local partner, not named: " + g.operator_unknown
+        : p.prov.name));
+      row(rows, "Partition", g.partition);
+      if (g.jurisdictions && g.jurisdictions.length) {
+        row(rows, "Law", g.jurisdictions.map(function (cc) {
+          return (data.countryNames[cc] || { name: cc }).name;
+        }).join(", ") + (g.jurisdictions_complete === false ? " (and the unnamed operator's)" : ""));
+      }
+      return more("Grid and jurisdiction", [el("table", { class: "cm-facts" }, rows)]);
     }
 
     // -------------------------------------------------------------- a country
@@ -268,6 +296,11 @@
       }
       if (c.markets.length) {
         body.push(el("p", {}, ["Markets: " + c.markets.map(function (m) { return data.markets[m].name; }).join(", ")]));
+      }
+      var carbon = app.countryCarbon ? app.countryCarbon(c.iso) : null;
+      if (carbon !== null) {
+        body.push(el("p", {}, ["Grid carbon intensity: " + carbon + " gCO2e/kWh (" + data.carbon.dataset + ", " +
+          data.carbon.years.join(", ") + ")."]));
       }
       var r = app.bestRtt ? app.bestRtt(c.iso) : null;
       if (r) {
