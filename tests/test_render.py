@@ -303,6 +303,10 @@ def test_build_writes_map_exports_changelog_and_download_notes(evil_site):
         r'href="data/regions.csvt" download>regions.csvt</a> <span class="cm-note">([^<]+)<', page
     )
     assert note and "column types" in note.group(1)
+    for name in files:  # every download says how big it is (a phone on a slow link)
+        size = (out / "data" / name).stat().st_size
+        shown = f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{max(1, round(size / 1e3))} kB"
+        assert re.search(rf'download>{re.escape(name)}</a> <span class="cm-note">{shown}\b', page)
     assert [p.name for p in out.parent.iterdir()] == ["site"]  # no temporary folder left
 
 

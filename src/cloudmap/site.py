@@ -134,13 +134,12 @@ def build_site(
     with staging(target, out) as tmp:
         data = tmp / "data"
         data.mkdir()
-        downloads = [
-            (name, f"data/{name}", DOWNLOAD_NOTES.get(name, ""))
-            for name in sorted(export.file_names())
-        ]
-        _pages(view, tmp, downloads, self_contained, node_modules)
         _machine_files(view, tmp)
         made = sorted(p.name for p in data.iterdir())
+        downloads = [
+            (name, f"data/{name}", _note(name, (data / name).stat().st_size)) for name in made
+        ]
+        _pages(view, tmp, downloads, self_contained, node_modules)
         if made != sorted(export.file_names()):  # the page's downloads menu lists these names
             raise CloudmapError(f"the downloads written ({made}) are not the ones listed")
         written = sorted(p.relative_to(tmp) for p in tmp.rglob("*") if p.is_file())
@@ -149,6 +148,14 @@ def build_site(
     return BuildResult(
         out / "index.html", view.on, size, tuple(out / p for p in written), self_contained
     )
+
+
+def _note(name: str, size: int) -> str:
+    """What the downloads menu says about a file: its size (a phone on a slow link wants to
+    know), and a word of explanation where one helps."""
+    shown = f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{max(1, round(size / 1e3))} kB"
+    note = DOWNLOAD_NOTES.get(name, "")
+    return f"{shown}, {note}" if note else shown
 
 
 def _machine_files(view: AsOf, tmp: Path) -> None:
