@@ -48,6 +48,7 @@ import numpy as np
 ENV = "CLOUDMAP_CACHE_DIR"
 T = TypeVar("T")
 _KEEP = 8  # entries kept per kind (several projects may alternate); the oldest go first
+_KEEP_KIND = {"coverage": 32, "nearest": 32}  # small entries, one per provider and date
 _OFF = ("", "0", "off", "none", "no")
 _FORMAT = 2  # bump when the entry layout changes
 MAX_ENTRY_BYTES = 1 << 30  # far above any entry (the 1:10m polygons: ~30 MB); larger is a miss
@@ -293,6 +294,6 @@ def cached_value(
 
 def _prune(folder: Path, kind: str) -> None:
     entries = sorted(folder.glob(f"{kind}-*.npz"), key=lambda p: p.stat().st_mtime_ns)
-    for old in entries[:-_KEEP]:
+    for old in entries[: -_KEEP_KIND.get(kind, _KEEP)]:
         with contextlib.suppress(OSError):
             old.unlink()

@@ -23,20 +23,26 @@ __all__ = [
 ]
 
 import datetime as dt
-import functools
 import math
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from cloudmap.citycover import (
+    SUMMARY_COLUMNS,
+    THRESHOLDS_MS,
+    Groups,
+    Nearest,
+    country_summaries,
+    nearest_cached,
+)
 from cloudmap.countries import get_name
 from cloudmap.errors import CloudmapError
 from cloudmap.gazetteer import cities
 from cloudmap.latency import model, rtt_floor_ms
-from cloudmap.model import Catalog, Region
+from cloudmap.model import Catalog
 from cloudmap.nearest import (
     ALL_PROVIDERS,
     COVERAGE_KINDS,
@@ -49,7 +55,6 @@ from cloudmap.nearest import (
 if TYPE_CHECKING:  # pandas is loaded only where a frame is made (a build needs none)
     import pandas as pd
 
-THRESHOLDS_MS = (20, 50, 100)
 # Map shading: (upper bound inclusive, label); the last band is open-ended.
 RTT_BANDS: tuple[tuple[float, str], ...] = (
     (20.0, "≤20 ms"),
@@ -74,34 +79,12 @@ CITY_COLUMNS = [
     "rtt_floor_ms",
     "rtt_est_ms",
 ]
-SUMMARY_COLUMNS = [
-    "cities",
-    "population",
-    "nearest_region",
-    "serving_share",
-    "median_km",
-    "rtt_est_ms",
-    *(f"share_{t}ms" for t in THRESHOLDS_MS),
-]
 
 
 # --------------------------------------------------------------------------- cities
 
 
-@dataclass(frozen=True)
-class _Nearest:
-    """Per gazetteer row: the nearest live region (index into ``regions``), km and RTTs."""
-
-    regions: tuple[Region, ...]
-    labels: tuple[str, ...]  # how results name each region (see _label)
-    index: np.ndarray
-    km: np.ndarray  # whole km
-    rtt_floor: np.ndarray  # 0.1 ms
-    rtt_est: np.ndarray  # 0.1 ms, estimated from distance
-    attrs: dict[str, Any]
-
-
-def _nearest(catalog: Catalog, on: dt.date, provider: str | None) -> _Nearest:
+def _nearest(catalog: Catalog, on: dt.date, provider: str | None) -> Nearest:
     """Every city's nearest live region on ``on`` (computed once per catalog, date and
     provider: a build asks for the same figures from the map, the comparison and the exports)."""
     pid = provider_id(catalog, provider)
@@ -112,9 +95,9 @@ def _nearest(catalog: Catalog, on: dt.date, provider: str | None) -> _Nearest:
     return found
 
 
-def _measure(catalog: Catalog, on: dt.date, pid: str) -> _Nearest:
+def _measure(catalog: Catalog, on: dt.date, pid: str) -> Nearest:
     regions = live_regions(catalog, on, provider=pid)
-    idx, km = _nearest_cached(
+    idx, km = nearest_cached(
         np.array([r.location.lat for r in regions]), np.array([r.location.lon for r in regions])
     )
     attrs = {
@@ -127,7 +110,7 @@ def _measure(catalog: Catalog, on: dt.date, pid: str) -> _Nearest:
             region_label(r, pid) for r in regions if r.location.precision == "country"
         ),
     }
-    return _Nearest(
+    return Nearest(
         regions,
         tuple(region_label(r, pid) for r in regions),
         idx,
@@ -136,33 +119,6 @@ def _measure(catalog: Catalog, on: dt.date, pid: str) -> _Nearest:
         np.round(model().rtt_ms(km), 1),
         attrs,
     )
-
-
-def _nearest_cached(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """nearest_regions from every gazetteer city to these points, kept in the disk cache (keyed
-    by the points, the cities and the code): a build after an edit that moved no live region
-    reuses it."""
-    import hashlib
-
-    from cloudmap.cache import Entry, cached_built, code_key
-
-    gaz = cities()
-    h = hashlib.sha256()
-    for arr in (lat, lon, gaz.lat, gaz.lon):
-        h.update(np.ascontiguousarray(arr, dtype=np.float64).tobytes())
-    n = len(gaz.lat)
-
-    def make() -> Entry:
-        idx, km = nearest_regions(gaz.lat, gaz.lon, lat, lon)
-        return Entry({}, {"idx": np.asarray(idx, dtype=np.int64), "km": np.asarray(km, np.float64)})
-
-    def build(e: Entry) -> tuple[np.ndarray, np.ndarray]:
-        idx, km = e.array("idx", "i", length=n), e.array("km", "f", length=n)
-        if n and len(lat) and (idx.min() < 0 or idx.max() >= len(lat)):
-            raise ValueError("nearest entry: an index out of range")
-        return idx, km
-
-    return cached_built("nearest", f"{h.hexdigest()}|{code_key('cloudmap.nearest')}", make, build)
 
 
 def city_coverage(catalog: Catalog, on: dt.date, *, provider: str | None = None) -> pd.DataFrame:
@@ -195,77 +151,6 @@ def city_coverage(catalog: Catalog, on: dt.date, *, provider: str | None = None)
     )
     df.attrs = near.attrs
     return df
-
-
-# --------------------------------------------------------------------------- aggregation
-
-
-def _summary(
-    pop: np.ndarray, km: np.ndarray, rtt: np.ndarray, region: np.ndarray, n_regions: int
-) -> dict[str, Any]:
-    """Population-weighted figures for one group of cities (arrays already restricted to it)."""
-    if len(pop) == 0:
-        return {
-            "cities": 0,
-            "population": 0,
-            "nearest_region": None,
-            "serving_share": math.nan,
-            "median_km": None,  # <NA> in the frame (Int64)
-            "rtt_est_ms": math.nan,
-            **{f"share_{t}ms": math.nan for t in THRESHOLDS_MS},
-        }
-    total = int(pop.sum())
-    w = pop.astype(float) if total > 0 else np.ones(len(pop))  # all-zero populations: unweighted
-    w_sum = w.sum()
-    served = np.bincount(region, weights=w, minlength=n_regions)
-    best = int(np.argmax(served))  # ties -> the region id that sorts first
-    order = np.argsort(km, kind="stable")
-    cum = np.cumsum(w[order])
-    out: dict[str, Any] = {
-        "cities": len(pop),
-        "population": total,
-        "nearest_region": best,
-        "serving_share": round(float(served[best] / w_sum), 3),
-        "median_km": int(km[order][np.searchsorted(cum, w_sum / 2.0)]),  # weighted median
-        "rtt_est_ms": round(float(np.dot(w, rtt) / w_sum), 1),
-    }
-    for t in THRESHOLDS_MS:
-        out[f"share_{t}ms"] = round(float(w[rtt <= t].sum() / w_sum), 3)
-    return out
-
-
-@functools.cache
-def _country_spans() -> tuple[np.ndarray, dict[str, tuple[int, int]]]:
-    """Gazetteer rows ordered by (country, geonameid), and each country's slice of that order."""
-    gaz = cities()
-    order = np.lexsort((gaz.geonameid, gaz.country.astype(str)))
-    codes, starts = np.unique(gaz.country[order].astype(str), return_index=True)
-    ends = np.append(starts[1:], len(order))
-    spans = {str(c): (int(s), int(e)) for c, s, e in zip(codes, starts, ends, strict=True)}
-    return order, spans
-
-
-class _Groups:
-    """Nearest-region results ordered by country, ready to summarise any set of countries."""
-
-    def __init__(self, near: _Nearest) -> None:
-        order, self.spans = _country_spans()
-        self.attrs = near.attrs
-        self.region_ids = list(near.labels)
-        self.pop = cities().population[order]
-        self.km = near.km[order]
-        self.rtt = near.rtt_est[order]
-        self.region = near.index[order]
-
-    def summarise(self, countries: Iterable[str]) -> dict[str, Any]:
-        rows = [np.arange(*self.spans[c]) for c in sorted(set(countries)) if c in self.spans]
-        sel = np.concatenate(rows) if rows else np.array([], dtype=np.int64)
-        out = _summary(
-            self.pop[sel], self.km[sel], self.rtt[sel], self.region[sel], len(self.region_ids)
-        )
-        if out["nearest_region"] is not None:
-            out["nearest_region"] = self.region_ids[out["nearest_region"]]
-        return out
 
 
 def _country_name(code: str) -> str:
@@ -330,12 +215,12 @@ def _country_table(
     key = ("coverage.countries", on, provider)
     found = catalog.derived.get(key)
     if found is None:
-        groups = _Groups(_nearest(catalog, on, provider))
+        near = _nearest(catalog, on, provider)
         every = {
-            code: {"iso_a2": code, "name": _country_name(code), **groups.summarise([code])}
-            for code in sorted(groups.spans)
+            code: {"iso_a2": code, "name": _country_name(code), **row}
+            for code, row in country_summaries(near).items()
         }
-        found = catalog.derived[key] = (every, groups.attrs)
+        found = catalog.derived[key] = (every, near.attrs)
     return found
 
 
@@ -402,7 +287,7 @@ def market_coverage(
     countries_with_cities, then the columns of ``country_coverage`` from cities on. Sorted by
     market name. ``provider`` as in ``country_coverage``.
     """
-    groups = _Groups(_nearest(catalog, on, provider))
+    groups = Groups(_nearest(catalog, on, provider))
     rows = []
     for name in sorted(markets):
         codes = sorted(

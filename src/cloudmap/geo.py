@@ -64,6 +64,7 @@ class Countries:
     geoms: np.ndarray
     coords_text: tuple[str, ...] | None = None
     digest: str = ""  # sha256 of the file (keys caches of what is derived from it)
+    root: Path | None = None  # the project folder ``file`` is in, when read from one
     tree: shapely.STRtree = field(init=False)
     rows_of: dict[str, int] = field(init=False)
 
@@ -155,7 +156,7 @@ def read_countries(root: Path, rel: str = JOIN_FILE) -> Countries:
         entry: Entry = _entry(_parse(text, rel, fix))
         return entry
 
-    return cached_built("countries", key, make, lambda e: _layer(rel, e, key))
+    return cached_built("countries", key, make, lambda e: _layer(rel, e, key, Path(root)))
 
 
 def _entry(parsed: tuple[dict[str, list[str | None]], np.ndarray, list[str] | None]) -> Any:
@@ -172,7 +173,7 @@ def _entry(parsed: tuple[dict[str, list[str | None]], np.ndarray, list[str] | No
     return Entry({"columns": columns, "n": len(geoms), "coords": coords is not None}, arrays)
 
 
-def _layer(rel: str, entry: Any, digest: str) -> Countries:
+def _layer(rel: str, entry: Any, digest: str, root: Path | None = None) -> Countries:
     """The layer an entry holds (fresh, or read from the cache: then every part is checked, and
     anything amiss raises, making the entry a miss)."""
     meta = entry.meta
@@ -203,7 +204,7 @@ def _layer(rel: str, entry: Any, digest: str) -> Countries:
         coords = tuple(entry.array("coords", "u").tobytes().decode("utf-8").split("\n"))
         if len(coords) != n:
             raise ValueError("countries entry: wrong number of coordinate texts")
-    return Countries(rel, {c: tuple(columns[c]) for c in COLUMNS}, geoms, coords, digest)
+    return Countries(rel, {c: tuple(columns[c]) for c in COLUMNS}, geoms, coords, digest, root)
 
 
 def _parse(text: str, rel: str, fix: str) -> tuple[dict[str, list[str | None]], np.ndarray, Any]:

@@ -221,6 +221,15 @@ def cmd_geo_rebuild(args: argparse.Namespace) -> int:
     from cloudmap.paths import resolve_root
 
     root = resolve_root(args.root)
+    if args.action == "markets":
+        return _geo_markets(root)
+    if not args.source:  # a usage error, as argparse reports them
+        print(
+            "Error: geo rebuild needs --source PATH: world-atlas@2.0.2's countries-50m.json or "
+            "countries-10m.json (see geo/PROVENANCE.md)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     try:
         name = f"geo/{source_scale(Path(args.source))[0].output_name}"
         info = rebuild(Path(args.source), root / name)
@@ -229,6 +238,23 @@ def cmd_geo_rebuild(args: argparse.Namespace) -> int:
             raise CloudmapError(f"--source {exc}") from None
         raise
     print(f"Wrote {name}: {info['features']} features, sha256 {info['sha256']}")
+    return EXIT_OK
+
+
+def _geo_markets(root: Path) -> int:
+    """geo/markets-10m.geojson.gz from the project's (validated) markets and 1:10m countries."""
+    import hashlib
+
+    from cloudmap.export.markets import MARKETS_FILE, rebuild_markets
+    from cloudmap.fsutil import atomic_write
+    from cloudmap.project import load_project
+
+    project = load_project(root, full=False)
+    markets = [tuple(sorted(m.countries)) for m in project.catalog.markets.values()]
+    data = rebuild_markets(root, project.countries_layer, markets)
+    atomic_write(root / MARKETS_FILE, data, mode=0o644)
+    digest = hashlib.sha256(data).hexdigest()
+    print(f"Wrote {MARKETS_FILE}: {len(set(markets))} markets, sha256 {digest}")
     return EXIT_OK
 
 

@@ -230,14 +230,19 @@ def _file_commands(sub: Any) -> None:
     p = command(
         sub,
         "geo",
-        "rebuild geo/ from world-atlas (see geo/PROVENANCE.md)",
-        "cloudmap geo rebuild --source node_modules/world-atlas/countries-10m.json",
+        "rebuild geo/ from world-atlas, or the markets dissolved from it (see geo/PROVENANCE.md)",
+        "cloudmap geo rebuild --source node_modules/world-atlas/countries-10m.json\n"
+        "  cloudmap geo markets",
         c.cmd_geo_rebuild,
     )
-    p.add_argument("action", choices=["rebuild"], help="what to do (rebuild)")
+    p.add_argument(
+        "action",
+        choices=["rebuild", "markets"],
+        help="rebuild: a country file from world-atlas (needs --source); markets: "
+        "geo/markets-10m.geojson.gz from the 1:10m countries and data/markets.yaml",
+    )
     p.add_argument(
         "--source",
-        required=True,
         metavar="PATH",
         help="world-atlas@2.0.2's countries-50m.json or countries-10m.json",
     )

@@ -18,7 +18,6 @@ from cloudmap.countries import country_name, iso3
 from cloudmap.dates import PartialDate
 from cloudmap.errors import CloudmapError
 from cloudmap.export.geometry import (
-    dissolve,
     interior_point,
     on_grid,
     point,
@@ -214,22 +213,30 @@ class _Shapes:
         return cached_built("on-grid", key, make, lambda e: e.array("ok", "b", length=len(layer)))
 
     def market(self, codes: tuple[str, ...]) -> tuple[BaseGeometry, str]:
-        """The dissolved polygons of these countries and their GeoJSON text: made once per
-        layer object, and kept in the disk cache (they depend on geo/ and the codes only)."""
+        """The dissolved polygons of these countries and their GeoJSON text: from
+        geo/markets-10m.geojson.gz when it was made from this layer's file (cloudmap.export.markets),
+        else dissolved once per layer object and kept in the disk cache (they depend on geo/ and
+        the codes only). The polygons are read from the text, so every export has the same
+        coordinates."""
         if codes not in self._markets:
             from cloudmap.cache import Entry, cached_built, code_key
+            from cloudmap.export.markets import committed_markets, market_json
 
             layer = self.layer
 
             def make() -> Entry:
-                parts = [layer.geoms[layer.rows_of[c]] for c in codes if c in layer.rows_of]
-                geom = dissolve(parts)
-                wkb = np.frombuffer(shapely.to_wkb(geom), dtype=np.uint8)
-                return Entry(
-                    {"json": polygon_json(geom, f"market {','.join(codes)}")}, {"wkb": wkb}
-                )
+                text = None
+                if layer.root is not None:
+                    text = committed_markets(layer.root, layer).get(codes)
+                if text is None:
+                    text = market_json(layer, codes)
+                wkb = np.frombuffer(shapely.to_wkb(shapely.from_geojson(text)), dtype=np.uint8)
+                return Entry({"json": text}, {"wkb": wkb})
 
-            key = f"{layer.digest}|{','.join(codes)}|{code_key('cloudmap.export.geometry')}"
+            key = (
+                f"{layer.digest}|{','.join(codes)}|"
+                f"{code_key('cloudmap.export.geometry', 'cloudmap.export.markets')}"
+            )
             self._markets[codes] = cached_built("market", key, make, _market_value)
         return self._markets[codes]
 
