@@ -39,6 +39,9 @@
       return cache[key];
     }
     var copiesOn = false;
+    function styleKey(st) {
+      return [st.color, st.weight, st.opacity, st.dashArray, st.fillColor, st.fillOpacity].join("|");
+    }
     // One polygon per country and world copy; ``indices`` limits it (markets).
     function addCountries(group, style, indices, copies) {
       copies.forEach(function (k) {
@@ -48,6 +51,7 @@
           s.smoothFactor = 1.5;
           var poly = L.polygon(latlngs(i, k), s);
           poly.ci = i;
+          poly.cmStyle = styleKey(s);
           group.addLayer(poly);
         });
       });
@@ -125,7 +129,13 @@
           zonesByCountry[p.country] = (zonesByCountry[p.country] || 0) + p.z;
         }
       });
-      shading.eachLayer(function (poly) { poly.setStyle(countryStyle(poly.ci)); });
+      shading.eachLayer(function (poly) { // only the shapes whose style changed: fewer DOM writes
+        var st = countryStyle(poly.ci), key = styleKey(st);
+        if (poly.cmStyle !== key) {
+          poly.cmStyle = key;
+          poly.setStyle(st);
+        }
+      });
     }
     shading.on("click", function (e) { app.emit("open-country", { index: e.layer.ci, latlng: e.latlng }); });
     function showCountries() { // on the map unless there is nothing to show (tiles, no shading)
@@ -184,8 +194,9 @@
       tiles.off("tileerror", tilesFailed);
       app.setBase("countries");
     }
+    // The shapes go on the map once the first view is set ("started"): drawn once, at that view.
+    app.on("started", function () { if (!map.hasLayer(shading)) showCountries(); });
     app.on("start", function () {
-      showCountries();
       if (!tiles) {
         app.setBase("countries");
         return;
@@ -237,8 +248,14 @@
   // The overview map (Leaflet-MiniMap) in a corner, showing the basemap the map shows.
   cm.overview = function (app) {
     if (app.compact || !L.Control.MiniMap) return;
-    var minimap = null;
-    app.on("start", function () {
+    var minimap = null, wanted = false;
+    // made once the map is interactive (with the world copies), not on the way there, and once
+    // the tile probe has answered (the overview shows the basemap the map shows)
+    app.on("copies", function () {
+      wanted = true;
+      if (!app.hasTiles || app.tilesOk !== null) build();
+    });
+    function build() {
       minimap = new L.Control.MiniMap(app.miniLayer(), {
         toggleDisplay: true, position: "bottomright", zoomLevelOffset: -4, width: 150, height: 100,
         collapsedWidth: 24, collapsedHeight: 24, // a touch target of 24 px at least
@@ -260,7 +277,10 @@
       };
       minimap.addTo(app.map);
       minimap._miniMap.on("dragstart", function () { dragged = true; });
+    }
+    app.on("base", function () {
+      if (minimap) minimap.changeLayer(app.miniLayer());
+      else if (wanted) build();
     });
-    app.on("base", function () { if (minimap) minimap.changeLayer(app.miniLayer()); });
   };
 })();
