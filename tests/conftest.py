@@ -100,3 +100,22 @@ def tree_digest(root: Path) -> dict[str, str]:
         for p in sorted(root.rglob("*"))
         if p.is_file()
     }
+
+
+def page_records(table: dict) -> list[dict]:
+    """The places of a page's data (held as columns: one list per field) as records, written
+    here from the format's description, not with the product's decoder."""
+    names = table["historyFields"]
+    out = []
+    for i in range(table["count"]):
+        rec = {k: col[i] for k, col in table["columns"].items() if _kept(col[i])}
+        if "history" in rec:
+            rec["history"] = [
+                {names[k]: x for k, x in enumerate(row) if _kept(x)} for row in rec["history"]
+            ]
+        out.append(rec)
+    return out
+
+
+def _kept(value: object) -> bool:
+    return value is not None and value is not False  # 0 and "" are values

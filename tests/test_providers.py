@@ -12,7 +12,7 @@ import pytest
 from cloudmap import render
 from cloudmap.errors import ValidationError
 from cloudmap.project import load_project
-from conftest import FIXTURES, REPO
+from conftest import FIXTURES, REPO, page_records
 
 SEVENTH = FIXTURES / "seventh" / "examplecloud.yaml"
 
@@ -87,6 +87,7 @@ def test_a_provider_without_a_default_operator_is_refused(root, tmp_path):
 def test_the_map_draws_it_with_the_shape_and_colour_of_its_file(project):
     page = render.site_pages(project.at(providers="all"))["index.html"]
     data = json.loads(page.split('-data">', 1)[1].split("</script>", 1)[0])
+    data["places"] = page_records(data["places"])
     me = next(p for p in data["providers"] if p["id"] == "examplecloud")
     assert (me["short"], me["shape"], me["color"]) == ("Example", "star", "#7a3e00")
     assert "examplecloud" in data["selected"]

@@ -25,7 +25,7 @@ from cloudmap import render, site
 from cloudmap.assets import ASSETS, inline, local_path
 from cloudmap.errors import CloudmapError
 from cloudmap.project import load_project
-from conftest import tree_digest
+from conftest import page_records, tree_digest
 
 ON = dt.date(2025, 11, 26)
 MAX_PAGE_BYTES = 600_000  # the default index.html with ~280 places (issue #21)
@@ -37,7 +37,9 @@ def _blob(page: str) -> dict:
         r'<script type="application/json" id="footprint_\d+-data">(.*?)</script>', page, re.S
     )
     assert m is not None
-    return json.loads(m.group(1))
+    data = json.loads(m.group(1))
+    data["places"] = page_records(data["places"])
+    return data
 
 
 @pytest.fixture(scope="module")
@@ -156,6 +158,19 @@ def test_pages_are_deterministic(project, real):
 
 def test_default_page_is_light(real):
     assert len(real["index.html"].encode()) <= MAX_PAGE_BYTES
+
+
+def test_the_page_holds_every_place_with_each_field_named_once(project, real):
+    from cloudmap.mapdata import map_data
+
+    text = real["index.html"]
+    raw = text.split('-data">', 1)[1].split("</script>", 1)[0]
+    places = map_data(project.at())["places"]
+    assert len(places) > 200
+    assert _blob(text)["places"] == places  # the same records, however the page holds them
+    for field in ("countsRegion", "history", "lat", "provider"):
+        assert raw.count(f'"{field}"') == 1, field
+    assert raw.count('"status"') == 1  # history entries are lists, their fields named once
 
 
 def test_page_language_viewport_and_the_loading_blocks(real):

@@ -38,7 +38,7 @@ from folium.raster_layers import TileLayer
 from folium.template import Template
 
 from cloudmap.assets import asset_url
-from cloudmap.mapdata import MapData, script_json
+from cloudmap.mapdata import MapData, script_json, wire
 from cloudmap.render.page import Raw, render_macros, script, static
 
 CORE = "core.js"
@@ -103,7 +103,7 @@ class Footprint(CloudElement):
 
     @property
     def json(self) -> str:
-        return script_json(self.data)
+        return script_json(wire(self.data))
 
     @property
     def options(self) -> str:

@@ -99,8 +99,31 @@
     return map.cloudmapApp;
   };
 
+  // The page holds the places as columns (each field named once: cloudmap.mapdata.wire); the
+  // map works on records, one object per place, a field left out where it is null or false.
+  cm.records = function (table) {
+    var out = [], cols = table.columns, names = Object.keys(cols), hist = table.historyFields;
+    for (var i = 0; i < table.count; i += 1) {
+      var p = {};
+      for (var n = 0; n < names.length; n += 1) {
+        var v = cols[names[n]][i];
+        if (v !== null && v !== false) p[names[n]] = v;
+      }
+      if (p.history) {
+        p.history = p.history.map(function (row) {
+          var h = {};
+          row.forEach(function (x, k) { if (x !== null && x !== false) h[hist[k]] = x; });
+          return h;
+        });
+      }
+      out.push(p);
+    }
+    return out;
+  };
+
   cm.app = function (map, dataId, options) {
     var data = JSON.parse(document.getElementById(dataId).textContent);
+    if (!Array.isArray(data.places)) data.places = cm.records(data.places);
     var container = map.getContainer();
     var providers = data.providers;
     var steps = data.steps;
