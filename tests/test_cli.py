@@ -49,6 +49,8 @@ def test_stats_text(mini, run):
     assert result.out.splitlines()[0] == (
         "As of 2025-02-20: 2 regions, 3 zones, 2 countries (counting rules: data/<provider>.yaml)"
     )
+    by_country = result.out.split("By country:\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert len(by_country) == 2 and all(" 1 region   " in line for line in by_country)
 
 
 def test_reconcile_text(mini, run):

@@ -193,6 +193,20 @@ def test_no_script_or_style_holds_the_page(real):
     assert "cloudmapBoot.load([" in head
 
 
+def test_the_boot_loaders_assets_are_preloaded_before_it_runs(real):
+    """The preload scanner fetches the CDN assets while the page is parsed, before the inline
+    loader runs; a preload never holds rendering (the test above: no blocking link)."""
+    head = real["index.html"].split("</head>")[0]
+    scripts, styles = (
+        json.loads(x)
+        for x in re.search(r"cloudmapBoot\.load\((\[.*?\]), (\[.*?\]), \d+\)", head).groups()
+    )
+    assert scripts and styles
+    preloads = re.findall(r'<link rel="preload" href="([^"]+)" as="(script|style)">', head)
+    assert preloads == [(u, "script") for u in scripts] + [(u, "style") for u in styles]
+    assert head.rindex('rel="preload"') < head.index("cloudmapBoot.load(")
+
+
 def test_header_totals_are_the_counting_rule_of_the_views_providers(project, real):
     view = project.at()
     fp = view.footprint

@@ -24,6 +24,11 @@ def zones_text(zones: int, unknown: int) -> str:
     return f"{zones}+" if unknown else str(zones)
 
 
+def _regions(n: int) -> str:
+    """ "region" or "regions", padded to one width so the columns stay aligned."""
+    return "region " if n == 1 else "regions"
+
+
 def stats_text(data: Stats) -> str:
     """``cloudmap stats`` as text."""
     unknown = len(data.get("zones_unknown", []))
@@ -39,12 +44,13 @@ def stats_text(data: Stats) -> str:
         )
     out += ["", "By country:"]
     out += [
-        f"  {cc}  {v['regions']:3d} regions {zones_text(v['zones'], v['zones_unknown']):>4s} zones"
+        f"  {cc}  {v['regions']:3d} {_regions(v['regions'])} "
+        f"{zones_text(v['zones'], v['zones_unknown']):>4s} zones"
         for cc, v in data["by_country"].items()
     ]
     out += ["", "By kind (all live regions, counted or not):"]
     out += [
-        f"  {kind:15s} {v['regions']:3d} regions "
+        f"  {kind:15s} {v['regions']:3d} {_regions(v['regions'])} "
         f"{zones_text(v['zones'], v['zones_unknown']):>4s} zones"
         for kind, v in data["by_kind"].items()
     ]

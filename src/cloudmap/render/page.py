@@ -18,6 +18,7 @@ __all__ = [
     "static",
 ]
 
+import html
 import importlib.resources
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -137,6 +138,7 @@ _FIGURE = Template(
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{ this.title or "Map" }}</title>
 {{ inline_assets }}
+{{ preloads }}
 <script>{{ boot | safe }}
 cloudmapBoot.load({{ scripts | safe }}, {{ styles | safe }}, {{ slow_ms }});</script>
 {{ header }}
@@ -152,6 +154,18 @@ cloudmapBoot.run(function () {
 </html>
 """
 )
+
+
+def preload_links(scripts: list[str], styles: list[str]) -> str:
+    """``<link rel="preload">`` for the assets the boot script loads: the browser's preload
+    scanner fetches them while the page is still being parsed (the boot script's own requests
+    start only when it runs), and a preload never blocks rendering, so a hanging CDN still
+    leaves the header and its message on screen."""
+    links = [(url, "script") for url in scripts] + [(url, "style") for url in styles]
+    return "\n".join(
+        f'<link rel="preload" href="{html.escape(url, quote=True)}" as="{kind}">'
+        for url, kind in links
+    )
 
 
 class CloudFigure(Figure):
@@ -183,6 +197,7 @@ class CloudFigure(Figure):
                 this=self,
                 kwargs=kwargs,
                 inline_assets="\n".join(tags),
+                preloads=preload_links(scripts, styles),
                 boot=script("boot.js"),
                 scripts=script_json(scripts),
                 styles=script_json(styles),

@@ -140,9 +140,9 @@
     shading.on("click", function (e) { app.emit("open-country", { index: e.layer.ci, latlng: e.latlng }); });
     function showCountries() { // on the map unless there is nothing to show (tiles, no shading)
       var want = app.base === "countries" || app.shade !== "none";
+      restyle(); // first: shapes added to the map are drawn once, in their final style
       if (want && !map.hasLayer(shading)) map.addLayer(shading);
       if (!want && map.hasLayer(shading)) map.removeLayer(shading);
-      restyle();
     }
     app.setShade = function (mode) {
       app.shade = mode;
