@@ -90,6 +90,33 @@ def _markers_under_panels(page: Any) -> list[str]:
     )
 
 
+def test_the_map_waits_for_its_styles_before_it_measures_its_controls(chromium):
+    """Leaflet's stylesheet held back until every script has run: the map's code does not start
+    (its first view is placed from the sizes of its controls, which the styles set); once the
+    stylesheet arrives the map starts and no marker lies under a panel."""
+    from cloudmap.assets import local_path
+    from cloudmap.snapshot import route_offline
+
+    ctx = chromium.new_context(**SCREENS["laptop"], locale="en-US")
+    page = ctx.new_page()
+    route_offline(page, node_modules())
+    held: list[Any] = []
+    page.route("**/leaflet@*/dist/leaflet.css", lambda route: held.append(route))  # tried first
+    page.goto(built_site("default").resolve().as_uri(), wait_until="commit")
+    page.wait_for_function(
+        "window.L && L.Control && L.Control.MiniMap && L.Control.FullScreen && L.markerClusterGroup",
+        timeout=WAIT_MS,
+    )
+    assert len(held) == 1
+    assert page.evaluate("cloudmapBoot.state()") == "loading"
+    assert not page.evaluate("!!(window.cloudmap && window.cloudmap.ready)")
+    css = local_path(held[0].request.url, node_modules())
+    held[0].fulfill(status=200, body=css.read_bytes(), content_type="text/css")
+    wait_settled(page)
+    assert _markers_under_panels(page) == []
+    ctx.close()
+
+
 @pytest.mark.parametrize("screen", ["laptop", "tablet", "phone", "phone-landscape"])
 def test_first_view_has_no_marker_under_a_panel(chromium, screen):
     page = _page(chromium, screen)

@@ -203,7 +203,7 @@ def test_the_boot_loaders_assets_are_preloaded_before_it_runs(real):
     )
     assert scripts and styles
     preloads = re.findall(r'<link rel="preload" href="([^"]+)" as="(script|style)">', head)
-    assert preloads == [(u, "script") for u in scripts] + [(u, "style") for u in styles]
+    assert preloads == [(u, "style") for u in styles] + [(u, "script") for u in scripts]
     assert head.rindex('rel="preload"') < head.index("cloudmapBoot.load(")
 
 

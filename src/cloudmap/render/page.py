@@ -161,7 +161,7 @@ def preload_links(scripts: list[str], styles: list[str]) -> str:
     scanner fetches them while the page is still being parsed (the boot script's own requests
     start only when it runs), and a preload never blocks rendering, so a hanging CDN still
     leaves the header and its message on screen."""
-    links = [(url, "script") for url in scripts] + [(url, "style") for url in styles]
+    links = [(url, "style") for url in styles] + [(url, "script") for url in scripts]
     return "\n".join(
         f'<link rel="preload" href="{html.escape(url, quote=True)}" as="{kind}">'
         for url, kind in links

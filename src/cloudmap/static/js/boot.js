@@ -42,38 +42,46 @@
 
   window.cloudmapBoot = {
     state: function () { return state; },
-    // scripts run in the order given (async = false keeps it); styles never hold the page
+    // Scripts run in the order given (async = false keeps it). The map's code runs once every
+    // script and style has loaded: it measures its controls, which the styles size. Neither
+    // holds the page (inserted by script, they block no rendering).
     load: function (scripts, styles, slowMs) {
-      styles.forEach(function (url) {
-        var link = document.createElement("link");
-        link.rel = "stylesheet";
-        link.href = url;
-        document.head.appendChild(link);
-      });
-      if (!scripts.length) {
+      var pending = scripts.length + styles.length;
+      if (!pending) {
         ready();
         return;
       }
-      var pending = scripts.length;
       var timer = setTimeout(function () {
         if (state === "loading") setState("slow");
       }, slowMs);
-      scripts.forEach(function (url) {
-        var tag = document.createElement("script");
-        tag.src = url;
-        tag.async = false;
-        tag.onload = function () {
-          pending -= 1;
-          if (!pending) {
-            clearTimeout(timer);
-            ready();
-          }
-        };
-        tag.onerror = function () {
+      function loaded() {
+        pending -= 1;
+        if (!pending) {
+          clearTimeout(timer);
+          ready();
+        }
+      }
+      function failed(url) {
+        return function () {
           clearTimeout(timer);
           failedUrl = url;
           setState("failed");
         };
+      }
+      styles.forEach(function (url) {
+        var link = document.createElement("link");
+        link.rel = "stylesheet";
+        link.href = url;
+        link.onload = loaded;
+        link.onerror = failed(url);
+        document.head.appendChild(link);
+      });
+      scripts.forEach(function (url) {
+        var tag = document.createElement("script");
+        tag.src = url;
+        tag.async = false;
+        tag.onload = loaded;
+        tag.onerror = failed(url);
         document.head.appendChild(tag);
       });
     },
